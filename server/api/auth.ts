@@ -1,0 +1,76 @@
+// Bearer-token authentication for the JSON API. Tokens are random secrets; only their SHA-256 is
+// stored. Roles are ordered: read-only < release < admin. Omaha and FleetLock stay open to nodes.
+import crypto from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Role, TokenRecord } from '../domain/types.ts';
+import type { TokenStore } from '../store/types.ts';
+import { ApiError } from '../errors.ts';
+
+const RANK: Record<Role, number> = { 'read-only': 0, release: 1, admin: 2 };
+export const ROLES = Object.keys(RANK) as Role[];
+
+export function hashToken(secret: string): string {
+  return crypto.createHash('sha256').update(secret).digest('hex');
+}
+
+export function newTokenSecret(): string {
+  return `plt_${crypto.randomBytes(24).toString('base64url')}`;
+}
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+/** Koa middleware factory: `requireRole('release')` lets release and admin tokens through. */
+export type RequireRole = (min: Role) => Middleware;
+
+export interface Auth {
+  requireRole: RequireRole;
+  /** Resolves a bearer secret to its principal, or null. */
+  resolve(secret: string): Promise<Principal | null>;
+}
+
+const CACHE_MS = 5_000;
+
+export function createAuth(tokens: TokenStore, adminToken?: string): Auth {
+  const adminHash = adminToken ? hashToken(adminToken) : null;
+  const cache = new Map<string, { at: number; rec: TokenRecord | null }>();
+
+  async function resolve(secret: string): Promise<Principal | null> {
+    const hash = hashToken(secret);
+    if (adminHash && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(adminHash))) {
+      return { name: 'admin (PLATTE_ADMIN_TOKEN)', role: 'admin' };
+    }
+    const hit = cache.get(hash);
+    const now = Date.now();
+    let rec: TokenRecord | null;
+    if (hit && now - hit.at < CACHE_MS) rec = hit.rec;
+    else {
+      rec = await tokens.findToken(hash);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, { at: now, rec });
+    }
+    return rec ? { name: rec.name, role: rec.role } : null;
+  }
+
+  const requireRole: RequireRole = (min) => async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new ApiError('unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
+    const who = await resolve(m[1] as string);
+    if (!who) throw new ApiError('unauthorized', 'unknown or revoked token');
+    if (RANK[who.role] < RANK[min]) {
+      throw new ApiError('forbidden', `this action needs the ${min} role; the token has ${who.role}`);
+    }
+    ctx.state.principal = who;
+    await next();
+  };
+
+  return { requireRole, resolve };
+}
+
+/** Name of the caller for activity logs. */
+export function actorOf(state: { principal?: Principal }): string {
+  return state.principal?.name ?? 'anonymous';
+}

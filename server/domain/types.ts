@@ -1,0 +1,139 @@
+// The release data model: apps → packages, channels, groups → instances.
+// Every record here is what the store keeps; wire formats (Omaha XML, JSON API) map onto these.
+
+/** An Omaha application, e.g. Flatcar's `e96281a6-d1af-4bde-9a0a-97b76e56dc57`. */
+export interface AppRecord {
+  /** Normalised appid: lower case, no braces (see domain/appid.ts). */
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+/** An extra file offered beside the main payload (Flatcar sysext / OEM images). */
+export interface ExtraFile {
+  name: string;
+  size: number;
+  /** SHA-256 as 64 lower-case hex characters: ue-rs reads `hash_sha256` as hex. */
+  sha256Hex: string;
+  /** SHA-1 as base64, optional. */
+  sha1?: string;
+}
+
+/** One build of one version for one architecture. (app, version, arch) is unique. */
+export interface PackageRecord {
+  appId: string;
+  version: string;
+  /** Architecture this payload runs on: `amd64`, `arm64`, ... (see domain/arch.ts). */
+  arch: string;
+  /** Base URL the payload is downloaded from; always ends with `/`. */
+  url: string;
+  /** File name of the payload under `url`. */
+  name: string;
+  size: number;
+  /** SHA-256 of the payload, base64 (what update_engine compares). */
+  sha256: string;
+  /** SHA-1 of the payload, base64 (the `hash` attribute), optional. */
+  sha1?: string;
+  extraFiles: ExtraFile[];
+  createdAt: number;
+}
+
+/** A channel points at one version; nodes get the package of that version built for their arch. */
+export interface ChannelRecord {
+  appId: string;
+  name: string;
+  version: string | null;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** A group maps a node-sent `track` to a channel. Rollout policies hang off groups later. */
+export interface GroupRecord {
+  appId: string;
+  /** Group id: `^[a-zA-Z0-9._-]+$`. */
+  id: string;
+  name: string;
+  /** The `track` attribute nodes send to land in this group. Unique per app. */
+  track: string;
+  channel: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Statuses an instance moves through; see domain/instance-state.ts for the transitions. */
+export const INSTANCE_STATUSES = [
+  'idle', // checked in, nothing offered (no channel/package, unknown track, other arch)
+  'up-to-date', // runs the channel's version or newer
+  'granted', // offered an update in the last answer
+  'downloading', // 13/1
+  'downloaded', // 14/1
+  'installed', // 3/1: installed, waiting for reboot
+  'complete', // came back on the new version (3/2 with previousversion)
+  'error', // x/0 with an error code
+  'deferred', // 3/9
+] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+/** What the store keeps of one node for one app. */
+export interface InstanceRecord {
+  appId: string;
+  machineId: string;
+  alias: string;
+  ip: string;
+  oem: string;
+  oemVersion: string;
+  alephVersion: string;
+  bootId: string;
+  version: string;
+  track: string;
+  /** Group the track resolved to, '' when the track matched no group ("unknown track"). */
+  group: string;
+  /** Channel followed, '' for an unknown track. */
+  channel: string;
+  arch: string;
+  status: InstanceStatus;
+  /** Version offered in the last grant, '' when none. */
+  targetVersion: string;
+  /** update_engine error code (flag bit stripped) of the last error, 0 when none. */
+  errorCode: number;
+  errorName: string;
+  firstSeen: number;
+  lastCheck: number;
+  statusSince: number;
+}
+
+/** One entry of an instance's history: an Omaha event or a status change made by the server. */
+export interface HistoryEntry {
+  at: number;
+  /** `event` for a node-sent event, `grant` when an update was offered, `status` for a server-side change. */
+  kind: 'event' | 'grant' | 'status';
+  eventType?: number;
+  eventResult?: number;
+  errorCode?: number;
+  errorName?: string;
+  previousVersion?: string;
+  version: string;
+  status: InstanceStatus;
+  /** How many identical consecutive entries were folded into this one (routine checks repeat). */
+  repeat: number;
+}
+
+export interface ActivityEntry {
+  at: number;
+  appId: string;
+  kind: 'app-created' | 'package-added' | 'channel-promoted' | 'group-changed' | 'group-deleted';
+  actor: string;
+  /** Human-readable summary. */
+  message: string;
+  data: Record<string, string | number | null>;
+}
+
+export type Role = 'admin' | 'release' | 'read-only';
+
+export interface TokenRecord {
+  /** Hex SHA-256 of the secret; the secret itself is never stored. */
+  hash: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+}

@@ -1,0 +1,59 @@
+// Builds a whole Platte instance from a Config: backend, store, coordinator, Koa app.
+// Used by `platte serve`, the tests (supertest against the real app) and the benchmarks.
+import type Koa from 'koa';
+import { createCoordinator, type Coordinator } from '../coordinator/index.ts';
+import { createAuth } from './api/auth.ts';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from './store/backend.ts';
+import { createEmbeddedStore } from './store/embedded/index.ts';
+import { createRedisStore } from './store/redis/index.ts';
+import type { Store } from './store/types.ts';
+
+export interface Platte {
+  app: Koa;
+  store: Store;
+  coordinator: Coordinator;
+  backend: Backend;
+  config: Config;
+  log: Logger;
+  /** Stops background work and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface PlatteOptions {
+  log?: Logger;
+  /** Clock in ms since the epoch; tests pass a fake one. */
+  now?: () => number;
+}
+
+/** `config.dataDir === ':memory:'` gives an in-memory embedded store (tests). */
+export async function createPlatte(config: Config, opts: PlatteOptions = {}): Promise<Platte> {
+  const log = opts.log ?? silentLogger();
+  const now = opts.now ?? Date.now;
+  let backend: Backend;
+  if (config.redisUrl) backend = await openRedisBackend(config.redisUrl, config.redisPrefix);
+  else backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
+  const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
+  const auth = createAuth(store, config.adminToken);
+  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now });
+  const app = buildApp({ config, store, auth, coordinator, log, now });
+  coordinator.start();
+  let closed = false;
+  return {
+    app,
+    store,
+    coordinator,
+    backend,
+    config,
+    log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.stop();
+      await store.close();
+      await closeBackend(backend);
+    },
+  };
+}

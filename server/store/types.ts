@@ -1,0 +1,148 @@
+// The store contract. Two adapters implement it: store/embedded (SQLite file, one process, the
+// default) and store/redis (ioredis + Lua, many processes). tests/store/contract.ts runs the same
+// cases against both. Decisions are made by pure functions in server/domain; a store only carries
+// out a decided change, atomically.
+
+import type {
+  ActivityEntry,
+  AppRecord,
+  ChannelRecord,
+  GroupRecord,
+  HistoryEntry,
+  InstanceRecord,
+  InstanceStatus,
+  PackageRecord,
+  TokenRecord,
+} from '../domain/types.ts';
+
+/**
+ * Everything the update decision needs about one app, read once and cached per process.
+ * `epoch` grows on every change to the app's config; a check-in written with an older epoch is
+ * refused (`stale-config`) so a process never acts on a config another process has changed.
+ */
+export interface AppConfig {
+  epoch: number;
+  app: AppRecord;
+  channels: ChannelRecord[];
+  groups: GroupRecord[];
+  packages: PackageRecord[];
+}
+
+/** The fields a check-in writes as reported by the node or resolved by the server. */
+export interface InstanceAttrs {
+  alias: string;
+  ip: string;
+  oem: string;
+  oemVersion: string;
+  alephVersion: string;
+  bootId: string;
+  version: string;
+  track: string;
+  group: string;
+  channel: string;
+  arch: string;
+}
+
+/**
+ * A decided change to one instance (built by domain/instance-state.ts). The store applies it
+ * atomically: attrs overwrite; status moves to `status.to` unless the current status is in
+ * `status.unlessIn`; history entries are appended (folding repeats); counters move.
+ */
+export interface InstanceChange {
+  machineId: string;
+  attrs: InstanceAttrs;
+  status: { to: InstanceStatus; unlessIn: InstanceStatus[] } | null;
+  /** Set when an update was granted; otherwise the stored target is kept. */
+  targetVersion?: string;
+  /** Set with an error status. */
+  error?: { code: number; name: string };
+  history: HistoryEntry[];
+  /**
+   * Counter buckets this instance belongs to, without the status: the store appends `|<status>`
+   * (the final one) to each, removes the instance from its old buckets and adds it to the new ones.
+   */
+  counterPrefixes: string[];
+}
+
+export type CheckInResult =
+  | { applied: true; previousStatus: InstanceStatus | null; status: InstanceStatus }
+  | { applied: false; reason: 'stale-config' };
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, null at the end. */
+  next: string | null;
+}
+
+export interface ReleaseStore {
+  /** Creates an app; 'exists' when the id is taken (nothing written). */
+  createApp(app: AppRecord, activity: ActivityEntry): Promise<'created' | 'exists'>;
+  getApp(appId: string): Promise<AppRecord | null>;
+  listApps(): Promise<AppRecord[]>;
+  /** 'exists' when (app, version, arch) is taken; 'no-app' when the app is unknown. */
+  addPackage(pkg: PackageRecord, activity: ActivityEntry): Promise<'created' | 'exists' | 'no-app'>;
+  listPackages(appId: string): Promise<PackageRecord[]>;
+  /**
+   * Points a channel at a version (creating the channel when new). 'no-package' when no package of
+   * that version exists for the app. Returns the version the channel pointed at before.
+   */
+  promoteChannel(
+    channel: ChannelRecord,
+    activity: ActivityEntry,
+  ): Promise<{ previous: string | null } | 'no-app' | 'no-package'>;
+  getChannel(appId: string, name: string): Promise<ChannelRecord | null>;
+  listChannels(appId: string): Promise<ChannelRecord[]>;
+  /** Creates or replaces a group. 'track-taken' when another group of the app has that track. */
+  putGroup(
+    group: GroupRecord,
+    activity: ActivityEntry,
+  ): Promise<'created' | 'updated' | 'no-app' | 'track-taken'>;
+  deleteGroup(appId: string, groupId: string, activity: ActivityEntry): Promise<boolean>;
+  listGroups(appId: string): Promise<GroupRecord[]>;
+  /** Newest first. */
+  listActivity(appId: string, limit: number): Promise<ActivityEntry[]>;
+  /** Snapshot for the update decision; null for an unknown app. */
+  loadAppConfig(appId: string): Promise<AppConfig | null>;
+}
+
+export interface InstanceStore {
+  /**
+   * The hot path: one atomic step (one Redis round trip). Refused with 'stale-config' when the
+   * app's config epoch is no longer `epoch`; nothing is written then.
+   */
+  applyCheckIn(appId: string, epoch: number, change: InstanceChange, now: number): Promise<CheckInResult>;
+  getInstance(appId: string, machineId: string): Promise<InstanceRecord | null>;
+  /** Newest first, at most `limit`. */
+  getHistory(appId: string, machineId: string, limit: number): Promise<HistoryEntry[]>;
+  /** Instances by last check time, newest first. */
+  listInstances(appId: string, opts: { limit: number; cursor?: string }): Promise<Page<InstanceRecord>>;
+  /** Counter buckets (`<prefix>|<status>` → count), zero buckets omitted. O(buckets), not O(instances). */
+  counters(appId: string): Promise<Record<string, number>>;
+  /** Instances tracked for the app. O(1). */
+  countInstances(appId: string): Promise<number>;
+  /**
+   * Forgets instances whose last check is older than `lastCheckBefore` (oldest first, at most
+   * `limit`), removing them from their counters. Returns how many were removed.
+   */
+  pruneInstances(appId: string, lastCheckBefore: number, limit: number): Promise<number>;
+}
+
+/** Most history entries kept per instance (oldest dropped first; repeats fold into one entry). */
+export const HISTORY_CAP = 32;
+/** Most activity entries kept per app. */
+export const ACTIVITY_CAP = 1000;
+
+export interface TokenStore {
+  findToken(hash: string): Promise<TokenRecord | null>;
+  addToken(token: TokenRecord): Promise<void>;
+  /** Adds the token only when no token exists yet (first start); false when one already does. */
+  bootstrapToken(token: TokenRecord): Promise<boolean>;
+  listTokens(): Promise<TokenRecord[]>;
+  deleteToken(hash: string): Promise<boolean>;
+}
+
+export interface Store extends ReleaseStore, InstanceStore, TokenStore {
+  readonly kind: 'embedded' | 'redis';
+  /** Flushes pending writes (graceful shutdown); the connection itself is closed by closeBackend. */
+  close(): Promise<void>;
+}
