@@ -1,0 +1,145 @@
+// Omaha v3 request XML → OmahaRequest. Dumb and exact: values are copied as sent (no trimming, no
+// case folding, no appid normalisation); what they mean is decided elsewhere.
+import xml2js from 'xml2js';
+import { guardOmahaXml, OmahaInputError } from './xml-guard.ts';
+import type { OmahaAppRequest, OmahaEvent, OmahaRequest } from './types.ts';
+
+// Every option spelled out, so an xml2js default changing cannot change what we accept.
+const PARSER_OPTIONS: xml2js.ParserOptions = {
+  strict: true, // sax strict mode: only the five XML entities and numeric references are known
+  async: false,
+  explicitRoot: true,
+  explicitArray: true,
+  attrkey: '$',
+  charkey: '_',
+  explicitCharkey: false,
+  mergeAttrs: false,
+  ignoreAttrs: false,
+  trim: false,
+  normalize: false,
+  normalizeTags: false,
+  xmlns: false,
+  explicitChildren: false,
+  includeWhiteChars: false,
+  emptyTag: '',
+};
+
+type Attrs = Record<string, string>;
+interface Element {
+  attrs: Attrs;
+  node: Record<string, unknown>;
+}
+
+const NO_ATTRS: Attrs = Object.freeze({}) as Attrs;
+
+/** Child elements called `name`; xml2js gives '' or a string for elements without attributes. */
+function children(node: Record<string, unknown>, name: string): Element[] {
+  const list = Object.hasOwn(node, name) ? node[name] : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.map(toElement);
+}
+
+function toElement(value: unknown): Element {
+  if (value === null || typeof value !== 'object') return { attrs: NO_ATTRS, node: {} };
+  const node = value as Record<string, unknown>;
+  const raw = Object.hasOwn(node, '$') ? node['$'] : undefined;
+  const attrs = raw !== null && typeof raw === 'object' ? (raw as Attrs) : NO_ATTRS;
+  return { attrs, node };
+}
+
+function attr(attrs: Attrs, name: string): string {
+  return Object.hasOwn(attrs, name) ? String(attrs[name]) : '';
+}
+
+const INTEGER = /^-?\d{1,10}$/;
+const INT_MIN = -(2 ** 31);
+const UINT_MAX = 2 ** 32 - 1;
+
+/**
+ * An integer attribute of <event>. Missing or empty → undefined. Surrounding whitespace is allowed.
+ * Range is int32 ∪ uint32: update_engine prints error codes with %d, so the 1<<31 flag arrives negative.
+ */
+function eventInteger(attrs: Attrs, name: string): number | undefined {
+  const raw = attr(attrs, name).trim();
+  if (raw === '') return undefined;
+  const value = INTEGER.test(raw) ? Number(raw) : NaN;
+  if (!(value >= INT_MIN && value <= UINT_MAX)) {
+    throw new OmahaInputError(`event ${name} is not an integer`);
+  }
+  return value;
+}
+
+function parseEvent(attrs: Attrs): OmahaEvent {
+  const event: OmahaEvent = {
+    eventType: eventInteger(attrs, 'eventtype') ?? 0,
+    eventResult: eventInteger(attrs, 'eventresult') ?? 0,
+  };
+  const errorCode = eventInteger(attrs, 'errorcode');
+  if (errorCode !== undefined) event.errorCode = errorCode;
+  if (Object.hasOwn(attrs, 'previousversion')) event.previousVersion = attr(attrs, 'previousversion');
+  return event;
+}
+
+function parseApp({ attrs, node }: Element): OmahaAppRequest {
+  const updateChecks = children(node, 'updatecheck');
+  const app: OmahaAppRequest = {
+    appIdRaw: attr(attrs, 'appid'),
+    // fromEntries defines own properties, so even an attribute called __proto__ stays plain data.
+    attrs: Object.fromEntries(Object.entries(attrs)),
+    version: attr(attrs, 'version'),
+    track: attr(attrs, 'track'),
+    bootId: attr(attrs, 'bootid'),
+    machineId: attr(attrs, 'machineid'),
+    machineAlias: attr(attrs, 'machinealias'),
+    oem: attr(attrs, 'oem'),
+    oemVersion: attr(attrs, 'oemversion'),
+    alephVersion: attr(attrs, 'alephversion'),
+    board: attr(attrs, 'board'),
+    lang: attr(attrs, 'lang'),
+    ping: children(node, 'ping').length > 0,
+    updateCheck: updateChecks.length > 0,
+    events: children(node, 'event').map((e) => parseEvent(e.attrs)),
+  };
+  const first = updateChecks[0];
+  if (first && Object.hasOwn(first.attrs, 'targetversionprefix')) {
+    app.targetVersionPrefix = attr(first.attrs, 'targetversionprefix');
+  }
+  return app;
+}
+
+/**
+ * Parses an Omaha v3 request. Throws OmahaInputError for anything that is not a <request>
+ * document Platte accepts (see xml-guard.ts for the limits).
+ */
+export async function parseOmahaRequest(body: string): Promise<OmahaRequest> {
+  guardOmahaXml(body);
+  let doc: unknown;
+  try {
+    doc = await xml2js.parseStringPromise(body, PARSER_OPTIONS);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split('\n')[0] : '';
+    throw new OmahaInputError(`malformed XML${detail ? `: ${detail.toLowerCase().replace(/\.$/, '')}` : ''}`);
+  }
+  if (doc === null || typeof doc !== 'object') throw new OmahaInputError('empty document');
+  const top = doc as Record<string, unknown>;
+  const rootName = Object.keys(top)[0];
+  if (rootName !== 'request') throw new OmahaInputError(`root element is <${rootName ?? ''}>, expected <request>`);
+
+  // The root itself is not wrapped in an array (explicitArray applies to children only).
+  const { attrs, node } = toElement(top['request']);
+  const os = children(node, 'os')[0]?.attrs ?? NO_ATTRS;
+  const updaterVersion = attr(attrs, 'updaterversion') || attr(attrs, 'version');
+
+  return {
+    protocol: attr(attrs, 'protocol'),
+    updaterVersion,
+    installSource: attr(attrs, 'installsource'),
+    os: {
+      platform: attr(os, 'platform'),
+      version: attr(os, 'version'),
+      sp: attr(os, 'sp'),
+      arch: attr(os, 'arch'),
+    },
+    apps: children(node, 'app').map(parseApp),
+  };
+}
