@@ -510,7 +510,7 @@ function checkInCases(test: Case): void {
 function historyCases(test: Case): void {
   test('entries come back newest first with exactly the fields given', async (store) => {
     const epoch = await seed(store);
-    const bare: HistoryEntry = { at: T0 + 1, kind: 'grant', version: '3100.0.0', status: 'granted', repeat: 1 };
+    const bare: HistoryEntry = { at: T0 + 1, kind: 'grant', version: '3100.0.0', repeat: 1 };
     const full: HistoryEntry = {
       at: T0 + 2,
       kind: 'event',
@@ -536,7 +536,7 @@ function historyCases(test: Case): void {
     await store.applyCheckIn(APP, epoch, change('m1', { history: [odd] }), T0 + 3);
     const got = await store.getHistory(APP, 'm1', 10);
     assert.deepStrictEqual(got, [odd, full, bare]);
-    assert.ok(!('eventType' in got[2]!), 'absent optional fields stay absent');
+    assert.ok(!('eventType' in got[2]!) && !('status' in got[2]!), 'absent optional fields stay absent');
     assert.deepStrictEqual(await store.getHistory(APP, 'm1', 2), [odd, full]);
     assert.deepStrictEqual(await store.getHistory(APP, 'nobody', 10), []);
     assert.deepStrictEqual(await store.getHistory(OTHER_APP, 'm1', 10), []);
@@ -572,9 +572,18 @@ function historyCases(test: Case): void {
     ];
     const noEventType = entry(T0 + 18, { kind: 'status', status: 'error' });
     delete noEventType.eventType;
-    await store.applyCheckIn(APP, epoch, change('m1', { history: [...variants, noEventType] }), T0 + 18);
+    const noStatus = entry(T0 + 19, { kind: 'status', status: 'error' });
+    delete noStatus.eventType;
+    delete noStatus.status;
+    const noStatusAgain = { ...noStatus, at: T0 + 20, repeat: 2 };
+    await store.applyCheckIn(APP, epoch, change('m1', { history: [...variants, noEventType, noStatus, noStatusAgain] }), T0 + 20);
     const got = await store.getHistory(APP, 'm1', 100);
-    assert.deepStrictEqual(got, [noEventType, ...[...variants].reverse(), check(T0 + 3, 7)]);
+    assert.deepStrictEqual(got, [
+      { ...noStatus, at: T0 + 20, repeat: 3 },
+      noEventType,
+      ...[...variants].reverse(),
+      check(T0 + 3, 7),
+    ]);
   });
 
   test(`history keeps the newest HISTORY_CAP (${HISTORY_CAP}) entries`, async (store) => {

@@ -1,6 +1,24 @@
-// STUB — replaced by the embedded store implementation.
+// The embedded store (the default): one process, one SQLite file (WAL). better-sqlite3 is
+// synchronous; the Store methods are async only to share the interface with the Redis adapter.
 import type { Backend } from '../backend.ts';
 import type { Store } from '../types.ts';
-export function createEmbeddedStore(_backend: Extract<Backend, { kind: 'embedded' }>): Store {
-  throw new Error('embedded store not implemented yet');
+import { createInstanceStore } from './instances.ts';
+import { createReleaseStore } from './release.ts';
+import { migrate } from './schema.ts';
+import { createTokenStore } from './tokens.ts';
+
+export function createEmbeddedStore(backend: Extract<Backend, { kind: 'embedded' }>): Store {
+  const { db } = backend;
+  migrate(db);
+  return {
+    kind: 'embedded',
+    ...createReleaseStore(db),
+    ...createInstanceStore(db),
+    ...createTokenStore(db),
+    async close() {
+      // Fold the WAL into the main file so a clean stop leaves one self-contained file. The
+      // connection stays open: closeBackend owns it (the coordinator shares it).
+      if (db.open && backend.file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+  };
 }

@@ -1,0 +1,202 @@
+// Conversions between SQLite rows and domain records, plus the compact history encoding and the
+// listing cursor. Nothing here touches the database.
+import type {
+  ActivityEntry,
+  ExtraFile,
+  HistoryEntry,
+  InstanceRecord,
+  InstanceStatus,
+  PackageRecord,
+} from '../../domain/types.ts';
+
+export interface InstanceRow {
+  app_id: string;
+  machine_id: string;
+  alias: string;
+  ip: string;
+  oem: string;
+  oem_version: string;
+  aleph_version: string;
+  boot_id: string;
+  version: string;
+  track: string;
+  grp: string;
+  channel: string;
+  arch: string;
+  status: string;
+  target_version: string;
+  error_code: number;
+  error_name: string;
+  first_seen: number;
+  last_check: number;
+  status_since: number;
+  buckets: string;
+  history: string;
+}
+
+export function instanceFromRow(r: InstanceRow): InstanceRecord {
+  return {
+    appId: r.app_id,
+    machineId: r.machine_id,
+    alias: r.alias,
+    ip: r.ip,
+    oem: r.oem,
+    oemVersion: r.oem_version,
+    alephVersion: r.aleph_version,
+    bootId: r.boot_id,
+    version: r.version,
+    track: r.track,
+    group: r.grp,
+    channel: r.channel,
+    arch: r.arch,
+    status: r.status as InstanceStatus,
+    targetVersion: r.target_version,
+    errorCode: r.error_code,
+    errorName: r.error_name,
+    firstSeen: r.first_seen,
+    lastCheck: r.last_check,
+    statusSince: r.status_since,
+  };
+}
+
+/** Stored history entry: short keys, optional ones omitted (JSON.stringify drops undefined). */
+export interface StoredEntry {
+  a: number;
+  k: HistoryEntry['kind'];
+  t?: number;
+  r?: number;
+  c?: number;
+  n?: string;
+  p?: string;
+  v: string;
+  s?: InstanceStatus;
+  x: number;
+}
+
+export function toStoredEntry(e: HistoryEntry): StoredEntry {
+  return {
+    a: e.at,
+    k: e.kind,
+    t: e.eventType,
+    r: e.eventResult,
+    c: e.errorCode,
+    n: e.errorName,
+    p: e.previousVersion,
+    v: e.version,
+    s: e.status,
+    x: e.repeat,
+  };
+}
+
+export function decodeHistory(text: string): HistoryEntry[] {
+  const stored = JSON.parse(text) as StoredEntry[];
+  // Same key order as HistoryEntry; optional fields only when they were stored.
+  return stored.map((s) => ({
+    at: s.a,
+    kind: s.k,
+    ...(s.t !== undefined && { eventType: s.t }),
+    ...(s.r !== undefined && { eventResult: s.r }),
+    ...(s.c !== undefined && { errorCode: s.c }),
+    ...(s.n !== undefined && { errorName: s.n }),
+    ...(s.p !== undefined && { previousVersion: s.p }),
+    version: s.v,
+    ...(s.s !== undefined && { status: s.s }),
+    repeat: s.x,
+  }));
+}
+
+export const encodeBuckets = (buckets: Iterable<string>): string => [...buckets].join(',');
+export const decodeBuckets = (text: string): string[] => (text === '' ? [] : text.split(','));
+
+export interface PackageRow {
+  app_id: string;
+  version: string;
+  arch: string;
+  url: string;
+  name: string;
+  size: number;
+  sha256: string;
+  sha1: string | null;
+  extra_files: string;
+  created_at: number;
+}
+
+export function packageFromRow(r: PackageRow): PackageRecord {
+  return {
+    appId: r.app_id,
+    version: r.version,
+    arch: r.arch,
+    url: r.url,
+    name: r.name,
+    size: r.size,
+    sha256: r.sha256,
+    ...(r.sha1 !== null && { sha1: r.sha1 }),
+    extraFiles: (JSON.parse(r.extra_files) as ExtraFile[]).map((f) => ({
+      name: f.name,
+      size: f.size,
+      sha256Hex: f.sha256Hex,
+      ...(f.sha1 !== undefined && { sha1: f.sha1 }),
+    })),
+    createdAt: r.created_at,
+  };
+}
+
+export function packageToRow(p: PackageRecord): PackageRow {
+  return {
+    app_id: p.appId,
+    version: p.version,
+    arch: p.arch,
+    url: p.url,
+    name: p.name,
+    size: p.size,
+    sha256: p.sha256,
+    sha1: p.sha1 ?? null,
+    extra_files: JSON.stringify(p.extraFiles),
+    created_at: p.createdAt,
+  };
+}
+
+export interface ActivityRow {
+  app_id: string;
+  at: number;
+  kind: string;
+  actor: string;
+  message: string;
+  data: string;
+}
+
+export function activityFromRow(r: ActivityRow): ActivityEntry {
+  return {
+    at: r.at,
+    appId: r.app_id,
+    kind: r.kind as ActivityEntry['kind'],
+    actor: r.actor,
+    message: r.message,
+    data: JSON.parse(r.data) as ActivityEntry['data'],
+  };
+}
+
+/** Position after the last listed instance: newest-first order is (lastCheck, machineId) descending. */
+export interface ListCursor {
+  lastCheck: number;
+  machineId: string;
+}
+
+export function encodeCursor(c: ListCursor): string {
+  return Buffer.from(`${c.lastCheck}\n${c.machineId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): ListCursor {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(-?\d{1,16})\n([^]+)$/.exec(text);
+  // Re-encoding must give the same string back: rejects lenient base64 decodes of junk.
+  if (!m || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
+    throw new Error(`bad cursor: ${JSON.stringify(cursor.slice(0, 64))}`);
+  }
+  return { lastCheck: Number(m[1]), machineId: m[2]! };
+}
+
+/** A usable SQL LIMIT: SQLite treats a negative LIMIT as "no limit", so never pass one through. */
+export function toLimit(n: number, min = 0): number {
+  return Number.isFinite(n) ? Math.max(min, Math.floor(n)) : min;
+}

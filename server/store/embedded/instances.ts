@@ -1,0 +1,88 @@
+// Reading and forgetting instances: lookups, history, newest-first paging, counters, pruning.
+import type Database from 'better-sqlite3';
+import type { InstanceStore } from '../types.ts';
+import { createCheckIn } from './checkin.ts';
+import {
+  decodeBuckets,
+  decodeCursor,
+  decodeHistory,
+  encodeCursor,
+  instanceFromRow,
+  toLimit,
+  type InstanceRow,
+} from './codec.ts';
+import { createCounters } from './counters.ts';
+
+export function createInstanceStore(db: Database.Database): InstanceStore {
+  const counters = createCounters(db);
+  const applyCheckIn = createCheckIn(db, counters);
+  const s = {
+    get: db.prepare<[string, string], InstanceRow>('SELECT * FROM instances WHERE app_id = ? AND machine_id = ?'),
+    history: db
+      .prepare<[string, string], string>('SELECT history FROM instances WHERE app_id = ? AND machine_id = ?')
+      .pluck(),
+    // Newest first = (last_check, machine_id) descending: a walk down instances_by_last_check.
+    firstPage: db.prepare<[string, number], InstanceRow>(`SELECT * FROM instances WHERE app_id = ?
+      ORDER BY last_check DESC, machine_id DESC LIMIT ?`),
+    nextPage: db.prepare<[string, number, string, number], InstanceRow>(`SELECT * FROM instances
+      WHERE app_id = ? AND (last_check, machine_id) < (?, ?)
+      ORDER BY last_check DESC, machine_id DESC LIMIT ?`),
+    count: db.prepare<[string], number>('SELECT instance_count FROM apps WHERE id = ?').pluck(),
+    oldest: db.prepare<[string, number, number], { machine_id: string; buckets: string }>(`SELECT machine_id,
+      buckets FROM instances WHERE app_id = ? AND last_check < ? ORDER BY last_check, machine_id LIMIT ?`),
+    remove: db.prepare('DELETE FROM instances WHERE app_id = ? AND machine_id = ?'),
+    uncount: db.prepare('UPDATE apps SET instance_count = instance_count - ? WHERE id = ?'),
+  };
+
+  const prune = db.transaction((appId: string, before: number, limit: number): number => {
+    const victims = s.oldest.all(appId, before, limit);
+    for (const v of victims) {
+      s.remove.run(appId, v.machine_id);
+      counters.move(appId, decodeBuckets(v.buckets), []);
+    }
+    if (victims.length > 0) s.uncount.run(victims.length, appId);
+    return victims.length;
+  });
+
+  return {
+    async applyCheckIn(appId, epoch, change, now) {
+      return applyCheckIn(appId, epoch, change, now);
+    },
+
+    async getInstance(appId, machineId) {
+      const row = s.get.get(appId, machineId);
+      return row ? instanceFromRow(row) : null;
+    },
+
+    async getHistory(appId, machineId, limit) {
+      const text = s.history.get(appId, machineId);
+      if (text === undefined) return [];
+      return decodeHistory(text).reverse().slice(0, toLimit(limit));
+    },
+
+    async listInstances(appId, opts) {
+      const limit = toLimit(opts.limit, 1);
+      const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
+      // One extra row tells whether another page exists, so the last page says next: null.
+      const rows = after
+        ? s.nextPage.all(appId, after.lastCheck, after.machineId, limit + 1)
+        : s.firstPage.all(appId, limit + 1);
+      const items = rows.slice(0, limit).map(instanceFromRow);
+      const last = items.at(-1);
+      const next = rows.length > limit && last ? encodeCursor(last) : null;
+      return { items, next };
+    },
+
+    async counters(appId) {
+      return counters.read(appId);
+    },
+
+    async countInstances(appId) {
+      return s.count.get(appId) ?? 0;
+    },
+
+    async pruneInstances(appId, lastCheckBefore, limit) {
+      return prune.immediate(appId, lastCheckBefore, toLimit(limit));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+// The SQLite schema as an ordered list of migrations. `migrate` applies the ones a database has not
+// seen yet, each in its own transaction, and records them in `schema_migrations`. A database written
+// by a newer Platte (a version this build does not know) is refused rather than guessed at.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      -- epoch: bumped by every release write; instance_count: kept here so counting is O(1).
+      CREATE TABLE apps (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        created_at     INTEGER NOT NULL,
+        epoch          INTEGER NOT NULL,
+        instance_count INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE packages (
+        app_id      TEXT NOT NULL,
+        version     TEXT NOT NULL,
+        arch        TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        sha256      TEXT NOT NULL,
+        sha1        TEXT,            -- NULL when absent
+        extra_files TEXT NOT NULL,   -- JSON array of ExtraFile
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (app_id, version, arch)
+      );
+
+      CREATE TABLE channels (
+        app_id     TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        version    TEXT,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        PRIMARY KEY (app_id, name)
+      );
+
+      -- "groups" is an SQL keyword, hence app_groups.
+      CREATE TABLE app_groups (
+        app_id     TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        track      TEXT NOT NULL,
+        channel    TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, id),
+        UNIQUE (app_id, track)
+      );
+
+      -- seq orders entries (newest = highest); at is the caller's clock.
+      CREATE TABLE activity (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        app_id  TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data    TEXT NOT NULL        -- JSON object
+      );
+      CREATE INDEX activity_by_app ON activity (app_id, seq);
+
+      -- One row per tracked node: attributes, status, its counter buckets and its history, so a
+      -- check-in reads and writes a single row.
+      CREATE TABLE instances (
+        app_id         TEXT NOT NULL,
+        machine_id     TEXT NOT NULL,
+        alias          TEXT NOT NULL,
+        ip             TEXT NOT NULL,
+        oem            TEXT NOT NULL,
+        oem_version    TEXT NOT NULL,
+        aleph_version  TEXT NOT NULL,
+        boot_id        TEXT NOT NULL,
+        version        TEXT NOT NULL,
+        track          TEXT NOT NULL,
+        grp            TEXT NOT NULL,
+        channel        TEXT NOT NULL,
+        arch           TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        target_version TEXT NOT NULL,
+        error_code     INTEGER NOT NULL,
+        error_name     TEXT NOT NULL,
+        first_seen     INTEGER NOT NULL,
+        last_check     INTEGER NOT NULL,
+        status_since   INTEGER NOT NULL,
+        buckets        TEXT NOT NULL,  -- comma-joined counter buckets this instance is counted in
+        history        TEXT NOT NULL,  -- JSON array, oldest first (see codec.ts)
+        PRIMARY KEY (app_id, machine_id)
+      );
+      CREATE INDEX instances_by_last_check ON instances (app_id, last_check, machine_id);
+
+      CREATE TABLE counters (
+        app_id TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        count  INTEGER NOT NULL,
+        PRIMARY KEY (app_id, bucket)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE tokens (
+        hash       TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+/** Brings the database up to SCHEMA_VERSION; returns the versions applied now. */
+export function migrate(db: Database.Database, now = Date.now()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const current = () =>
+    (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const found = current();
+  if (found > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${found} is newer than this Platte supports (${SCHEMA_VERSION}); upgrade Platte`,
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    // Re-read inside the transaction: another process may have migrated meanwhile.
+    db.transaction(() => {
+      if (current() >= m.version) return;
+      db.exec(m.sql);
+      record.run(m.version, m.name, now);
+      applied.push(m.version);
+    }).immediate();
+  }
+  return applied;
+}
