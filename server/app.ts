@@ -6,6 +6,7 @@ import { apiRouter } from './api/router.ts';
 import type { Config } from './config.ts';
 import { toApiError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { ReleaseCache } from './omaha/release-cache.ts';
 import { omahaMiddleware } from './omaha/route.ts';
 import type { Store } from './store/types.ts';
 
@@ -18,7 +19,13 @@ export interface AppDeps {
   now: () => number;
 }
 
-export function buildApp(deps: AppDeps): Koa {
+/** What the routes share beyond AppDeps: one release cache per process. */
+export interface RouteDeps extends AppDeps {
+  releases: ReleaseCache;
+}
+
+export function buildApp(appDeps: AppDeps): Koa {
+  const deps: RouteDeps = { ...appDeps, releases: new ReleaseCache(appDeps.store, appDeps.now) };
   const app = new Koa({ proxy: false });
   app.silent = true;
 

@@ -112,8 +112,10 @@ export interface HistoryEntry {
   errorCode?: number;
   errorName?: string;
   previousVersion?: string;
+  /** The node's version for events; the version offered for `grant` entries. */
   version: string;
-  status: InstanceStatus;
+  /** The status this entry moved the instance to, absent when it did not change it. */
+  status?: InstanceStatus;
   /** How many identical consecutive entries were folded into this one (routine checks repeat). */
   repeat: number;
 }

@@ -1,0 +1,46 @@
+// Path and query parameters shared by the JSON API routes.
+import type { Context } from 'koa';
+import { isValidAppId, normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
+import type { AppRecord } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { ReleaseStore } from '../store/types.ts';
+import { NAME_PATTERN } from './schemas.ts';
+
+function param(ctx: Context, name: string): string {
+  return String((ctx as unknown as { params: Record<string, string> }).params[name] ?? '');
+}
+
+/** `{app}` accepts the appid with or without braces, in any case. */
+export function appIdParam(ctx: Context): string {
+  const id = normalizeAppId(param(ctx, 'app'));
+  if (!isValidAppId(id)) throw new ApiError('bad_request', `not an app id: ${param(ctx, 'app')}`);
+  return id;
+}
+
+export async function requireApp(ctx: Context, store: ReleaseStore): Promise<AppRecord> {
+  const id = appIdParam(ctx);
+  const app = await store.getApp(id);
+  if (!app) throw new ApiError('not_found', `no app ${id}`);
+  return app;
+}
+
+export function nameParam(ctx: Context, name: string): string {
+  const v = param(ctx, name);
+  if (!NAME_PATTERN.test(v)) throw new ApiError('bad_request', `${name} must match ${NAME_PATTERN}`);
+  return v;
+}
+
+export function machineIdParam(ctx: Context): string {
+  return normalizeMachineId(param(ctx, 'machineid'));
+}
+
+/** An integer query parameter within [min, max], or the default. */
+export function intQuery(ctx: Context, name: string, def: number, min: number, max: number): number {
+  const raw = ctx.query[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < min || n > max) {
+    throw new ApiError('bad_request', `query parameter ${name} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}

@@ -1,0 +1,105 @@
+// JSON API input schemas (zod). The same schemas validate requests and describe them in OpenAPI.
+import { z } from 'zod';
+import { APP_ID_PATTERN, normalizeAppId } from '../domain/appid.ts';
+import { ARCHES, normalizeArch } from '../domain/arch.ts';
+import { VERSION_PATTERN } from '../domain/version.ts';
+import { ROLES } from './auth.ts';
+
+export const NAME_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
+
+const version = z.string().regex(VERSION_PATTERN, 'must be a version like 3510.2.0 (1 to 4 numbers)');
+const name = z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" and "-" only (1-64)');
+
+function digest(bytes: number, label: string, out: 'base64' | 'hex') {
+  return z
+    .string()
+    .describe(`${label}: ${bytes}-byte digest as base64 or hex`)
+    .transform((s, ctx) => {
+      const t = s.trim();
+      let buf: Buffer | null = null;
+      if (new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(t)) buf = Buffer.from(t, 'hex');
+      else if (/^[A-Za-z0-9+/]+={0,2}$/.test(t)) {
+        const b = Buffer.from(t, 'base64');
+        if (b.length === bytes && b.toString('base64') === t) buf = b;
+      }
+      if (!buf) {
+        ctx.addIssue({ code: 'custom', message: `must be a ${label} digest (${bytes} bytes) in base64 or hex` });
+        return z.NEVER;
+      }
+      return buf.toString(out);
+    });
+}
+
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\s?#]+$/, 'a plain file name (no slashes, spaces, ? or #)');
+
+const size = z.number().int('must be a whole number').positive('must be > 0').max(Number.MAX_SAFE_INTEGER);
+
+const baseUrl = z
+  .string()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without query or fragment')
+  .transform((s) => (s.endsWith('/') ? s : `${s}/`));
+
+const arch = z
+  .string()
+  .transform((s, ctx) => {
+    const a = normalizeArch(s);
+    if (!a) {
+      ctx.addIssue({ code: 'custom', message: `unknown architecture; use one of ${ARCHES.join(', ')}` });
+      return z.NEVER;
+    }
+    return a;
+  });
+
+export const appCreate = z
+  .object({
+    id: z
+      .string()
+      .transform(normalizeAppId)
+      .pipe(z.string().regex(APP_ID_PATTERN, 'must be an Omaha appid (a GUID, with or without braces)')),
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict();
+
+export const extraFile = z
+  .object({ name: fileName, size, sha256: digest(32, 'SHA-256', 'hex'), sha1: digest(20, 'SHA-1', 'base64').optional() })
+  .strict();
+
+export const packageCreate = z
+  .object({
+    version,
+    url: baseUrl,
+    name: fileName,
+    size,
+    sha256: digest(32, 'SHA-256', 'base64'),
+    sha1: digest(20, 'SHA-1', 'base64').optional(),
+    arch: arch.default('amd64'),
+    extraFiles: z.array(extraFile).max(32).default([]),
+  })
+  .strict();
+
+export const channelPromote = z.object({ version }).strict();
+
+export const groupBody = z
+  .object({ name: z.string().trim().min(1).max(200).optional(), track: z.string().min(1).max(128), channel: name })
+  .strict();
+
+export const groupCreate = groupBody.extend({ id: name }).strict();
+
+export const tokenCreate = z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES as [string, ...string[]]) }).strict();
+
+export const pruneBody = z.object({ olderThanDays: z.number().positive().max(3650), limit: z.number().int().positive().max(1_000_000).default(10_000) }).strict();
+
+export const channelName = name;
+export const groupId = name;

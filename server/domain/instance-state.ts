@@ -1,0 +1,106 @@
+// The instance state machine, as update_engine drives it:
+//   check (3/2) → granted → 13/1 downloading → 14/1 downloaded → 3/1 installed (waiting for reboot)
+//   → next check on the new version with 3/2 previousversion=<old> → complete.
+// x/0 (with errorcode, flag bits stripped) → error; 3/0 code 44 (rollback) is an error too;
+// x/9 → deferred. Every event lands in the history, whether or not an update was granted.
+// planCheckIn is pure: it turns one <app> of a request and the update decision into an
+// InstanceChange that the store applies atomically.
+import { errorCodeName, stripErrorFlags } from '../omaha/error-codes.ts';
+import type { OmahaAppRequest, OmahaEvent } from '../omaha/types.ts';
+import { counterPrefixes } from './counters.ts';
+import type { UpdateDecision } from './decide.ts';
+import type { HistoryEntry, InstanceStatus } from './types.ts';
+import type { InstanceAttrs, InstanceChange } from '../store/types.ts';
+
+export const EVENT = { updateComplete: 3, downloadStarted: 13, downloadFinished: 14, installedHeld: 800 } as const;
+export const RESULT = { error: 0, success: 1, successReboot: 2, cancelled: 4, noUpdate: 7, deferred: 9 } as const;
+
+/** A previousversion that names a real earlier version (not absent, empty or the "no state" marker). */
+function realPreviousVersion(ev: OmahaEvent): string | null {
+  const pv = ev.previousVersion;
+  return pv && pv !== '0.0.0.0' ? pv : null;
+}
+
+export interface EventOutcome {
+  status: InstanceStatus | null;
+  error?: { code: number; name: string };
+}
+
+/** What one event means for the instance's status (null: no change). */
+export function eventOutcome(ev: OmahaEvent, nodeVersion: string): EventOutcome {
+  if (ev.eventResult === RESULT.error) {
+    const code = stripErrorFlags(ev.errorCode ?? 0);
+    return { status: 'error', error: { code, name: errorCodeName(code) } };
+  }
+  if (ev.eventResult === RESULT.deferred) return { status: 'deferred' };
+  if (ev.eventType === EVENT.downloadStarted && ev.eventResult === RESULT.success) return { status: 'downloading' };
+  if (ev.eventType === EVENT.downloadFinished && ev.eventResult === RESULT.success) return { status: 'downloaded' };
+  if (ev.eventType === EVENT.updateComplete && ev.eventResult === RESULT.success) return { status: 'installed' };
+  if (ev.eventType === EVENT.installedHeld && ev.eventResult === RESULT.success) return { status: 'installed' };
+  if (ev.eventType === EVENT.updateComplete && ev.eventResult === RESULT.successReboot) {
+    const pv = realPreviousVersion(ev);
+    if (pv !== null && pv !== nodeVersion) return { status: 'complete' };
+  }
+  return { status: null };
+}
+
+export interface CheckInPlan {
+  change: InstanceChange;
+  /** The node reported completing an update to its current version (release its reboot slot). */
+  completed: boolean;
+}
+
+export function planCheckIn(
+  app: OmahaAppRequest,
+  machineId: string,
+  attrs: InstanceAttrs,
+  decision: UpdateDecision | null,
+  now: number,
+): CheckInPlan {
+  const history: HistoryEntry[] = [];
+  let status: InstanceStatus | null = null;
+  let error: { code: number; name: string } | undefined;
+  let completed = false;
+
+  for (const ev of app.events) {
+    const out = eventOutcome(ev, app.version);
+    if (out.status) status = out.status;
+    if (out.error) error = out.error;
+    if (out.status === 'complete') completed = true;
+    const entry: HistoryEntry = { at: now, kind: 'event', eventType: ev.eventType, eventResult: ev.eventResult, version: app.version, repeat: 1 };
+    if (out.status) entry.status = out.status;
+    if (ev.errorCode !== undefined) entry.errorCode = stripErrorFlags(ev.errorCode);
+    if (out.error) entry.errorName = out.error.name;
+    if (ev.previousVersion) entry.previousVersion = ev.previousVersion;
+    history.push(entry);
+  }
+
+  let change: InstanceChange['status'] = status ? { to: status, unlessIn: [] } : null;
+  let targetVersion: string | undefined;
+  if (app.updateCheck && decision) {
+    if (decision.kind === 'update') {
+      targetVersion = decision.pkg.version;
+      change = { to: 'granted', unlessIn: [] };
+      history.push({ at: now, kind: 'grant', version: targetVersion, status: 'granted', repeat: 1 });
+    } else if (!status) {
+      // A node on the channel's version stays "complete" after its update until a new one starts.
+      change =
+        decision.reason === 'up-to-date'
+          ? { to: 'up-to-date', unlessIn: ['complete'] }
+          : { to: 'idle', unlessIn: [] };
+    }
+  }
+
+  return {
+    completed,
+    change: {
+      machineId,
+      attrs,
+      status: change,
+      ...(targetVersion !== undefined ? { targetVersion } : {}),
+      ...(error ? { error } : {}),
+      history,
+      counterPrefixes: counterPrefixes(attrs),
+    },
+  };
+}

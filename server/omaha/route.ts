@@ -1,0 +1,98 @@
+// HTTP side of the Omaha endpoint: POST /v1/update and /v1/update/.
+// Limits: body ≤ 64 KiB (413), XML guarded and parsed (400 with a short text body on bad input),
+// protocol 3.x only (others get updatecheck error-unsupportedProtocol and change nothing).
+// A store failure answers 503, which makes update_engine back off.
+import type { Middleware } from 'koa';
+import getRawBody from 'raw-body';
+import proxyaddr from 'proxy-addr';
+import type { RouteDeps } from '../app.ts';
+import { answerApp, type AnswerDeps } from './answer-app.ts';
+import { buildOmahaResponse } from './build.ts';
+import { parseOmahaRequest } from './parse.ts';
+import { OmahaInputError } from './xml-guard.ts';
+import type { OmahaAppResponse, OmahaRequest } from './types.ts';
+
+export const OMAHA_MAX_BODY = 64 * 1024;
+const PATHS = new Set(['/v1/update', '/v1/update/']);
+
+function secondsSinceMidnightUtc(now: number): number {
+  return Math.floor((now % 86_400_000) / 1000);
+}
+
+function unsupportedProtocol(req: OmahaRequest): OmahaAppResponse[] {
+  return req.apps.map((a) => ({
+    appIdRaw: a.appIdRaw,
+    status: 'ok',
+    ping: false,
+    events: 0,
+    updateCheck: { status: 'error-unsupportedProtocol' },
+  }));
+}
+
+export function omahaMiddleware(deps: RouteDeps): Middleware {
+  const trust = proxyaddr.compile(deps.config.trustedProxies);
+  const answer: AnswerDeps = {
+    releases: deps.releases,
+    instances: deps.store,
+    hooks: deps.coordinator.hooks,
+    log: deps.log,
+    now: deps.now,
+    ...(deps.config.pollInterval ? { pollInterval: deps.config.pollInterval } : {}),
+  };
+  const log = deps.log.child({ component: 'omaha' });
+
+  return async (ctx, next) => {
+    if (!PATHS.has(ctx.path)) return next();
+    if (ctx.method !== 'POST') {
+      ctx.status = 405;
+      ctx.set('Allow', 'POST');
+      ctx.type = 'text/plain';
+      ctx.body = 'method not allowed: use POST';
+      return;
+    }
+    const fail = (status: number, message: string) => {
+      ctx.status = status;
+      ctx.type = 'text/plain';
+      ctx.body = `${message}\n`;
+    };
+
+    let body: string;
+    try {
+      body = await getRawBody(ctx.req, { limit: OMAHA_MAX_BODY, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+    } catch (err) {
+      const e = err as { type?: string; status?: number };
+      if (e.type === 'entity.too.large') return fail(413, `request body larger than ${OMAHA_MAX_BODY} bytes`);
+      return fail(e.status && e.status < 500 ? e.status : 400, 'could not read request body');
+    }
+
+    let req: OmahaRequest;
+    try {
+      req = await parseOmahaRequest(body);
+    } catch (err) {
+      if (err instanceof OmahaInputError) return fail(400, `bad Omaha request: ${err.message}`);
+      throw err;
+    }
+
+    const now = deps.now();
+    let apps: OmahaAppResponse[];
+    if (!/^3\.\d+$/.test(req.protocol)) {
+      apps = unsupportedProtocol(req);
+    } else {
+      const ip = normalizeIp(proxyaddr(ctx.req, trust));
+      try {
+        apps = [];
+        for (const app of req.apps) apps.push(await answerApp(answer, req, app, ip));
+      } catch (err) {
+        log.error({ err }, 'update check failed');
+        return fail(503, 'update service temporarily unavailable');
+      }
+    }
+    ctx.status = 200;
+    ctx.type = 'text/xml; charset=utf-8';
+    ctx.body = buildOmahaResponse({ daystartElapsedSeconds: secondsSinceMidnightUtc(now), apps });
+  };
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}

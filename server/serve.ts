@@ -1,0 +1,76 @@
+// `platte serve`: start Platte, print the first admin token once, shut down gracefully.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hashToken, newTokenSecret } from './api/auth.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createPlatte, type Platte } from './platte.ts';
+
+export interface RunningServer {
+  platte: Platte;
+  server: http.Server;
+  url: string;
+  /** Stops accepting, finishes in-flight requests, flushes and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Creates the first admin token when there is none (and none is configured); returns its secret. */
+export async function bootstrapAdminToken(platte: Platte): Promise<string | null> {
+  if (platte.config.adminToken) return null;
+  const secret = newTokenSecret();
+  const added = await platte.store.bootstrapToken({ hash: hashToken(secret), name: 'admin (first start)', role: 'admin', createdAt: Date.now() });
+  return added ? secret : null;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const platte = await createPlatte(config, { log });
+  const secret = await bootstrapAdminToken(platte);
+  if (secret) {
+    process.stdout.write(
+      `\nPlatte created an admin token. It is shown this once; only its hash is stored:\n\n  ${secret}\n\n` +
+        `Use it as PLATTE_TOKEN for the CLI, or set PLATTE_ADMIN_TOKEN to choose your own.\n\n`,
+    );
+  }
+  const server = http.createServer(platte.app.callback());
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  log.info({ url, store: platte.store.kind }, 'platte listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      force.unref();
+      await done;
+      clearTimeout(force);
+      await platte.close();
+      log.info('platte stopped');
+    })());
+  return { platte, server, url, close };
+}
+
+/** Wires SIGTERM/SIGINT to a graceful close, then exit. */
+export function closeOnSignals(running: RunningServer, log: Logger): void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    log.info({ signal: sig }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
