@@ -24,6 +24,10 @@ export const OMAHA_XML_LIMITS = {
 // C0 controls other than tab/LF/CR, and the two non-characters XML 1.0 forbids. sax lets them through.
 const FORBIDDEN_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
+// `&` that does not start one of the five XML entities or a numeric reference. sax would also
+// resolve HTML names such as &nbsp; even in strict mode; XML (and libxml2) does not.
+const BAD_REFERENCE = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/g;
+
 const LT = 0x3c; // <
 const GT = 0x3e; // >
 const SLASH = 0x2f;
@@ -74,6 +78,7 @@ export function guardOmahaXml(body: string): void {
   let rootOpened = false;
   let rootClosed = false;
   let sawMarkup = false; // anything before, so a later <?xml ...?> is misplaced
+  const rawRanges: number[] = []; // [start, end) pairs of comments and CDATA, where '&' is plain text
 
   while (i < n) {
     const lt = body.indexOf('<', i);
@@ -104,6 +109,7 @@ export function guardOmahaXml(body: string): void {
       if (body.startsWith('<!--', i)) {
         const end = body.indexOf('-->', i + 4);
         if (end === -1) fail('unterminated comment');
+        rawRanges.push(i, end + 3);
         i = end + 3;
         continue;
       }
@@ -111,6 +117,7 @@ export function guardOmahaXml(body: string): void {
         if (depth === 0) fail('text outside the root element');
         const end = body.indexOf(']]>', i + 9);
         if (end === -1) fail('unterminated CDATA section');
+        rawRanges.push(i, end + 3);
         i = end + 3;
         continue;
       }
@@ -188,4 +195,15 @@ export function guardOmahaXml(body: string): void {
 
   if (!rootOpened) fail('no root element');
   if (depth !== 0 || !rootClosed) fail('unclosed element');
+  checkReferences(body, rawRanges);
+}
+
+function checkReferences(body: string, rawRanges: number[]): void {
+  BAD_REFERENCE.lastIndex = 0;
+  let r = 0; // matches come in order and ranges are sorted: one forward pass over both
+  for (let m = BAD_REFERENCE.exec(body); m !== null; m = BAD_REFERENCE.exec(body)) {
+    while (r < rawRanges.length && rawRanges[r + 1]! <= m.index) r += 2;
+    const inRaw = r < rawRanges.length && m.index >= rawRanges[r]!;
+    if (!inRaw) fail('unknown entity reference (only &amp; &lt; &gt; &quot; &apos; and &#N; are allowed)');
+  }
 }
