@@ -1,0 +1,108 @@
+--[[
+  The check-in hot path: applies one decided change to one instance, atomically, in one call.
+  Refused without writing anything when the app's config epoch is not the one the change was
+  decided on. See .tmp/store-spec.md "applyCheckIn" for the rules carried out here.
+  Input:
+    KEYS[1] app hash (field epoch)
+    KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
+            tv targetVersion, ec errorCode, en errorName, cp counter prefixes, + attributes)
+    KEYS[3] instance history list (compact entries, newest first)
+    KEYS[4] instance index sorted set (machine id scored by lastCheck)
+    KEYS[5] counters hash (bucket '<prefix>|<status>' -> count)
+    ARGV[1] config epoch the change was decided on
+    ARGV[2] now (ms)
+    ARGV[3] machine id
+    ARGV[4] status to move to, '' to keep the current one
+    ARGV[5] statuses that keep the current one, comma separated
+    ARGV[6] '1' when a target version is set (ARGV[7]), else '0'
+    ARGV[7] target version
+    ARGV[8] '1' when an error is set (ARGV[9] code, ARGV[10] name), else '0'
+    ARGV[9] error code
+    ARGV[10] error name
+    ARGV[11] counter prefixes, comma separated, no duplicates
+    ARGV[12] history cap
+    ARGV[13] n = number of attribute field/value pairs that follow
+    ARGV[14 .. 13+2n] attribute field, value, ...
+    ARGV[14+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
+  Output:
+    {1, previous status ('' for a new instance), final status}
+    -5 stale config: the app is gone or its epoch differs (nothing written)
+]]
+--@include buckets.lua
+local appKey, instKey, histKey, indexKey, countersKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+
+local epoch = redis.call('HGET', appKey, 'epoch')
+if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return -5 end
+
+local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
+local cur = redis.call('HMGET', instKey, 's', 'cp')
+local curStatus, curPrefixes = cur[1], cur[2]
+local isNew = not curStatus
+
+-- 3. final status
+local status
+if statusTo == '' then
+  status = curStatus or 'idle'
+else
+  status = statusTo
+  if curStatus then
+    for s in string.gmatch(ARGV[5], '[^,]+') do
+      if s == curStatus then status = curStatus break end
+    end
+  end
+end
+
+-- 4-7. fields; a field holding its default is removed instead of stored
+local set, del = {}, {}
+local function put(field, value, default)
+  if value == default then
+    del[#del + 1] = field
+  else
+    set[#set + 1] = field
+    set[#set + 1] = value
+  end
+end
+local nAttrs = tonumber(ARGV[13])
+local firstEntry = 14 + 2 * nAttrs
+for i = 14, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+put('s', status)
+put('lc', now)
+if isNew then put('fs', now) end
+if isNew or status ~= curStatus then put('ss', now) end
+if ARGV[6] == '1' then put('tv', ARGV[7], '') end
+if ARGV[8] == '1' then
+  put('ec', ARGV[9], '0')
+  put('en', ARGV[10], '')
+end
+put('cp', ARGV[11], '')
+redis.call('HSET', instKey, unpack(set))
+if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
+redis.call('ZADD', indexKey, now, machineId)
+
+-- 8. history: fold into the newest entry when the identity matches, else push; keep the cap
+if isNew then redis.call('DEL', histKey) end
+if #ARGV >= firstEntry then
+  local topRepeat, topIdentity
+  local top = (not isNew) and redis.call('LINDEX', histKey, 0)
+  if top then
+    local r, _, identity = string.match(top, '^([^,]*),([^,]*),(.*)$')
+    topRepeat, topIdentity = r, identity
+  end
+  local pushed = false
+  for i = firstEntry, #ARGV do
+    local r, at, identity = string.match(ARGV[i], '^([^,]*),([^,]*),(.*)$')
+    if topIdentity and identity == topIdentity then
+      topRepeat = tostring(tonumber(topRepeat) + tonumber(r))
+      redis.call('LSET', histKey, 0, topRepeat .. ',' .. at .. ',' .. identity)
+    else
+      redis.call('LPUSH', histKey, ARGV[i])
+      topRepeat, topIdentity, pushed = r, identity, true
+    end
+  end
+  if pushed then redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1) end
+end
+
+-- 9. counters
+moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(ARGV[11], status))
+
+return {1, curStatus or '', status}

@@ -1,0 +1,22 @@
+--[[
+  Forgets one instance when its last check is still older than the cutoff: its hash, history,
+  index entry and counter contributions.
+  Input:
+    KEYS[1] instance index sorted set
+    KEYS[2] counters hash
+    KEYS[3] instance hash
+    KEYS[4] instance history list
+    ARGV[1] machine id
+    ARGV[2] cutoff: removed only when lastCheck < cutoff
+  Output:
+    1 removed
+    0 kept (checked in since, or already gone)
+]]
+--@include buckets.lua
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) >= tonumber(ARGV[2]) then return 0 end
+local cur = redis.call('HMGET', KEYS[3], 's', 'cp')
+moveBuckets(KEYS[2], bucketSet(cur[2], cur[1]), {})
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
