@@ -1,6 +1,27 @@
-// STUB — replaced by the Redis store implementation.
+// The Redis store: release data, instances and tokens on the backend's ioredis client, every
+// atomic write one Lua script (lua/*.lua). Works with many Platte processes on one Redis.
+import { fileURLToPath } from 'node:url';
 import type { Backend } from '../backend.ts';
 import type { Store } from '../types.ts';
-export async function createRedisStore(_backend: Extract<Backend, { kind: 'redis' }>): Promise<Store> {
-  throw new Error('redis store not implemented yet');
+import { createInstanceStore } from './instances.ts';
+import { storeKeys } from './keys.ts';
+import { createReleaseStore } from './release.ts';
+import { defineScripts } from './scripts.ts';
+import { createTokenStore } from './tokens.ts';
+
+const LUA_DIR = fileURLToPath(new URL('./lua', import.meta.url));
+
+export async function createRedisStore(backend: Extract<Backend, { kind: 'redis' }>): Promise<Store> {
+  const { redis, prefix } = backend;
+  defineScripts(redis, LUA_DIR);
+  const ctx = { redis, keys: storeKeys(prefix) };
+  return {
+    kind: 'redis',
+    ...createReleaseStore(ctx),
+    ...createInstanceStore(ctx),
+    ...createTokenStore(ctx),
+    // Every write is acknowledged by Redis before its promise resolves: nothing to flush. The
+    // connection is closed by closeBackend (the coordinator shares it).
+    async close() {},
+  };
 }

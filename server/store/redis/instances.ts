@@ -1,0 +1,145 @@
+// Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
+// counters and pruning. Layout per instance: one compact hash, one capped history list and one
+// member of the app's index sorted set (scored by lastCheck).
+import type { InstanceRecord } from '../../domain/types.ts';
+import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
+import { num } from './codec.ts';
+import { Refused, unexpectedReply } from './codes.ts';
+import type { RedisContext } from './context.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeHistoryEntry, encodeHistoryEntry } from './history-codec.ts';
+import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
+import { runScript } from './scripts.ts';
+
+/** Counter prefixes as the comma list the script stores; rejects what would break the encoding. */
+function prefixList(prefixes: string[]): string {
+  for (const p of prefixes) {
+    if (p === '' || p.includes(',') || p.includes('|')) {
+      throw new Error(`counter prefix ${JSON.stringify(p)} must be non-empty and contain no ',' or '|'`);
+    }
+  }
+  return [...new Set(prefixes)].join(',');
+}
+
+/** ARGV of applyCheckIn-5.lua (see its header). */
+function checkInArgs(epoch: number, change: InstanceChange, now: number): (string | number)[] {
+  const pairs = attrPairs(change.attrs);
+  return [
+    epoch,
+    now,
+    change.machineId,
+    change.status?.to ?? '',
+    change.status?.unlessIn.join(',') ?? '',
+    change.targetVersion === undefined ? '0' : '1',
+    change.targetVersion ?? '',
+    change.error === undefined ? '0' : '1',
+    change.error?.code ?? 0,
+    change.error?.name ?? '',
+    prefixList(change.counterPrefixes),
+    HISTORY_CAP,
+    pairs.length / 2,
+    ...pairs,
+    ...change.history.map(encodeHistoryEntry),
+  ];
+}
+
+export function createInstanceStore({ redis, keys }: RedisContext): InstanceStore {
+  const fetchInstances = async (appId: string, machineIds: string[]): Promise<InstanceRecord[]> => {
+    // Auto-pipelined by the backend's client: one round trip for the page.
+    const hashes = await Promise.all(machineIds.map((m) => redis.hgetall(keys.instance(appId, m))));
+    return machineIds
+      .map((m, i) => decodeInstance(appId, m, hashes[i]!))
+      .filter((x): x is InstanceRecord => x !== null);
+  };
+
+  return {
+    async applyCheckIn(appId, epoch, change, now): Promise<CheckInResult> {
+      const { machineId } = change;
+      const reply = await runScript<number | [number, string, string]>(
+        redis,
+        'applyCheckIn',
+        [
+          keys.app(appId),
+          keys.instance(appId, machineId),
+          keys.history(appId, machineId),
+          keys.instanceIndex(appId),
+          keys.counters(appId),
+        ],
+        checkInArgs(epoch, change, now),
+      );
+      if (reply === Refused.staleConfig) return { applied: false, reason: 'stale-config' };
+      if (!Array.isArray(reply) || reply[0] !== 1 || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
+      const previous = reply[1];
+      return { applied: true, previousStatus: isStatus(previous) ? previous : null, status: reply[2] };
+    },
+
+    async getInstance(appId, machineId) {
+      return decodeInstance(appId, machineId, await redis.hgetall(keys.instance(appId, machineId)));
+    },
+
+    async getHistory(appId, machineId, limit) {
+      const n = Math.min(Math.floor(limit), HISTORY_CAP);
+      if (!(n > 0)) return [];
+      const values = await redis.lrange(keys.history(appId, machineId), 0, n - 1);
+      return values.map(decodeHistoryEntry);
+    },
+
+    async listInstances(appId, { limit, cursor }) {
+      const after = cursor === undefined ? null : decodeCursor(cursor);
+      const n = Math.max(1, Math.floor(limit) || 1);
+      // One more than asked tells whether another page exists.
+      const flat = await runScript<string[]>(
+        redis,
+        'pageInstances',
+        [keys.instanceIndex(appId)],
+        [n + 1, after ? after.lastCheck : '+inf', after ? after.machineId : ''],
+      );
+      const ids: string[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        ids.push(flat[i]!);
+        scores.push(num(flat[i + 1]));
+      }
+      const more = ids.length > n;
+      const pageIds = ids.slice(0, n);
+      const items = await fetchInstances(appId, pageIds);
+      const last = pageIds.length - 1;
+      const next = more ? encodeCursor({ lastCheck: scores[last]!, machineId: pageIds[last]! }) : null;
+      return { items, next };
+    },
+
+    async counters(appId) {
+      const h = await redis.hgetall(keys.counters(appId));
+      const out: Record<string, number> = {};
+      for (const [bucket, value] of Object.entries(h)) {
+        const n = num(value);
+        if (n > 0) out[bucket] = n;
+      }
+      return out;
+    },
+
+    async countInstances(appId) {
+      return redis.zcard(keys.instanceIndex(appId));
+    },
+
+    async pruneInstances(appId, lastCheckBefore, limit) {
+      const n = Math.floor(limit);
+      if (!(n > 0)) return 0;
+      const index = keys.instanceIndex(appId);
+      const candidates = await redis.zrangebyscore(index, '-inf', `(${lastCheckBefore}`, 'LIMIT', 0, n);
+      // One script per instance (its keys depend on the machine id), all sent in one pipeline;
+      // each re-checks the cutoff, so an instance that checked in meanwhile is kept.
+      const removed = await Promise.all(
+        candidates.map((m) =>
+          runScript<number>(
+            redis,
+            'pruneInstance',
+            [index, keys.counters(appId), keys.instance(appId, m), keys.history(appId, m)],
+            [m, lastCheckBefore],
+          ),
+        ),
+      );
+      return removed.reduce((sum, r) => sum + (r === 1 ? 1 : 0), 0);
+    },
+  };
+}

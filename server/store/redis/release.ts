@@ -1,0 +1,185 @@
+// Release data on Redis: apps, packages, channels, groups, activity. Each write is one Lua script
+// that also appends the activity entry and bumps the app's config epoch; reads are plain commands
+// (loadAppConfig reads in one MULTI so the epoch matches the data).
+import type { AppRecord, ChannelRecord, GroupRecord, PackageRecord } from '../../domain/types.ts';
+import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
+import {
+  decodeActivity,
+  decodeApp,
+  decodeChannel,
+  decodeGroup,
+  decodePackage,
+  encodeActivity,
+  encodeChannel,
+  encodePackage,
+  num,
+  packageField,
+} from './codec.ts';
+import { Refused, unexpectedReply } from './codes.ts';
+import type { RedisContext } from './context.ts';
+import { runScript } from './scripts.ts';
+
+const byCreated = <T extends { createdAt: number }>(key: (x: T) => string) => (a: T, b: T) =>
+  a.createdAt - b.createdAt || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const sortPackages = (list: PackageRecord[]) => list.sort(byCreated((p) => `${p.version}\n${p.arch}`));
+const sortGroups = (list: GroupRecord[]) => list.sort(byCreated((g) => g.id));
+const sortChannels = (list: ChannelRecord[]) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+function groupsFrom(appId: string, h: Record<string, string>): GroupRecord[] {
+  return sortGroups(Object.entries(h).map(([id, json]) => decodeGroup(appId, id, json)));
+}
+
+/** Unwraps a MULTI reply, throwing the first command error. */
+function replies(result: [Error | null, unknown][] | null): unknown[] {
+  if (!result) throw new Error('Redis transaction was aborted');
+  return result.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
+export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore {
+  return {
+    async createApp(app, activity) {
+      // The global app list is a separate key (another Cluster slot): add the id first, so an app
+      // is never missing from it; listApps skips ids whose app was never written.
+      await redis.sadd(keys.apps(), app.id);
+      const reply = await runScript<number>(
+        redis,
+        'createApp',
+        [keys.app(app.id), keys.activity(app.id)],
+        [app.name, app.createdAt, encodeActivity(activity), ACTIVITY_CAP],
+      );
+      if (reply === 1) return 'created';
+      if (reply === Refused.exists) return 'exists';
+      throw unexpectedReply('createApp', reply);
+    },
+
+    async getApp(appId) {
+      return decodeApp(appId, await redis.hgetall(keys.app(appId)));
+    },
+
+    async listApps() {
+      const ids = await redis.smembers(keys.apps());
+      const hashes = await Promise.all(ids.map((id) => redis.hgetall(keys.app(id))));
+      const apps = ids.map((id, i) => decodeApp(id, hashes[i]!)).filter((a): a is AppRecord => a !== null);
+      return apps.sort(byCreated((a) => a.id));
+    },
+
+    async addPackage(pkg, activity) {
+      const reply = await runScript<number>(
+        redis,
+        'addPackage',
+        [keys.app(pkg.appId), keys.packages(pkg.appId), keys.versions(pkg.appId), keys.activity(pkg.appId)],
+        [packageField(pkg.version, pkg.arch), encodePackage(pkg), pkg.version, encodeActivity(activity), ACTIVITY_CAP],
+      );
+      if (reply === 1) return 'created';
+      if (reply === Refused.exists) return 'exists';
+      if (reply === Refused.noApp) return 'no-app';
+      throw unexpectedReply('addPackage', reply);
+    },
+
+    async listPackages(appId) {
+      const values = await redis.hvals(keys.packages(appId));
+      return sortPackages(values.map((v) => decodePackage(appId, v)));
+    },
+
+    async promoteChannel(channel, activity) {
+      const { appId } = channel;
+      const reply = await runScript<number | string>(
+        redis,
+        'promoteChannel',
+        [keys.app(appId), keys.channels(appId), keys.versions(appId), keys.activity(appId)],
+        [
+          channel.name,
+          channel.version ?? '',
+          channel.version === null ? '0' : '1',
+          encodeChannel(channel),
+          encodeActivity(activity),
+          ACTIVITY_CAP,
+        ],
+      );
+      if (reply === Refused.noApp) return 'no-app';
+      if (reply === Refused.noPackage) return 'no-package';
+      if (typeof reply !== 'string') throw unexpectedReply('promoteChannel', reply);
+      return { previous: reply === '' ? null : decodeChannel(appId, reply).version };
+    },
+
+    async getChannel(appId, name) {
+      const json = await redis.hget(keys.channels(appId), name);
+      return json === null ? null : decodeChannel(appId, json);
+    },
+
+    async listChannels(appId) {
+      const values = await redis.hvals(keys.channels(appId));
+      return sortChannels(values.map((v) => decodeChannel(appId, v)));
+    },
+
+    async putGroup(group, activity) {
+      const { appId } = group;
+      const reply = await runScript<number>(
+        redis,
+        'putGroup',
+        [keys.app(appId), keys.groups(appId), keys.tracks(appId), keys.activity(appId)],
+        [
+          group.id,
+          group.name,
+          group.track,
+          group.channel,
+          group.createdAt,
+          group.updatedAt,
+          encodeActivity(activity),
+          ACTIVITY_CAP,
+        ],
+      );
+      if (reply === 1) return 'created';
+      if (reply === 2) return 'updated';
+      if (reply === Refused.noApp) return 'no-app';
+      if (reply === Refused.trackTaken) return 'track-taken';
+      throw unexpectedReply('putGroup', reply);
+    },
+
+    async deleteGroup(appId, groupId, activity) {
+      const reply = await runScript<number>(
+        redis,
+        'deleteGroup',
+        [keys.app(appId), keys.groups(appId), keys.tracks(appId), keys.activity(appId)],
+        [groupId, encodeActivity(activity), ACTIVITY_CAP],
+      );
+      if (reply !== 0 && reply !== 1) throw unexpectedReply('deleteGroup', reply);
+      return reply === 1;
+    },
+
+    async listGroups(appId) {
+      return groupsFrom(appId, await redis.hgetall(keys.groups(appId)));
+    },
+
+    async listActivity(appId, limit) {
+      const n = Math.min(Math.floor(limit), ACTIVITY_CAP);
+      if (!(n > 0)) return [];
+      const values = await redis.lrange(keys.activity(appId), 0, n - 1);
+      return values.map(decodeActivity);
+    },
+
+    async loadAppConfig(appId): Promise<AppConfig | null> {
+      const [appHash, packages, channels, groups] = replies(
+        await redis
+          .multi()
+          .hgetall(keys.app(appId))
+          .hvals(keys.packages(appId))
+          .hvals(keys.channels(appId))
+          .hgetall(keys.groups(appId))
+          .exec(),
+      ) as [Record<string, string>, string[], string[], Record<string, string>];
+      const app = decodeApp(appId, appHash);
+      if (!app) return null;
+      return {
+        epoch: num(appHash.epoch),
+        app,
+        channels: sortChannels(channels.map((v) => decodeChannel(appId, v))),
+        groups: groupsFrom(appId, groups),
+        packages: sortPackages(packages.map((v) => decodePackage(appId, v))),
+      };
+    },
+  };
+}
