@@ -600,6 +600,13 @@ function historyCases(test: Case): void {
     assert.equal(folded.length, HISTORY_CAP);
     assert.deepStrictEqual(folded[0], { ...all.at(-1)!, at: T0 + 99, repeat: 2 });
     assert.deepStrictEqual(folded.at(-1), all.at(-HISTORY_CAP));
+    // One more distinct entry at the cap drops exactly the oldest.
+    const extra = entry(T0 + 100, { version: 'newest' });
+    await store.applyCheckIn(APP, epoch, change('m1', { history: [extra] }), T0 + 100);
+    const shifted = await store.getHistory(APP, 'm1', 1000);
+    assert.equal(shifted.length, HISTORY_CAP);
+    assert.deepStrictEqual(shifted[0], extra);
+    assert.deepStrictEqual(shifted.at(-1), all.at(-HISTORY_CAP + 1));
   });
 }
 
