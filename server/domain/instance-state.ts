@@ -6,14 +6,12 @@
 // planCheckIn is pure: it turns one <app> of a request and the update decision into an
 // InstanceChange that the store applies atomically.
 import { errorCodeName, stripErrorFlags } from '../omaha/error-codes.ts';
+import { EventResult, EventType } from '../omaha/events.ts';
 import type { OmahaAppRequest, OmahaEvent } from '../omaha/types.ts';
 import { counterPrefixes } from './counters.ts';
 import type { UpdateDecision } from './decide.ts';
 import type { HistoryEntry, InstanceStatus } from './types.ts';
 import type { InstanceAttrs, InstanceChange } from '../store/types.ts';
-
-export const EVENT = { updateComplete: 3, downloadStarted: 13, downloadFinished: 14, installedHeld: 800 } as const;
-export const RESULT = { error: 0, success: 1, successReboot: 2, cancelled: 4, noUpdate: 7, deferred: 9 } as const;
 
 /** A previousversion that names a real earlier version (not absent, empty or the "no state" marker). */
 function realPreviousVersion(ev: OmahaEvent): string | null {
@@ -28,16 +26,16 @@ export interface EventOutcome {
 
 /** What one event means for the instance's status (null: no change). */
 export function eventOutcome(ev: OmahaEvent, nodeVersion: string): EventOutcome {
-  if (ev.eventResult === RESULT.error) {
+  if (ev.eventResult === EventResult.Error) {
     const code = stripErrorFlags(ev.errorCode ?? 0);
     return { status: 'error', error: { code, name: errorCodeName(code) } };
   }
-  if (ev.eventResult === RESULT.deferred) return { status: 'deferred' };
-  if (ev.eventType === EVENT.downloadStarted && ev.eventResult === RESULT.success) return { status: 'downloading' };
-  if (ev.eventType === EVENT.downloadFinished && ev.eventResult === RESULT.success) return { status: 'downloaded' };
-  if (ev.eventType === EVENT.updateComplete && ev.eventResult === RESULT.success) return { status: 'installed' };
-  if (ev.eventType === EVENT.installedHeld && ev.eventResult === RESULT.success) return { status: 'installed' };
-  if (ev.eventType === EVENT.updateComplete && ev.eventResult === RESULT.successReboot) {
+  if (ev.eventResult === EventResult.UpdateDeferred) return { status: 'deferred' };
+  if (ev.eventType === EventType.UpdateDownloadStarted && ev.eventResult === EventResult.Success) return { status: 'downloading' };
+  if (ev.eventType === EventType.UpdateDownloadFinished && ev.eventResult === EventResult.Success) return { status: 'downloaded' };
+  if (ev.eventType === EventType.UpdateComplete && ev.eventResult === EventResult.Success) return { status: 'installed' };
+  if (ev.eventType === EventType.InstalledHeld && ev.eventResult === EventResult.Success) return { status: 'installed' };
+  if (ev.eventType === EventType.UpdateComplete && ev.eventResult === EventResult.SuccessReboot) {
     const pv = realPreviousVersion(ev);
     if (pv !== null && pv !== nodeVersion) return { status: 'complete' };
   }
