@@ -291,9 +291,7 @@ describe('redis store: durability', () => {
       activity: await c.store.listActivity(APP, 100),
       apps: await c.store.listApps(),
     };
-    await c.store.close();
-    await closeBackend(c.backend);
-
+    const old = c;
     await srv.restart();
     c = await connect(srv.url);
     try {
@@ -309,12 +307,19 @@ describe('redis store: durability', () => {
         },
         snapshot,
       );
-      // Scripts are loaded again on the fresh server (NOSCRIPT is handled by the client).
+      // The restarted server has no scripts cached: both a new connection and the one that lived
+      // through the restart get them loaded again (ioredis handles NOSCRIPT).
       const res = await c.store.applyCheckIn(APP, current.epoch, change('m1', { counterPrefixes: ['all'] }), T0 + 1);
       assert.deepStrictEqual(res, { applied: true, previousStatus: 'idle', status: 'idle' });
+      if (old.backend.redis.status !== 'ready') await new Promise((resolve) => old.backend.redis.once('ready', resolve));
+      const again = await old.store.applyCheckIn(APP, current.epoch, change('m2', { counterPrefixes: ['all'] }), T0 + 2);
+      assert.deepStrictEqual(again, { applied: true, previousStatus: null, status: 'idle' });
+      assert.deepStrictEqual(await c.store.counters(APP), { 'all|idle': 2 });
     } finally {
-      await c.store.close();
-      await closeBackend(c.backend);
+      for (const x of [c, old]) {
+        await x.store.close();
+        await closeBackend(x.backend);
+      }
     }
   });
 });
