@@ -109,13 +109,8 @@ export function describeEvent(ev: OmahaEvent): string {
   const { eventType: type, eventResult: result } = ev;
   const error = ev.errorCode !== undefined ? `: ${describeErrorCode(ev.errorCode)}` : '';
 
-  if (result === EventResult.Error) {
-    const what = type === EventType.UpdateComplete ? 'update failed' : `${eventTypeName(type)} failed`;
-    return `${what}${error}`;
-  }
-  if (result === EventResult.UpdateDeferred) {
-    return type === EventType.UpdateComplete ? `update deferred${error}` : `${eventTypeName(type)} deferred${error}`;
-  }
+  if (type === EventType.UpdateComplete && result === EventResult.Error) return `update failed${error}`;
+  if (type === EventType.UpdateComplete && result === EventResult.UpdateDeferred) return `update deferred${error}`;
   if (type === EventType.UpdateComplete && result === EventResult.SuccessReboot) {
     const prev = ev.previousVersion;
     if (prev === undefined || prev === '') return 'check-in';
