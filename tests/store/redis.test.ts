@@ -171,6 +171,36 @@ describe('redis store: layout', () => {
     }
   });
 
+  it('a check-in is one command on the wire (one round trip)', async () => {
+    const ctx = await open();
+    try {
+      const epoch = await seeded(ctx.store);
+      const full = change('m1', {
+        status: { to: 'granted', unlessIn: ['installed'] },
+        targetVersion: '3100.0.0',
+        counterPrefixes: ['c/stable/3033.2.0', 'g/stable/3033.2.0'],
+        history: [entry(T0), entry(T0 + 1, { kind: 'grant', version: '3100.0.0', status: 'granted' })],
+      });
+      await ctx.store.applyCheckIn(APP, epoch, full, T0); // loads the script on this connection
+      const { redis } = ctx.backend;
+      const sent: string[] = [];
+      const original = redis.sendCommand.bind(redis);
+      redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+        sent.push(command.name);
+        return (original as (...a: unknown[]) => unknown)(command, ...rest);
+      }) as typeof redis.sendCommand;
+      try {
+        await ctx.store.applyCheckIn(APP, epoch, { ...full, status: { to: 'downloading', unlessIn: [] } }, T0 + 5);
+        await ctx.store.applyCheckIn(APP, epoch, { ...full, machineId: 'm2' }, T0 + 6);
+      } finally {
+        redis.sendCommand = original;
+      }
+      assert.deepStrictEqual(sent, ['evalsha', 'evalsha']);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
   it("an app's keys share its hash tag; everything carries the prefix", async () => {
     const ctx = await open();
     try {
