@@ -1,0 +1,93 @@
+// The reboot coordinator's data model: a group is a counting semaphore with `max` slots; a holder
+// is a node that took a slot and has not given it back yet. Times are ms since the epoch.
+
+/** What happens when a holder's lease runs out: keep the slot until someone acts, or free it. */
+export type LeasePolicy = 'hold' | 'release';
+export const LEASE_POLICIES: readonly LeasePolicy[] = ['hold', 'release'];
+
+/** A recurring reboot window in a time zone, e.g. Mon–Fri 04:00 for 90 minutes in Europe/Berlin. */
+export interface RebootWindow {
+  /** 0 = Sunday … 6 = Saturday; every day when empty. */
+  days: number[];
+  /** Start as minutes after local midnight. */
+  startMinute: number;
+  /** Length in minutes, 1 … 7 days. */
+  lengthMinutes: number;
+  /** IANA time zone name. */
+  zone: string;
+}
+
+export interface GroupConfig {
+  group: string;
+  max: number;
+  paused: boolean;
+  /** Free text an operator gave when pausing. */
+  pauseReason: string | null;
+  leaseSeconds: number;
+  leasePolicy: LeasePolicy;
+  windows: RebootWindow[];
+  /** Bumped on every configuration change; lets a process detect that its cached windows are stale. */
+  epoch: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Holder {
+  id: string;
+  /** Fencing token: grows by one on every grant in the group. */
+  token: number;
+  since: number;
+  leaseUntil: number;
+  /** Set when the lease ran out while the node still held the slot (policy `hold`). */
+  expiredAt: number | null;
+}
+
+export interface GroupState {
+  config: GroupConfig;
+  holders: Holder[];
+  /** Last fencing token handed out in this group (0 before the first grant). */
+  fence: number;
+}
+
+export type SlotEventKind = 'create' | 'configure' | 'pause' | 'resume' | 'grant' | 'release' | 'expire' | 'force-unlock';
+
+/** One line of a group's history. */
+export interface SlotEvent {
+  at: number;
+  event: SlotEventKind;
+  holder?: string;
+  token?: number;
+  /** Who acted: `node`, `omaha`, `lease` or an operator's token name. */
+  by?: string;
+  detail?: string;
+  /** The group's max after the event (create/configure), so a checker can replay limits. */
+  max?: number;
+  /** For expire: whether the slot was freed (policy `release`) or kept (`hold`). */
+  freed?: boolean;
+}
+
+/** Why a node was turned away; kept for the "waiting nodes" list. */
+export type WaitReason = 'full' | 'paused' | 'outside-window';
+
+export interface WaitingNode {
+  id: string;
+  lastSeen: number;
+  reason: WaitReason;
+}
+
+/** Defaults for a group created on first use (locksmith starts with one slot). */
+export interface GroupDefaults {
+  max: number;
+  leaseSeconds: number;
+  leasePolicy: LeasePolicy;
+}
+
+/** A change an operator makes to a group; absent fields stay as they are. */
+export interface GroupChange {
+  max?: number;
+  windows?: RebootWindow[];
+  leaseSeconds?: number;
+  leasePolicy?: LeasePolicy;
+  paused?: boolean;
+  pauseReason?: string | null;
+}

@@ -1,0 +1,18 @@
+--[[
+  Lease sweep for one group: processes every lease that ran out (see includes/expireDue.lua).
+
+  KEYS[1] config    hash   (leasePolicy decides between marking and freeing)
+  KEYS[2] holders   hash   holder id -> JSON {t, s, l, x?}
+  KEYS[3] leases    zset   holder id -> lease deadline
+  KEYS[4] history   list   JSON events, newest first
+
+  ARGV[1] now (ms)
+  ARGV[2] history cap
+
+  Output: the list of {id, token, since, leaseUntil, freed (1|0)} processed.
+  Events: expire.
+]]
+--@include addEvent.lua
+--@include expireDue.lua
+
+return expireDue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[1]), tonumber(ARGV[2]))

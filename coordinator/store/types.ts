@@ -1,0 +1,85 @@
+// What the coordinator needs from a store. Every method that changes slots is one atomic step:
+// one SQLite transaction (embedded) or one Lua script (Redis). Both adapters pass
+// tests/coordinator/slot-store.contract.ts.
+import type { Expiry } from '../domain/decide.ts';
+import type { GroupChange, GroupConfig, GroupDefaults, Holder, RebootWindow, SlotEvent, WaitingNode } from '../domain/types.ts';
+
+export type { GroupChange };
+
+export type AcquireResult =
+  | { kind: 'granted'; holder: Holder }
+  | { kind: 'held'; holder: Holder }
+  | { kind: 'unknown-group' }
+  | { kind: 'paused'; reason: string | null }
+  | { kind: 'outside-window'; windows: RebootWindow[] }
+  /** `holders` lists the oldest few (at most FULL_SAMPLE), `count` all of them. */
+  | { kind: 'full'; max: number; count: number; holders: Holder[] };
+
+export const FULL_SAMPLE = 3;
+
+/** The answer to a pre-reboot plus the leases that ran out and were processed in the same step. */
+export interface AcquireOutcome {
+  result: AcquireResult;
+  expired: Expiry[];
+}
+
+export type ReleaseResult = { kind: 'released'; holder: Holder } | { kind: 'not-held' } | { kind: 'unknown-group' };
+
+/** Who gives a slot back and how it is written in the history. */
+export interface ReleaseBy {
+  event: 'release' | 'force-unlock';
+  /** `node` (steady-state), `omaha` (update completed) or an operator's name. */
+  by: string;
+  detail?: string;
+}
+
+export interface GroupSnapshot {
+  config: GroupConfig;
+  holders: Holder[];
+  fence: number;
+  /** Newest first. */
+  history: SlotEvent[];
+  /** Nodes turned away since `waitingSince`, newest first. */
+  waiting: WaitingNode[];
+}
+
+export interface ExpiryEvent extends Expiry {
+  group: string;
+}
+
+export interface SlotStoreOptions {
+  /** Create a group on its first pre-reboot (with `defaults`) instead of answering unknown-group. */
+  createUnknownGroups: boolean;
+  defaults: GroupDefaults;
+  /** History lines kept per group. */
+  historyCap: number;
+  /** Waiting nodes kept per group. */
+  waitingCap: number;
+  /** How long a target version from the Omaha side is remembered. */
+  targetTtlSeconds: number;
+}
+
+export const DEFAULT_STORE_OPTIONS: Omit<SlotStoreOptions, 'createUnknownGroups' | 'defaults'> = {
+  historyCap: 1000,
+  waitingCap: 1000,
+  targetTtlSeconds: 30 * 86400,
+};
+
+export interface SlotStore {
+  readonly kind: 'embedded' | 'redis';
+  /** Takes a slot (FleetLock pre-reboot). Expired leases in the group are processed first, in the same step. */
+  acquire(group: string, holder: string, now: number): Promise<AcquireOutcome>;
+  /** Gives a slot back (steady-state, Omaha completion, force-unlock). Releasing a slot not held is a no-op. */
+  release(group: string, holder: string, now: number, by: ReleaseBy): Promise<ReleaseResult>;
+  /** Processes every lease that ran out, in all groups. */
+  expireDue(now: number): Promise<ExpiryEvent[]>;
+  /** Creates (when `create`) or changes a group; null when it does not exist and `create` is false. */
+  configure(group: string, change: GroupChange, now: number, actor: string, create: boolean): Promise<GroupConfig | null>;
+  read(group: string, opts: { historyLimit: number; waitingSince: number }): Promise<GroupSnapshot | null>;
+  listGroups(): Promise<string[]>;
+  /** Groups in which `machine` holds a slot (holder → group index). */
+  groupsHeldBy(machine: string): Promise<string[]>;
+  /** The Omaha side offered `version` to `machine`. */
+  rememberTarget(machine: string, version: string, now: number): Promise<void>;
+  targetsOf(machines: readonly string[], now: number): Promise<Map<string, string>>;
+}

@@ -1,0 +1,275 @@
+// The slot-store contract: the embedded and the Redis adapter both run every case here.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SlotEvent } from '../../coordinator/domain/types.ts';
+import { parseWindow } from '../../coordinator/domain/window-parse.ts';
+import { DEFAULT_STORE_OPTIONS, type SlotStore, type SlotStoreOptions } from '../../coordinator/store/types.ts';
+
+/** Monday 2025-01-06 10:00 UTC. */
+export const T0 = Date.parse('2025-01-06T10:00:00Z');
+const MIN = 60_000;
+const NODE = { event: 'release', by: 'node' } as const;
+
+export interface OpenedStores {
+  store: SlotStore;
+  /** Another store on the same backend, as a second Platte process would have. */
+  another(): Promise<SlotStore>;
+  cleanup(): Promise<void>;
+}
+export type OpenSlotStore = (opts: SlotStoreOptions) => Promise<OpenedStores>;
+
+export function storeOptions(over: Partial<SlotStoreOptions> = {}): SlotStoreOptions {
+  return {
+    ...DEFAULT_STORE_OPTIONS,
+    createUnknownGroups: true,
+    defaults: { max: 1, leaseSeconds: 3600, leasePolicy: 'hold' },
+    ...over,
+  };
+}
+
+const events = (h: SlotEvent[]) => h.map((e) => `${e.event}${e.holder ? ` ${e.holder}` : ''}${e.token ? ` #${e.token}` : ''}`);
+
+export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
+  const test = (title: string, fn: (s: OpenedStores) => Promise<void>, over: Partial<SlotStoreOptions> = {}) =>
+    it(title, async () => {
+      const opened = await open(storeOptions(over));
+      try {
+        await fn(opened);
+      } finally {
+        await opened.cleanup();
+      }
+    });
+
+  describe(`slot store contract: ${name}`, () => {
+    test('a group created on first use starts with the defaults and grants fencing token 1', async ({ store }) => {
+      const out = await store.acquire('default', 'a', T0);
+      assert.deepStrictEqual(out, {
+        result: { kind: 'granted', holder: { id: 'a', token: 1, since: T0, leaseUntil: T0 + 3600_000, expiredAt: null } },
+        expired: [],
+      });
+      const snap = await store.read('default', { historyLimit: 10, waitingSince: 0 });
+      assert.ok(snap);
+      assert.equal(snap.config.max, 1);
+      assert.equal(snap.config.leasePolicy, 'hold');
+      assert.equal(snap.config.paused, false);
+      assert.deepStrictEqual(snap.config.windows, []);
+      assert.equal(snap.fence, 1);
+      assert.deepStrictEqual(events(snap.history), ['grant a #1', 'create']);
+      assert.equal(snap.history[1]?.max, 1);
+      assert.deepStrictEqual(await store.listGroups(), ['default']);
+    });
+
+    test('unknown groups are refused when so configured', async ({ store }) => {
+      assert.deepStrictEqual(await store.acquire('nope', 'a', T0), { result: { kind: 'unknown-group' }, expired: [] });
+      assert.deepStrictEqual(await store.release('nope', 'a', T0, NODE), { kind: 'unknown-group' });
+      assert.equal(await store.read('nope', { historyLimit: 10, waitingSince: 0 }), null);
+      assert.deepStrictEqual(await store.listGroups(), []);
+      assert.equal(await store.configure('nope', { max: 2 }, T0, 'op', false), null);
+      const cfg = await store.configure('nope', { max: 2 }, T0, 'op', true);
+      assert.equal(cfg?.max, 2);
+      assert.equal((await store.acquire('nope', 'a', T0)).result.kind, 'granted');
+    }, { createUnknownGroups: false });
+
+    test('owned and recursive: asking again keeps the slot, others cannot release it', async ({ store }) => {
+      await store.acquire('g', 'a', T0);
+      const again = await store.acquire('g', 'a', T0 + MIN);
+      assert.equal(again.result.kind, 'held');
+      assert.equal(again.result.kind === 'held' && again.result.holder.token, 1);
+      assert.equal(again.result.kind === 'held' && again.result.holder.since, T0, 'since is not reset');
+      assert.deepStrictEqual(await store.release('g', 'b', T0, NODE), { kind: 'not-held' });
+      const full = await store.acquire('g', 'b', T0 + MIN);
+      assert.equal(full.result.kind, 'full');
+      const rel = await store.release('g', 'a', T0 + 2 * MIN, NODE);
+      assert.equal(rel.kind, 'released');
+      assert.deepStrictEqual(await store.release('g', 'a', T0 + 2 * MIN, NODE), { kind: 'not-held' }, 'unbalanced release is fine');
+      const b = await store.acquire('g', 'b', T0 + 3 * MIN);
+      assert.equal(b.result.kind === 'granted' && b.result.holder.token, 2, 'fencing token grows');
+      const snap = await store.read('g', { historyLimit: 10, waitingSince: 0 });
+      assert.deepStrictEqual(events(snap!.history), ['grant b #2', 'release a #1', 'grant a #1', 'create']);
+      assert.equal(snap!.history[1]?.by, 'node');
+    });
+
+    test('full names how many hold and the oldest holders', async ({ store }) => {
+      await store.configure('g', { max: 4 }, T0, 'op', true);
+      for (const [i, id] of ['d', 'b', 'c', 'a'].entries()) await store.acquire('g', id, T0 + i * MIN);
+      const out = await store.acquire('g', 'e', T0 + 10 * MIN);
+      assert.equal(out.result.kind, 'full');
+      if (out.result.kind !== 'full') return;
+      assert.equal(out.result.max, 4);
+      assert.equal(out.result.count, 4);
+      assert.deepStrictEqual(out.result.holders.map((h) => [h.id, h.since]), [['d', T0], ['b', T0 + MIN], ['c', T0 + 2 * MIN]]);
+    });
+
+    test('max changes take effect at once, also for another process', async ({ store, another }) => {
+      const other = await another();
+      await store.configure('g', { max: 2 }, T0, 'op', true);
+      await store.acquire('g', 'a', T0);
+      await store.acquire('g', 'b', T0);
+      assert.equal((await other.acquire('g', 'c', T0)).result.kind, 'full');
+      await other.configure('g', { max: 3 }, T0 + 1, 'op', false);
+      assert.equal((await store.acquire('g', 'c', T0 + 2)).result.kind, 'granted', 'raising lets a waiting node in');
+      await store.configure('g', { max: 1 }, T0 + 3, 'op', false);
+      assert.equal((await other.acquire('g', 'd', T0 + 4)).result.kind, 'full');
+      await store.release('g', 'a', T0 + 5, NODE);
+      await store.release('g', 'b', T0 + 5, NODE);
+      assert.equal((await other.acquire('g', 'd', T0 + 6)).result.kind, 'full', 'still c holds one of 1');
+      await store.release('g', 'c', T0 + 7, NODE);
+      assert.equal((await other.acquire('g', 'd', T0 + 8)).result.kind, 'granted');
+      const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
+      assert.deepStrictEqual(snap!.history.filter((e) => e.event === 'configure').map((e) => e.max), [1, 3, 2]);
+    });
+
+    test('pause refuses new holders but not a holder asking again; resume lets them in', async ({ store, another }) => {
+      await store.configure('g', { max: 5 }, T0, 'op', true);
+      await store.acquire('g', 'a', T0);
+      const other = await another();
+      await other.configure('g', { paused: true, pauseReason: 'incident 42' }, T0 + 1, 'alice', false);
+      assert.deepStrictEqual((await store.acquire('g', 'b', T0 + 2)).result, { kind: 'paused', reason: 'incident 42' });
+      assert.equal((await store.acquire('g', 'a', T0 + 2)).result.kind, 'held');
+      const cfg = await store.configure('g', { paused: false }, T0 + 3, 'alice', false);
+      assert.equal(cfg?.paused, false);
+      assert.equal(cfg?.pauseReason, null);
+      assert.equal((await other.acquire('g', 'b', T0 + 4)).result.kind, 'granted');
+      const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
+      const pause = snap!.history.find((e) => e.event === 'pause');
+      assert.equal(pause?.by, 'alice');
+      assert.match(pause?.detail ?? '', /incident 42/);
+      assert.ok(snap!.history.some((e) => e.event === 'resume'));
+    });
+
+    test('windows: closed → outside-window; a change made by another process applies at once', async ({ store, another }) => {
+      const other = await another();
+      // T0 is Monday 10:00 UTC.
+      const thu = parseWindow({ start: 'Thu 04:00', length: '1h', zone: 'UTC' });
+      await store.configure('g', { max: 3, windows: [thu] }, T0, 'op', true);
+      const out = await other.acquire('g', 'a', T0);
+      assert.deepStrictEqual(out.result, { kind: 'outside-window', windows: [thu] });
+      const thursday = Date.parse('2025-01-09T04:30:00Z');
+      assert.equal((await other.acquire('g', 'a', thursday)).result.kind, 'granted');
+      const monday = parseWindow({ days: 'Mon', start: '09:30', length: '1h', zone: 'UTC' });
+      await store.configure('g', { windows: [thu, monday] }, T0, 'op', false);
+      assert.equal((await other.acquire('g', 'b', T0)).result.kind, 'granted', 'other process sees the new window');
+      await store.configure('g', { windows: [thu] }, T0, 'op', false);
+      assert.equal((await other.acquire('g', 'c', T0)).result.kind, 'outside-window', 'and its removal');
+      assert.equal((await other.acquire('g', 'b', T0)).result.kind, 'held', 'a holder asking again is not refused');
+    });
+
+    test('lease policy hold: expiry is marked and recorded, the slot stays until the node or an operator acts', async ({ store }) => {
+      await store.configure('g', { max: 1, leaseSeconds: 600 }, T0, 'op', true);
+      await store.acquire('g', 'a', T0);
+      const later = T0 + 600_000;
+      const out = await store.acquire('g', 'b', later);
+      assert.equal(out.result.kind, 'full');
+      assert.deepStrictEqual(out.expired, [
+        { holder: { id: 'a', token: 1, since: T0, leaseUntil: T0 + 600_000, expiredAt: later }, freed: false },
+      ]);
+      if (out.result.kind === 'full') assert.equal(out.result.holders[0]?.expiredAt, later);
+      assert.deepStrictEqual((await store.acquire('g', 'c', later + 1)).expired, [], 'expired once only');
+      assert.deepStrictEqual(await store.expireDue(later + 2), [], 'the sweep finds nothing left');
+      const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
+      assert.equal(snap!.holders[0]?.expiredAt, later);
+      const exp = snap!.history.find((e) => e.event === 'expire');
+      assert.deepStrictEqual(exp, { at: later, event: 'expire', holder: 'a', token: 1, by: 'lease', freed: false });
+      assert.equal((await store.release('g', 'a', later + 3, { event: 'release', by: 'omaha', detail: 'now on 4000.0.0' })).kind, 'released');
+      assert.equal((await store.acquire('g', 'b', later + 4)).result.kind, 'granted');
+    });
+
+    test('lease policy release: the slot is freed in the same step that grants the next node', async ({ store }) => {
+      await store.configure('g', { max: 1, leaseSeconds: 600, leasePolicy: 'release' }, T0, 'op', true);
+      await store.acquire('g', 'a', T0);
+      const out = await store.acquire('g', 'b', T0 + 600_000);
+      assert.equal(out.result.kind, 'granted');
+      assert.equal(out.expired.length, 1);
+      assert.equal(out.expired[0]?.freed, true);
+      assert.deepStrictEqual((await store.release('g', 'a', T0 + 600_001, NODE)), { kind: 'not-held' }, 'late steady-state is a no-op');
+      const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
+      assert.deepStrictEqual(events(snap!.history).slice(0, 2), ['grant b #2', 'expire a #1']);
+      assert.equal(snap!.history[1]?.freed, true);
+    });
+
+    test('the sweep processes due leases in every group', async ({ store }) => {
+      await store.configure('x', { leaseSeconds: 60 }, T0, 'op', true);
+      await store.configure('y', { leaseSeconds: 120, leasePolicy: 'release' }, T0, 'op', true);
+      await store.acquire('x', 'a', T0);
+      await store.acquire('y', 'b', T0);
+      assert.deepStrictEqual(await store.expireDue(T0 + 59_999), []);
+      const first = await store.expireDue(T0 + 60_000);
+      assert.deepStrictEqual(first.map((e) => [e.group, e.holder.id, e.freed]), [['x', 'a', false]]);
+      const second = await store.expireDue(T0 + 200_000);
+      assert.deepStrictEqual(second.map((e) => [e.group, e.holder.id, e.freed]), [['y', 'b', true]]);
+      assert.deepStrictEqual(await store.expireDue(T0 + 300_000), []);
+      const x = await store.read('x', { historyLimit: 0, waitingSince: 0 });
+      assert.equal(x!.holders.length, 1);
+      assert.equal(x!.holders[0]?.expiredAt, T0 + 60_000);
+      assert.equal((await store.read('y', { historyLimit: 0, waitingSince: 0 }))!.holders.length, 0);
+    });
+
+    test('force-unlock is recorded with the operator', async ({ store }) => {
+      await store.acquire('g', 'a', T0);
+      const out = await store.release('g', 'a', T0 + 1, { event: 'force-unlock', by: 'alice', detail: 'node is gone' });
+      assert.equal(out.kind, 'released');
+      const snap = await store.read('g', { historyLimit: 1, waitingSince: 0 });
+      assert.deepStrictEqual(snap!.history, [{ at: T0 + 1, event: 'force-unlock', holder: 'a', token: 1, by: 'alice', detail: 'node is gone' }]);
+    });
+
+    test('waiting nodes: refused ones are listed with why, newest first, until granted', async ({ store }) => {
+      await store.acquire('g', 'a', T0);
+      await store.acquire('g', 'b', T0 + 1);
+      await store.acquire('g', 'c', T0 + 2);
+      await store.configure('g', { paused: true }, T0 + 3, 'op', false);
+      await store.acquire('g', 'b', T0 + 4);
+      let snap = await store.read('g', { historyLimit: 0, waitingSince: 0 });
+      assert.deepStrictEqual(snap!.waiting, [
+        { id: 'b', lastSeen: T0 + 4, reason: 'paused' },
+        { id: 'c', lastSeen: T0 + 2, reason: 'full' },
+      ]);
+      assert.deepStrictEqual((await store.read('g', { historyLimit: 0, waitingSince: T0 + 3 }))!.waiting.map((w) => w.id), ['b']);
+      await store.configure('g', { paused: false, max: 2 }, T0 + 5, 'op', false);
+      await store.acquire('g', 'b', T0 + 6);
+      snap = await store.read('g', { historyLimit: 0, waitingSince: 0 });
+      assert.deepStrictEqual(snap!.waiting.map((w) => w.id), ['c']);
+    });
+
+    test('history and waiting lists are capped', async ({ store }) => {
+      await store.configure('g', { max: 1000 }, T0, 'op', true);
+      for (let i = 0; i < 300; i++) {
+        await store.acquire('g', `n${i}`, T0 + i);
+        await store.release('g', `n${i}`, T0 + i, NODE);
+      }
+      const snap = await store.read('g', { historyLimit: 10_000, waitingSince: 0 });
+      assert.ok(snap!.history.length >= 100 && snap!.history.length <= 100 + 64, `history kept ${snap!.history.length}`);
+      assert.deepStrictEqual(events(snap!.history.slice(0, 2)), ['release n299 #300', 'grant n299 #300']);
+      await store.configure('g', { max: 0 }, T0, 'op', false);
+      for (let i = 0; i < 300; i++) await store.acquire('g', `w${i}`, T0 + i);
+      const w = await store.read('g', { historyLimit: 0, waitingSince: 0 });
+      assert.ok(w!.waiting.length >= 50 && w!.waiting.length <= 50 + 64, `waiting kept ${w!.waiting.length}`);
+      assert.equal(w!.waiting[0]?.id, 'w299');
+    }, { historyCap: 100, waitingCap: 50 });
+
+    test('holder → group index and target versions', async ({ store }) => {
+      await store.acquire('x', 'm1', T0);
+      await store.acquire('y', 'm1', T0);
+      await store.acquire('y', 'm2', T0);
+      assert.deepStrictEqual(await store.groupsHeldBy('m1'), ['x', 'y']);
+      assert.deepStrictEqual(await store.groupsHeldBy('m3'), []);
+      await store.rememberTarget('m1', '4081.2.0', T0);
+      const t = await store.targetsOf(['m1', 'm2'], T0 + 1);
+      assert.deepStrictEqual([...t], [['m1', '4081.2.0']]);
+    });
+
+    test('200 concurrent pre-reboots over two processes: exactly max granted, everyone else full', async ({ store, another }) => {
+      const other = await another();
+      await store.configure('g', { max: 7 }, T0, 'op', true);
+      const res = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 ? store : other).acquire('g', `n${i}`, T0)),
+      );
+      const kinds = res.map((r) => r.result.kind);
+      assert.equal(kinds.filter((k) => k === 'granted').length, 7);
+      assert.equal(kinds.filter((k) => k === 'full').length, 193);
+      const tokens = res.flatMap((r) => (r.result.kind === 'granted' ? [r.result.holder.token] : [])).sort((a, b) => a - b);
+      assert.deepStrictEqual(tokens, [1, 2, 3, 4, 5, 6, 7]);
+      const snap = await store.read('g', { historyLimit: 0, waitingSince: 0 });
+      assert.equal(snap!.holders.length, 7);
+    });
+  });
+}
