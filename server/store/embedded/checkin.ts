@@ -70,7 +70,7 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
       lastCheck: now,
       statusSince: cur && cur.status === status ? cur.status_since : now,
       buckets: encodeBuckets(newBuckets),
-      history: appendHistory(cur?.history ?? '[]', change.history),
+      history: appendHistory(cur?.history ?? '', change.history),
     };
     if (cur) {
       update.run(row);

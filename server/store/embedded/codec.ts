@@ -9,6 +9,11 @@ import type {
   PackageRecord,
 } from '../../domain/types.ts';
 
+/** The columns an InstanceRecord is built from (not the bulky buckets/history). */
+export const INSTANCE_COLUMNS = `app_id, machine_id, alias, ip, oem, oem_version, aleph_version, boot_id,
+  version, track, grp, channel, arch, status, target_version, error_code, error_name, first_seen,
+  last_check, status_since`;
+
 export interface InstanceRow {
   app_id: string;
   machine_id: string;
@@ -30,8 +35,6 @@ export interface InstanceRow {
   first_seen: number;
   last_check: number;
   status_since: number;
-  buckets: string;
-  history: string;
 }
 
 export function instanceFromRow(r: InstanceRow): InstanceRecord {
@@ -88,8 +91,10 @@ export function toStoredEntry(e: HistoryEntry): StoredEntry {
   };
 }
 
+/** Stored history (one StoredEntry JSON per line, oldest first) → entries, oldest first. */
 export function decodeHistory(text: string): HistoryEntry[] {
-  const stored = JSON.parse(text) as StoredEntry[];
+  if (text === '') return [];
+  const stored = text.split('\n').map((line) => JSON.parse(line) as StoredEntry);
   // Same key order as HistoryEntry; optional fields only when they were stored.
   return stored.map((s) => ({
     at: s.a,

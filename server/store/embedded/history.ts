@@ -1,5 +1,6 @@
-// Appending to an instance's stored history: fold repeats into the newest entry, keep the newest
-// HISTORY_CAP. Works on the stored JSON form so a check-in never builds full records.
+// An instance's stored history: one JSON object per line (short keys, see codec.ts), oldest first.
+// Appending parses only the newest line (to fold repeats into it) and drops lines from the front
+// past HISTORY_CAP, so a check-in never decodes the whole history.
 import type { HistoryEntry } from '../../domain/types.ts';
 import { HISTORY_CAP } from '../types.ts';
 import { toStoredEntry, type StoredEntry } from './codec.ts';
@@ -18,20 +19,33 @@ function sameEvent(a: StoredEntry, b: StoredEntry): boolean {
   );
 }
 
-/** Returns the stored history (JSON, oldest first) with `entries` (oldest first) appended. */
+function countLines(text: string): number {
+  if (text === '') return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Returns the stored history with `entries` (oldest first) appended. */
 export function appendHistory(stored: string, entries: readonly HistoryEntry[]): string {
   if (entries.length === 0) return stored;
-  const list = JSON.parse(stored) as StoredEntry[];
+  const cut = stored.lastIndexOf('\n');
+  // `older` holds the complete lines before the newest one, each ending in '\n'.
+  let older = stored.slice(0, cut + 1);
+  let newest: StoredEntry | null = stored === '' ? null : (JSON.parse(stored.slice(cut + 1)) as StoredEntry);
+  let lines = countLines(stored);
   for (const e of entries) {
     const next = toStoredEntry(e);
-    const newest = list.at(-1);
     if (newest && sameEvent(newest, next)) {
       newest.x += next.x;
       newest.a = next.a;
-    } else {
-      list.push(next);
+      continue;
     }
+    if (newest) older += `${JSON.stringify(newest)}\n`;
+    newest = next;
+    lines++;
   }
-  if (list.length > HISTORY_CAP) list.splice(0, list.length - HISTORY_CAP);
-  return JSON.stringify(list);
+  let text = older + JSON.stringify(newest);
+  for (; lines > HISTORY_CAP; lines--) text = text.slice(text.indexOf('\n') + 1);
+  return text;
 }

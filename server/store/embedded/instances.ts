@@ -7,6 +7,7 @@ import {
   decodeCursor,
   decodeHistory,
   encodeCursor,
+  INSTANCE_COLUMNS,
   instanceFromRow,
   toLimit,
   type InstanceRow,
@@ -17,14 +18,16 @@ export function createInstanceStore(db: Database.Database): InstanceStore {
   const counters = createCounters(db);
   const applyCheckIn = createCheckIn(db, counters);
   const s = {
-    get: db.prepare<[string, string], InstanceRow>('SELECT * FROM instances WHERE app_id = ? AND machine_id = ?'),
+    get: db.prepare<[string, string], InstanceRow>(
+      `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE app_id = ? AND machine_id = ?`,
+    ),
     history: db
       .prepare<[string, string], string>('SELECT history FROM instances WHERE app_id = ? AND machine_id = ?')
       .pluck(),
     // Newest first = (last_check, machine_id) descending: a walk down instances_by_last_check.
-    firstPage: db.prepare<[string, number], InstanceRow>(`SELECT * FROM instances WHERE app_id = ?
+    firstPage: db.prepare<[string, number], InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE app_id = ?
       ORDER BY last_check DESC, machine_id DESC LIMIT ?`),
-    nextPage: db.prepare<[string, number, string, number], InstanceRow>(`SELECT * FROM instances
+    nextPage: db.prepare<[string, number, string, number], InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM instances
       WHERE app_id = ? AND (last_check, machine_id) < (?, ?)
       ORDER BY last_check DESC, machine_id DESC LIMIT ?`),
     count: db.prepare<[string], number>('SELECT instance_count FROM apps WHERE id = ?').pluck(),

@@ -95,7 +95,7 @@ export const MIGRATIONS: readonly Migration[] = [
         last_check     INTEGER NOT NULL,
         status_since   INTEGER NOT NULL,
         buckets        TEXT NOT NULL,  -- comma-joined counter buckets this instance is counted in
-        history        TEXT NOT NULL,  -- JSON array, oldest first (see codec.ts)
+        history        TEXT NOT NULL,  -- one JSON entry per line, oldest first (see history.ts)
         PRIMARY KEY (app_id, machine_id)
       );
       CREATE INDEX instances_by_last_check ON instances (app_id, last_check, machine_id);
