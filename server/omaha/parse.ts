@@ -6,7 +6,7 @@ import type { OmahaAppRequest, OmahaEvent, OmahaRequest } from './types.ts';
 
 // Every option spelled out, so an xml2js default changing cannot change what we accept.
 const PARSER_OPTIONS: xml2js.ParserOptions = {
-  strict: true, // sax strict mode: only the five XML entities and numeric references are known
+  strict: true, // sax strict mode; it still resolves HTML names like &nbsp;, which the guard refuses
   async: false,
   explicitRoot: true,
   explicitArray: true,
