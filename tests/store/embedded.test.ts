@@ -192,6 +192,21 @@ describe('embedded store on a file', () => {
     }
   });
 
+  it('deletes a counter row when it reaches 0 and keeps the instance count in the app row', async () => {
+    const { backend, store, done } = openFile(dir);
+    try {
+      const epoch = await writeEverything(store);
+      await store.applyCheckIn(APP, epoch, change('m1', { status: { to: 'installed', unlessIn: [] }, counterPrefixes: ['all'] }), T0 + 1);
+      const rows = backend.db.prepare('SELECT bucket, count FROM counters ORDER BY bucket').all();
+      assert.deepStrictEqual(rows, [{ bucket: 'all|installed', count: 1 }]);
+      await store.pruneInstances(APP, T0 + 10, 10);
+      assert.deepStrictEqual(backend.db.prepare('SELECT * FROM counters').all(), []);
+      assert.equal(backend.db.prepare('SELECT instance_count FROM apps').pluck().get(), 0);
+    } finally {
+      await done();
+    }
+  });
+
   it('migrates once and records the schema version', async () => {
     const first = openFile(dir);
     await first.done();
