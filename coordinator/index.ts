@@ -1,9 +1,16 @@
-// STUB — replaced by the coordinator implementation (issue 4).
+// The reboot coordinator: lets only `max` nodes of a group reboot at a time. Serves FleetLock
+// (Zincati) on any path prefix and the operator API under /api/v1/reboot-groups, takes hints from
+// the Omaha side (target versions, completed updates) and sweeps expired leases.
 import type { Middleware } from 'koa';
 import type { Config } from '../server/config.ts';
 import type { Logger } from '../server/log.ts';
 import type { RequireRole } from '../server/api/auth.ts';
 import type { Backend } from '../server/store/backend.ts';
+import { fleetlockMiddleware } from './http/fleetlock.ts';
+import { operatorRouter } from './http/operator-api.ts';
+import { createRebootService, type RebootService } from './service.ts';
+import { openSlotStore } from './store/open.ts';
+import { DEFAULT_STORE_OPTIONS, type SlotStore } from './store/types.ts';
 
 /** What the Omaha side tells the coordinator. Called only on grants and completions (rare). */
 export interface RebootHooks {
@@ -19,6 +26,10 @@ export interface CoordinatorDeps {
   log: Logger;
   requireRole: RequireRole;
   now: () => number;
+  /** History lines kept per group (default 1000). */
+  historyCap?: number;
+  /** How often the lease sweep runs (default 15 s). */
+  sweepIntervalMs?: number;
 }
 
 export interface Coordinator {
@@ -28,13 +39,54 @@ export interface Coordinator {
   /** Starts background work (lease expiry). */
   start(): void;
   stop(): Promise<void>;
+  /** The use cases behind the HTTP surfaces (tests, benchmarks). */
+  service: RebootService;
+  store: SlotStore;
 }
 
-export function createCoordinator(_deps: CoordinatorDeps): Coordinator {
+const DEFAULT_SWEEP_MS = 15_000;
+
+export function createCoordinator(deps: CoordinatorDeps): Coordinator {
+  const { config, log } = deps;
+  const store = openSlotStore(deps.backend, {
+    ...DEFAULT_STORE_OPTIONS,
+    ...(deps.historyCap ? { historyCap: deps.historyCap } : {}),
+    createUnknownGroups: config.unknownGroups === 'create',
+    defaults: { max: config.defaultMaxHolders, leaseSeconds: config.defaultLeaseSeconds, leasePolicy: 'hold' },
+  });
+  const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create' });
+  const router = operatorRouter(service, deps.requireRole);
+  const fleetlock = fleetlockMiddleware(service, log);
+  const routes = router.routes() as unknown as Middleware;
+  const allowed = router.allowedMethods() as unknown as Middleware;
+  const middleware: Middleware = (ctx, next) => fleetlock(ctx, () => routes(ctx, () => allowed(ctx, next)));
+
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<unknown> | null = null;
+  const sweepOnce = () => {
+    if (sweeping) return;
+    sweeping = service
+      .sweep()
+      .catch((err) => log.error({ err }, 'lease sweep failed'))
+      .finally(() => {
+        sweeping = null;
+      });
+  };
+
   return {
-    middleware: async (_ctx, next) => next(),
-    hooks: { onUpdateGranted: async () => {}, onUpdateComplete: async () => {} },
-    start() {},
-    async stop() {},
+    middleware,
+    hooks: { onUpdateGranted: service.onUpdateGranted, onUpdateComplete: service.onUpdateComplete },
+    service,
+    store,
+    start() {
+      if (timer) return;
+      timer = setInterval(sweepOnce, deps.sweepIntervalMs ?? DEFAULT_SWEEP_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await sweeping;
+    },
   };
 }

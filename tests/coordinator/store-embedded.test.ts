@@ -9,6 +9,8 @@ runSlotStoreContract('embedded', async (opts) => {
   return {
     store: createEmbeddedSlotStore(backend.db, opts),
     another: async () => createEmbeddedSlotStore(backend.db, opts),
-    cleanup: async () => backend.db.close(),
+    cleanup: async () => {
+      backend.db.close();
+    },
   };
 });

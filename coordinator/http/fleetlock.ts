@@ -1,0 +1,141 @@
+// FleetLock endpoints (the protocol Zincati speaks): POST <any prefix>/v1/pre-reboot and
+// /v1/steady-state. Errors are rendered here as {kind, value}; nothing reaches the JSON API boundary.
+import type { Context, Middleware } from 'koa';
+import getRawBody from 'raw-body';
+import { z } from 'zod';
+import type { Logger } from '../../server/log.ts';
+import { describeFull } from '../domain/describe.ts';
+import { localText } from '../domain/window-parse.ts';
+import type { RebootService } from '../service.ts';
+import { FleetLockError } from './fleetlock-errors.ts';
+import { GROUP_MAX, GROUP_PATTERN, HOLDER_ID_MAX } from './names.ts';
+
+export const FLEETLOCK_MAX_BODY = 16 * 1024;
+/** A store call that takes longer than this answers store_unavailable. */
+const STORE_TIMEOUT_MS = 3_000;
+
+const bodySchema = z.object({
+  client_params: z.object({
+    id: z
+      .string({ error: 'client_params.id must be a string' })
+      .min(1, 'client_params.id must not be empty')
+      .max(HOLDER_ID_MAX, `client_params.id is longer than ${HOLDER_ID_MAX} characters`)
+      .regex(/^[^\u0000-\u001f\u007f]+$/, 'client_params.id must not contain control characters'),
+    group: z
+      .string({ error: 'client_params.group must be a string' })
+      .max(GROUP_MAX, `client_params.group is longer than ${GROUP_MAX} characters`)
+      .regex(GROUP_PATTERN, `client_params.group must match ${GROUP_PATTERN.source}`),
+  }, { error: 'body must have a client_params object' }),
+});
+
+type Operation = 'pre-reboot' | 'steady-state';
+
+function operationOf(path: string): Operation | null {
+  if (path.endsWith('/v1/pre-reboot')) return 'pre-reboot';
+  if (path.endsWith('/v1/steady-state')) return 'steady-state';
+  return null;
+}
+
+async function readClient(ctx: Context): Promise<{ id: string; group: string }> {
+  if (ctx.get('fleet-lock-protocol').trim().toLowerCase() !== 'true') {
+    throw new FleetLockError('bad_request', 'missing header "fleet-lock-protocol: true"');
+  }
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, { limit: FLEETLOCK_MAX_BODY, encoding: 'utf8' });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      throw new FleetLockError('bad_request', `body larger than ${FLEETLOCK_MAX_BODY} bytes`, undefined, 413);
+    }
+    throw new FleetLockError('bad_request', 'could not read the request body');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FleetLockError('bad_request', 'body is not valid JSON; expected {"client_params": {"id": "...", "group": "..."}}');
+  }
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) throw new FleetLockError('bad_request', parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data.client_params;
+}
+
+async function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`store did not answer within ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function preReboot(service: RebootService, group: string, id: string): Promise<Record<string, unknown>> {
+  const r = await withTimeout(service.preReboot(group, id));
+  switch (r.kind) {
+    case 'granted':
+    case 'held':
+      return {
+        group,
+        id,
+        already_held: r.kind === 'held',
+        fencing_token: r.holder.token,
+        since: new Date(r.holder.since).toISOString(),
+        lease_until: new Date(r.holder.leaseUntil).toISOString(),
+        lease_expired: r.holder.expiredAt !== null,
+      };
+    case 'unknown-group':
+      throw new FleetLockError('unknown_group', `group "${group}" does not exist (this server does not create groups on first use)`);
+    case 'paused':
+      throw new FleetLockError('group_paused', `group "${group}" is paused by an operator${r.reason ? `: ${r.reason}` : ''}`, 300);
+    case 'full':
+      throw new FleetLockError('slots_full', `group "${group}": ${describeFull(r.max, r.count, r.holders)}`, 60);
+    case 'outside-window': {
+      if (r.nextOpening === null) throw new FleetLockError('outside_window', `group "${group}" is outside its reboot window`, 300);
+      const wait = Math.max(1, Math.ceil(r.waitMs / 1000));
+      throw new FleetLockError(
+        'outside_window',
+        `group "${group}" is outside its reboot window; the next window opens ${new Date(r.nextOpening).toISOString()} (${localText(r.nextOpening, r.zone)})`,
+        wait,
+      );
+    }
+  }
+}
+
+async function steadyState(service: RebootService, group: string, id: string): Promise<Record<string, unknown>> {
+  const r = await withTimeout(service.steadyState(group, id));
+  if (r.kind === 'unknown-group') {
+    throw new FleetLockError('unknown_group', `group "${group}" does not exist (this server does not create groups on first use)`);
+  }
+  return { group, id, released: r.kind === 'released' };
+}
+
+export function fleetlockMiddleware(service: RebootService, log: Logger): Middleware {
+  return async (ctx, next) => {
+    const op = operationOf(ctx.path);
+    if (!op) return next();
+    try {
+      if (ctx.method !== 'POST') {
+        ctx.set('Allow', 'POST');
+        throw new FleetLockError('bad_request', `${op} takes POST, not ${ctx.method}`, undefined, 405);
+      }
+      const { id, group } = await readClient(ctx);
+      try {
+        ctx.body = op === 'pre-reboot' ? await preReboot(service, group, id) : await steadyState(service, group, id);
+      } catch (err) {
+        if (err instanceof FleetLockError) throw err;
+        log.error({ err, group, id, op }, 'FleetLock request failed in the store');
+        throw new FleetLockError('store_unavailable', 'the lock store is not answering; try again', 5);
+      }
+      ctx.status = 200;
+    } catch (err) {
+      if (!(err instanceof FleetLockError)) throw err;
+      ctx.status = err.status;
+      if (err.retryAfter !== undefined) ctx.set('Retry-After', String(err.retryAfter));
+      ctx.body = { kind: err.kind, value: err.message };
+    }
+  };
+}

@@ -1,0 +1,132 @@
+// Operator API under /api/v1/reboot-groups: look at groups (read-only role) and act on them
+// (release role): set max, windows and lease policy, pause / resume, force-unlock one holder.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { actorOf, type RequireRole } from '../../server/api/auth.ts';
+import { readJson, validate } from '../../server/api/body.ts';
+import { ApiError } from '../../server/errors.ts';
+import { parseMinutes } from '../domain/duration.ts';
+import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
+import { parseWindow, WindowError } from '../domain/window-parse.ts';
+import type { RebootService } from '../service.ts';
+import { isGroupName, GROUP_PATTERN, HOLDER_ID_MAX } from './names.ts';
+
+export const REBOOT_GROUPS_PATH = '/api/v1/reboot-groups';
+const MAX_BODY = 16 * 1024;
+const LEASE_MIN_S = 10;
+const LEASE_MAX_S = 30 * 86400;
+
+const windowSchema = z.strictObject({
+  days: z.union([z.string(), z.array(z.string()).max(7)]).optional(),
+  start: z.string().max(32),
+  length: z.union([z.string().max(32), z.number().int()]),
+  zone: z.string().max(64).optional(),
+});
+
+const putSchema = z
+  .strictObject({
+    max: z.number().int().min(0).max(1_000_000).optional(),
+    windows: z.array(windowSchema).max(32).optional(),
+    leaseSeconds: z.number().int().min(LEASE_MIN_S).max(LEASE_MAX_S).optional(),
+    /** The same as leaseSeconds, written as a duration: `90m`, `2h`, `1d`. */
+    lease: z.string().max(32).optional(),
+    leasePolicy: z.enum(LEASE_POLICIES as [LeasePolicy, ...LeasePolicy[]]).optional(),
+  })
+  .refine((b) => !(b.lease !== undefined && b.leaseSeconds !== undefined), { message: 'give lease or leaseSeconds, not both' });
+
+const reasonSchema = z.strictObject({ reason: z.string().max(500).optional() });
+
+function groupParam(ctx: Context): string {
+  const g = String((ctx as unknown as { params: Record<string, string> }).params.group ?? '');
+  if (!isGroupName(g)) throw new ApiError('bad_request', `group must match ${GROUP_PATTERN.source} (at most 128 characters)`);
+  return g;
+}
+
+async function optionalBody(ctx: Context): Promise<unknown> {
+  const length = ctx.get('content-length');
+  if ((length === '' || length === '0') && !ctx.get('transfer-encoding')) return {};
+  return readJson(ctx, MAX_BODY);
+}
+
+function toChange(body: z.infer<typeof putSchema>): GroupChange {
+  const change: GroupChange = {};
+  if (body.max !== undefined) change.max = body.max;
+  if (body.leasePolicy !== undefined) change.leasePolicy = body.leasePolicy;
+  if (body.leaseSeconds !== undefined) change.leaseSeconds = body.leaseSeconds;
+  if (body.lease !== undefined) {
+    const minutes = parseMinutes(body.lease);
+    if (minutes === null || minutes * 60 > LEASE_MAX_S) throw new ApiError('validation_failed', `invalid lease "${body.lease}": use 30m, 2h, 1d (at most 30 days)`);
+    change.leaseSeconds = minutes * 60;
+  }
+  if (body.windows !== undefined) {
+    change.windows = body.windows.map((w, i) => {
+      try {
+        return parseWindow(w);
+      } catch (err) {
+        if (err instanceof WindowError) throw new ApiError('validation_failed', `windows[${i}]: ${err.message}`);
+        throw err;
+      }
+    });
+  }
+  return change;
+}
+
+function historyLimit(ctx: Context): number {
+  const raw = ctx.query.history;
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1000) throw new ApiError('bad_request', 'history must be an integer from 0 to 1000');
+  return n;
+}
+
+export function operatorRouter(service: RebootService, requireRole: RequireRole): Router {
+  const router = new Router({ prefix: REBOOT_GROUPS_PATH });
+  const look = requireRole('read-only');
+  const act = requireRole('release');
+
+  const notFound = (group: string) => new ApiError('not_found', `no reboot group "${group}"`);
+
+  router.get('/', look, async (ctx) => {
+    ctx.body = { groups: await service.list() };
+  });
+
+  router.get('/:group', look, async (ctx) => {
+    const group = groupParam(ctx);
+    const view = await service.view(group, historyLimit(ctx));
+    if (!view) throw notFound(group);
+    ctx.body = view;
+  });
+
+  router.put('/:group', act, async (ctx) => {
+    const group = groupParam(ctx);
+    const change = toChange(validate(putSchema, await readJson(ctx, MAX_BODY), 'request body'));
+    ctx.body = await service.configure(group, change, actorOf(ctx.state), true);
+  });
+
+  router.post('/:group/pause', act, async (ctx) => {
+    const group = groupParam(ctx);
+    const { reason } = validate(reasonSchema, await optionalBody(ctx), 'request body');
+    ctx.body = await service.configure(group, { paused: true, pauseReason: reason ?? null }, actorOf(ctx.state), true);
+  });
+
+  router.post('/:group/resume', act, async (ctx) => {
+    const group = groupParam(ctx);
+    const view = await service.configure(group, { paused: false }, actorOf(ctx.state), false);
+    if (!view) throw notFound(group);
+    ctx.body = view;
+  });
+
+  router.delete('/:group/holders/:id', act, async (ctx) => {
+    const group = groupParam(ctx);
+    const id = String((ctx as unknown as { params: Record<string, string> }).params.id ?? '');
+    if (!id || id.length > HOLDER_ID_MAX) throw new ApiError('bad_request', 'holder id must be 1 to 256 characters');
+    const reason = typeof ctx.query.reason === 'string' ? ctx.query.reason.slice(0, 500) : undefined;
+    const out = await service.forceUnlock(group, id, actorOf(ctx.state), reason);
+    if (out.kind === 'unknown-group') throw notFound(group);
+    if (out.kind === 'not-held') throw new ApiError('not_found', `"${id}" holds no slot in group "${group}"`);
+    ctx.body = { released: true, group, id, fencingToken: out.holder.token, since: new Date(out.holder.since).toISOString() };
+  });
+
+  return router;
+}
