@@ -11,7 +11,6 @@ import { appendHistory } from './history.ts';
 interface CurrentRow {
   status: InstanceStatus;
   status_since: number;
-  first_seen: number;
   target_version: string;
   error_code: number;
   error_name: string;
@@ -35,9 +34,8 @@ export type ApplyCheckIn = (appId: string, epoch: number, change: InstanceChange
 
 export function createCheckIn(db: Database.Database, counters: Counters): ApplyCheckIn {
   const epochOf = db.prepare<[string], number>('SELECT epoch FROM apps WHERE id = ?').pluck();
-  const current = db.prepare<[string, string], CurrentRow>(`SELECT status, status_since, first_seen,
-    target_version, error_code, error_name, buckets, history
-    FROM instances WHERE app_id = ? AND machine_id = ?`);
+  const current = db.prepare<[string, string], CurrentRow>(`SELECT status, status_since, target_version,
+    error_code, error_name, buckets, history FROM instances WHERE app_id = ? AND machine_id = ?`);
   const columns = `alias = @alias, ip = @ip, oem = @oem, oem_version = @oemVersion,
     aleph_version = @alephVersion, boot_id = @bootId, version = @version, track = @track, grp = @group,
     channel = @channel, arch = @arch, status = @status, target_version = @targetVersion,
@@ -60,9 +58,9 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     const oldBuckets = cur ? decodeBuckets(cur.buckets) : [];
     const newBuckets = bucketsOf(change.counterPrefixes, status);
     const row = {
+      ...change.attrs, // first: the keys below must win over anything extra a caller passed
       appId,
       machineId: change.machineId,
-      ...change.attrs,
       status,
       targetVersion: change.targetVersion ?? cur?.target_version ?? '',
       errorCode: change.error ? change.error.code : (cur?.error_code ?? 0),
