@@ -7,7 +7,7 @@ import getRawBody from 'raw-body';
 import proxyaddr from 'proxy-addr';
 import type { RouteDeps } from '../app.ts';
 import { answerApp, type AnswerDeps } from './answer-app.ts';
-import { buildOmahaResponse } from './build.ts';
+import { buildOmahaResponse, OmahaBuildError } from './build.ts';
 import { parseOmahaRequest } from './parse.ts';
 import { OmahaInputError } from './xml-guard.ts';
 import type { OmahaAppResponse, OmahaRequest } from './types.ts';
@@ -87,9 +87,18 @@ export function omahaMiddleware(deps: RouteDeps): Middleware {
         return fail(503, 'update service temporarily unavailable');
       }
     }
+    let xml: string;
+    try {
+      xml = buildOmahaResponse({ daystartElapsedSeconds: secondsSinceMidnightUtc(now), apps });
+    } catch (err) {
+      // A package the clients would refuse (the API validates digests and sizes, so this is a bug).
+      if (!(err instanceof OmahaBuildError)) throw err;
+      log.error({ err }, 'refused to send an Omaha answer update_engine would reject');
+      return fail(500, 'internal error building the answer');
+    }
     ctx.status = 200;
     ctx.type = 'text/xml; charset=utf-8';
-    ctx.body = buildOmahaResponse({ daystartElapsedSeconds: secondsSinceMidnightUtc(now), apps });
+    ctx.body = xml;
   };
 }
 
