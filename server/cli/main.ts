@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerLocksCommand } from '../../coordinator/cli.ts';
 import { registerDemoCommand, registerSimCommand } from '../../client-sim/cli.ts';
 import { CliError } from './client.ts';
-import { registerReleaseCommands } from './release.ts';
+import { registerOpenApiCommand, registerReleaseCommands } from './release.ts';
 import { registerServeCommand } from './serve-command.ts';
 
 const program = new Command('platte')
@@ -13,6 +13,7 @@ const program = new Command('platte')
 
 registerServeCommand(program);
 registerReleaseCommands(program);
+registerOpenApiCommand(program);
 registerLocksCommand(program);
 registerSimCommand(program);
 registerDemoCommand(program);

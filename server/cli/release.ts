@@ -107,3 +107,15 @@ export function registerReleaseCommands(program: Command): void {
       process.stdout.write(`token ${r.token.id} (${o.role}), shown once:\n${r.token.secret}\n`);
     });
 }
+
+/** `platte openapi`: prints the API description (the same document the server serves). */
+export function registerOpenApiCommand(program: Command): void {
+  program
+    .command('openapi')
+    .description('print the OpenAPI description of the JSON API')
+    .action(async () => {
+      const { ROUTES } = await import('../api/router.ts');
+      const { openApiDocument } = await import('../api/openapi.ts');
+      printJson(openApiDocument(ROUTES));
+    });
+}

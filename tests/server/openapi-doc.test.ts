@@ -1,0 +1,12 @@
+// docs/openapi.json is generated from the route table; this keeps the committed copy current.
+// Regenerate with: node bin/platte.js openapi > docs/openapi.json
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { it } from 'node:test';
+import { openApiDocument } from '../../server/api/openapi.ts';
+import { ROUTES } from '../../server/api/router.ts';
+
+it('docs/openapi.json matches the routes', () => {
+  const committed = JSON.parse(fs.readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+  assert.deepEqual(committed, JSON.parse(JSON.stringify(openApiDocument(ROUTES))), 'regenerate: node bin/platte.js openapi > docs/openapi.json');
+});
