@@ -1,6 +1,6 @@
 // Reads an Omaha answer the way update_engine does (OmahaRequestAction::ParseResponse): it accepts
 // what update_engine accepts and turns everything else into the error code update_engine reports.
-import { parseString } from 'xml2js';
+import xml2js from 'xml2js';
 import { ErrorCode } from './error-codes.ts';
 import { parsePollInterval } from './timing.ts';
 
@@ -54,11 +54,17 @@ export function scanInt(raw: string): number {
   return m[1] === '-' ? -n : n;
 }
 
+/**
+ * One parser reused for every answer: with async:false xml2js parses synchronously, so calls never
+ * overlap, and reset() drops the previous call's listeners.
+ */
+const parser = new xml2js.Parser({ async: false, explicitArray: true, explicitRoot: true, attrkey: '$', strict: true });
+
 function parseXml(body: string): { doc: Record<string, El> } | { error: string } {
   let doc: Record<string, El> | null = null;
   let error: string | null = null;
-  // xml2js calls back synchronously for a string input.
-  parseString(body, { explicitArray: true, explicitRoot: true }, (err: Error | null, result: unknown) => {
+  parser.reset();
+  parser.parseString(body, (err: Error | null, result: unknown) => {
     if (err) error = err.message.split('\n')[0] ?? 'parse error';
     else doc = (result as Record<string, El> | null) ?? null;
   });

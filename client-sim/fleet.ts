@@ -1,0 +1,352 @@
+// A fleet: N virtual nodes built from a spec, driven by one scheduler on a simulated clock, talking
+// to the server over HTTP exactly as real nodes would. Counts everything in FleetStats.
+import { performance } from 'node:perf_hooks';
+import { assignFaults, type FaultShare } from './failures.ts';
+import { HttpClient, type HttpAnswer } from './http.ts';
+import { spread, type MixEntry } from './mix.ts';
+import { VirtualNode } from './node.ts';
+import { DEFAULT_PROFILE, type ActionResult, type NodeAction, type NodeEnv, type NodeProfile, type NodeState, type RebootStrategy } from './node-types.ts';
+import { buildRequest, FLATCAR_APP_ID } from './omaha-request.ts';
+import { ErrorCode } from './error-codes.ts';
+import { createRandom, type Random } from './random.ts';
+import { Scheduler, SimClock } from './scheduler.ts';
+import { FleetStats, type Endpoint } from './stats.ts';
+
+export interface FleetSpec {
+  nodes: number;
+  appId: string;
+  versions: MixEntry[];
+  tracks: MixEntry[];
+  /** FleetLock reboot groups. */
+  groups: MixEntry[];
+  boards: MixEntry[];
+  oems: MixEntry[];
+  strategies: MixEntry<RebootStrategy>[];
+  faults: FaultShare[];
+  seed: number;
+  /** Nodes start as fresh installs (first check says previousversion="0.0.0.0"). */
+  fresh?: boolean;
+  /** First boots are spread over this many simulated seconds (0 = all at once). */
+  bootSpread?: number;
+  profile?: Partial<NodeProfile>;
+}
+
+export interface FleetOptions {
+  /** Omaha and FleetLock base URL, e.g. http://127.0.0.1:8080. */
+  server: string;
+  /** FleetLock base URL when it differs from `server`. */
+  fleetlock?: string;
+  clock: SimClock;
+  /** Most requests in flight at once. */
+  concurrency: number;
+  /** Most requests started per real second. */
+  rate?: number;
+  /** Real milliseconds before a request is given up. */
+  timeoutMs?: number;
+  sampleEverySeconds?: number;
+}
+
+export interface RunOptions {
+  /** Simulated milliseconds after which the run stops whatever the state. */
+  durationMs?: number;
+  /** Keep going after every node settled, until the duration ends (load generation). */
+  keepPolling?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  stopReason: 'settled' | 'duration' | 'interrupted';
+  /** Simulated instant every node was settled, null if that never happened. */
+  completedAt: number | null;
+}
+
+/** The server is unreachable or is not an Omaha / FleetLock server: stop the run. */
+export class ServerProblem extends Error {}
+
+/** Consecutive requests without any answer, or with a garbage answer, that abort the run. */
+const ABORT_AFTER = 200;
+
+export class Fleet {
+  readonly nodes: VirtualNode[];
+  readonly stats: FleetStats;
+  readonly clock: SimClock;
+  private readonly scheduler: Scheduler;
+  private readonly http: HttpClient;
+  private readonly env: NodeEnv;
+  private readonly omahaUrl: URL;
+  private readonly preRebootUrl: URL;
+  private readonly steadyStateUrl: URL;
+  private noAnswerInRow = 0;
+  private garbageInRow = 0;
+  private lastProblem = '';
+  private completedAt: number | null = null;
+  private finish: ((r: RunResult) => void) | null = null;
+  private fail: ((e: Error) => void) | null = null;
+  private endAt = Infinity;
+  private keepPolling = false;
+
+  constructor(spec: FleetSpec, private readonly opts: FleetOptions) {
+    this.clock = opts.clock;
+    const rng = createRandom(spec.seed);
+    const profile: NodeProfile = { ...DEFAULT_PROFILE, ...spec.profile };
+    this.stats = new FleetStats(this.clock.now(), performance.now(), opts.sampleEverySeconds);
+    this.env = { now: this.clock.now(), rng, profile, sink: this.stats };
+    this.nodes = buildNodes(spec, rng);
+    this.scheduler = new Scheduler({
+      clock: this.clock,
+      capacity: this.nodes.length,
+      concurrency: opts.concurrency,
+      ...(opts.rate ? { ratePerSecond: opts.rate } : {}),
+      run: (i, late) => this.wake(i, late),
+    });
+    this.http = new HttpClient({ maxSockets: opts.concurrency, timeoutMs: opts.timeoutMs ?? 30_000 });
+    const base = opts.server.endsWith('/') ? opts.server : `${opts.server}/`;
+    const lockBase = opts.fleetlock ? (opts.fleetlock.endsWith('/') ? opts.fleetlock : `${opts.fleetlock}/`) : base;
+    this.omahaUrl = new URL('v1/update/', base);
+    this.preRebootUrl = new URL('v1/pre-reboot', lockBase);
+    this.steadyStateUrl = new URL('v1/steady-state', lockBase);
+    const spreadMs = (spec.bootSpread ?? 0) * 1000;
+    for (const node of this.nodes) {
+      node.start(this.env, spreadMs > 0 ? rng.float() * spreadMs : 0);
+      this.stats.nodeAdded(node.state, node.version, node.settled);
+      this.scheduler.schedule(node.index, node.dueAt);
+    }
+  }
+
+  get inFlight(): number {
+    return this.scheduler.inFlight;
+  }
+
+  /** Runs until every node settled, the duration ended, or the signal fired. */
+  run(opts: RunOptions = {}): Promise<RunResult> {
+    this.endAt = opts.durationMs !== undefined ? this.stats.startSim + opts.durationMs : Infinity;
+    this.keepPolling = opts.keepPolling === true && this.endAt < Infinity;
+    const done = new Promise<RunResult>((resolve, reject) => {
+      this.finish = resolve;
+      this.fail = reject;
+    });
+    const onAbort = () => this.stop({ stopReason: 'interrupted', completedAt: this.completedAt });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // A watchdog for the duration (the scheduler may have nothing due before it ends).
+    const watchdog = setInterval(() => {
+      if (this.clock.now() >= this.endAt) this.stop({ stopReason: 'duration', completedAt: this.completedAt });
+    }, 50);
+    this.checkSettled();
+    this.scheduler.start();
+    return done.finally(() => {
+      clearInterval(watchdog);
+      opts.signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  /** Closes the HTTP agents (after run() settled). */
+  close(): void {
+    this.http.close();
+  }
+
+  private stop(result: RunResult): void {
+    if (!this.finish) return;
+    const finish = this.finish;
+    this.finish = null;
+    this.fail = null;
+    this.scheduler.stop();
+    void this.scheduler.idle().then(() => {
+      this.stats.sample(this.clock.now(), performance.now());
+      finish(result);
+    });
+  }
+
+  private abort(err: Error): void {
+    if (!this.fail) return;
+    const fail = this.fail;
+    this.finish = null;
+    this.fail = null;
+    this.scheduler.stop();
+    void this.scheduler.idle().then(() => fail(err));
+  }
+
+  private checkSettled(): void {
+    if (this.stats.settled !== this.nodes.length) return;
+    if (this.completedAt === null) this.completedAt = this.clock.now();
+    if (!this.keepPolling) this.stop({ stopReason: 'settled', completedAt: this.completedAt });
+  }
+
+  /** The scheduler's callback: node `i` is due. */
+  private wake(i: number, lateMs: number): Promise<void> | null {
+    const now = this.clock.now();
+    if (now >= this.endAt) {
+      this.scheduler.schedule(i, now);
+      this.stop({ stopReason: 'duration', completedAt: this.completedAt });
+      return null;
+    }
+    const node = this.nodes[i]!;
+    this.stats.late(lateMs);
+    this.stats.maybeSample(now, performance.now());
+    this.env.now = now;
+    let before = snapshot(node);
+    const action = node.wake(this.env);
+    this.observe(node, before);
+    if (action === null) {
+      this.reschedule(node);
+      return null;
+    }
+    if (node.isOffline(now)) {
+      before = snapshot(node);
+      node.onResult(this.env, action, { kind: 'no-answer', error: 'network unreachable (node offline)' });
+      this.observe(node, before);
+      this.reschedule(node);
+      return null;
+    }
+    return this.perform(node, action).then((result) => {
+      this.env.now = this.clock.now();
+      const b = snapshot(node);
+      node.onResult(this.env, action, result);
+      this.observe(node, b);
+      this.reschedule(node);
+    });
+  }
+
+  private reschedule(node: VirtualNode): void {
+    this.scheduler.schedule(node.index, node.dueAt);
+  }
+
+  private observe(node: VirtualNode, before: Snapshot): void {
+    if (node.state !== before.state) this.stats.stateChanged(before.state, node.state);
+    if (node.version !== before.version) this.stats.versionChanged(before.version, node.version);
+    const settled = node.settled;
+    if (settled !== before.settled) {
+      this.stats.settledChanged(settled);
+      if (settled) this.checkSettled();
+    }
+  }
+
+  // --- talking to the server ---------------------------------------------------------------------
+
+  private async perform(node: VirtualNode, action: NodeAction): Promise<ActionResult> {
+    if (action.kind === 'omaha') {
+      const endpoint: Endpoint = `omaha:${action.body.kind}`;
+      const answer = await this.timed(endpoint, () =>
+        this.http.post(this.omahaUrl, buildRequest(node, action.body), { 'content-type': 'text/xml' }),
+      );
+      this.watchOmaha(answer);
+      return answer.kind === 'http' ? { kind: 'http', status: answer.status, body: answer.body } : answer;
+    }
+    if (action.kind === 'fleetlock') {
+      const url = action.op === 'pre-reboot' ? this.preRebootUrl : this.steadyStateUrl;
+      const body = JSON.stringify({ client_params: { id: node.machineId, group: node.group } });
+      const answer = await this.timed(`fleetlock:${action.op}`, () =>
+        this.http.post(url, body, { 'content-type': 'application/json', 'fleet-lock-protocol': 'true' }),
+      );
+      this.watchFleetLock(answer);
+      return answer.kind === 'http' ? { kind: 'http', status: answer.status, body: answer.body } : answer;
+    }
+    const started = performance.now();
+    const got = await this.http.download(new URL(action.url), action.size);
+    this.stats.request('download', got.kind === 'download' ? got.status : null, (performance.now() - started) * 1000);
+    if (got.kind !== 'download' || got.status !== 200) return { kind: 'download', code: ErrorCode.downloadTransfer };
+    if (got.bytes !== action.size) return { kind: 'download', code: ErrorCode.payloadSizeMismatch };
+    if (got.sha256 !== action.sha256) return { kind: 'download', code: ErrorCode.payloadHashMismatch };
+    return { kind: 'download', code: 0 };
+  }
+
+  private async timed(endpoint: Endpoint, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    const started = performance.now();
+    const answer = await send();
+    this.stats.request(endpoint, answer.kind === 'http' ? answer.status : null, (performance.now() - started) * 1000);
+    return answer;
+  }
+
+  private watchOmaha(answer: HttpAnswer): void {
+    if (answer.kind !== 'http') return this.noAnswer(answer.error);
+    this.noAnswerInRow = 0;
+    const looksLikeOmaha = answer.status < 500 && /<response[\s>]/.test(answer.body.slice(0, 512));
+    if (looksLikeOmaha || answer.status >= 500) {
+      this.garbageInRow = 0;
+      return;
+    }
+    this.garbage(`POST ${this.omahaUrl.pathname} answered HTTP ${answer.status} ${describeBody(answer)}`);
+  }
+
+  private watchFleetLock(answer: HttpAnswer): void {
+    if (answer.kind !== 'http') return this.noAnswer(answer.error);
+    this.noAnswerInRow = 0;
+    if (answer.status === 200) {
+      this.garbageInRow = 0;
+      return;
+    }
+    let kind = '';
+    try {
+      const parsed = JSON.parse(answer.body) as { kind?: unknown };
+      if (typeof parsed.kind === 'string') kind = parsed.kind;
+    } catch {
+      // not JSON: counted as garbage below
+    }
+    if (kind) {
+      this.garbageInRow = 0;
+      this.stats.lockRefused(kind);
+      return;
+    }
+    this.stats.lockRefused(`HTTP ${answer.status}`);
+    if (answer.status === 404 || answer.status === 405 || answer.status < 400) {
+      this.garbage(`FleetLock answered HTTP ${answer.status} ${describeBody(answer)}`);
+    }
+  }
+
+  private noAnswer(error: string): void {
+    this.lastProblem = error;
+    if (++this.noAnswerInRow >= ABORT_AFTER) {
+      this.abort(new ServerProblem(`lost Platte at ${this.opts.server}: ${ABORT_AFTER} requests in a row got no answer (last: ${error})`));
+    }
+  }
+
+  private garbage(what: string): void {
+    this.lastProblem = what;
+    if (++this.garbageInRow >= ABORT_AFTER) {
+      this.abort(new ServerProblem(`${this.opts.server} does not answer like Platte: ${what}`));
+    }
+  }
+}
+
+interface Snapshot {
+  state: NodeState;
+  version: string;
+  settled: boolean;
+}
+
+function snapshot(node: VirtualNode): Snapshot {
+  return { state: node.state, version: node.version, settled: node.settled };
+}
+
+function describeBody(a: { body: string; contentType: string }): string {
+  const text = a.body.replace(/\s+/g, ' ').trim().slice(0, 80);
+  return text ? `(${a.contentType || 'no content type'}: "${text}")` : '(empty body)';
+}
+
+/** The nodes of a spec, each with its own machine id and a share of every mix. */
+export function buildNodes(spec: FleetSpec, rng: Random): VirtualNode[] {
+  const n = spec.nodes;
+  const versions = spread(spec.versions, n, rng);
+  const tracks = spread(spec.tracks, n, rng);
+  const groups = spread(spec.groups, n, rng);
+  const boards = spread(spec.boards, n, rng);
+  const oems = spread(spec.oems, n, rng);
+  const strategies = spread(spec.strategies, n, rng);
+  const faults = assignFaults(spec.faults, n, rng);
+  const nodes: VirtualNode[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    nodes[i] = new VirtualNode({
+      index: i,
+      appId: spec.appId || FLATCAR_APP_ID,
+      machineId: rng.hex(32),
+      version: versions[i]!,
+      track: tracks[i]!,
+      group: groups[i]!,
+      board: boards[i]!,
+      oem: oems[i]!,
+      strategy: strategies[i]!,
+      fault: faults[i]!,
+      ...(spec.fresh ? { previousVersion: 'initial' } : {}),
+    });
+  }
+  return nodes;
+}

@@ -1,0 +1,278 @@
+// What a fleet run counts: nodes per state and version (kept incrementally, never by walking the
+// fleet), reboots in progress per group and their peak, failures by code, request latency per
+// endpoint (HDR histograms), a time series, and the summary written at the end.
+import hdr from 'hdr-histogram-js';
+import { errorName } from './error-codes.ts';
+import { NODE_STATES, type NodeSink, type NodeState } from './node-types.ts';
+
+export type Endpoint = 'omaha:check' | 'omaha:ping' | 'omaha:event' | 'fleetlock:pre-reboot' | 'fleetlock:steady-state' | 'download';
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface EndpointSummary {
+  count: number;
+  /** Requests that got no answer (refused, reset, timed out). */
+  noAnswer: number;
+  /** HTTP status → count. */
+  statuses: Record<string, number>;
+  /** Milliseconds, answered requests only. */
+  latencyMs: LatencySummary;
+}
+
+export interface SimSummary {
+  server: string;
+  nodes: number;
+  /** Every node settled (updated, gave up, lost, or installed with reboots off). */
+  completed: boolean;
+  stopReason: 'settled' | 'duration' | 'interrupted';
+  speed: number;
+  simulatedSeconds: number;
+  realSeconds: number;
+  /** Simulated seconds until every node settled; null when they did not. */
+  timeToComplete: number | null;
+  versions: Record<string, number>;
+  states: Record<string, number>;
+  updatesCompleted: number;
+  /** update_engine error code (flag stripped) → number of 3/0 events sent with it. */
+  failures: Record<string, number>;
+  failureNames: Record<string, string>;
+  /** Reboot group → most nodes rebooting at once. */
+  maxConcurrentReboots: Record<string, number>;
+  /** Reboot group → nodes still rebooting at the end (lost nodes stay here). */
+  rebootingAtEnd: Record<string, number>;
+  /** FleetLock refusals: error kind → count. */
+  lockRefusals: Record<string, number>;
+  requests: {
+    total: number;
+    perSecond: number;
+    byEndpoint: Record<string, EndpointSummary>;
+  };
+  /** How late nodes were woken, in simulated seconds: high values mean the sim was saturated. */
+  lateSeconds: LatencySummary;
+}
+
+export interface Sample {
+  /** Simulated seconds since the start. */
+  t: number;
+  realSeconds: number;
+  states: Record<string, number>;
+  versions: Record<string, number>;
+  rebooting: number;
+  rebootingByGroup: Record<string, number>;
+  requests: number;
+  failures: number;
+  updatesCompleted: number;
+}
+
+type Histogram = ReturnType<typeof hdr.build>;
+
+function newHistogram(): Histogram {
+  return hdr.build({ numberOfSignificantValueDigits: 3 });
+}
+
+function latency(h: Histogram, scale: number): LatencySummary {
+  if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+  const r = (v: number) => Math.round((v / scale) * 1000) / 1000;
+  return {
+    p50: r(h.getValueAtPercentile(50)),
+    p90: r(h.getValueAtPercentile(90)),
+    p99: r(h.getValueAtPercentile(99)),
+    max: r(h.maxValue),
+    mean: r(h.mean),
+  };
+}
+
+class EndpointStats {
+  count = 0;
+  noAnswer = 0;
+  statuses = new Map<number, number>();
+  /** Microseconds. */
+  readonly latency = newHistogram();
+}
+
+const MAX_SAMPLES = 4000;
+
+export class FleetStats implements NodeSink {
+  readonly states = new Map<NodeState, number>(NODE_STATES.map((s) => [s, 0]));
+  readonly versions = new Map<string, number>();
+  readonly failures = new Map<number, number>();
+  readonly rebooting = new Map<string, number>();
+  readonly maxRebooting = new Map<string, number>();
+  readonly lockRefusals = new Map<string, number>();
+  readonly endpoints = new Map<Endpoint, EndpointStats>();
+  readonly samples: Sample[] = [];
+  /** Lateness of wake-ups, in simulated ms. */
+  readonly lateness = newHistogram();
+  settled = 0;
+  updatesCompleted = 0;
+  failureCount = 0;
+  requests = 0;
+  rebootingTotal = 0;
+  /** Simulated ms between samples (doubles when the series grows too long). */
+  private sampleEvery: number;
+  private nextSampleAt: number;
+
+  constructor(
+    readonly startSim: number,
+    readonly startReal: number,
+    sampleEverySeconds = 60,
+  ) {
+    this.sampleEvery = sampleEverySeconds * 1000;
+    this.nextSampleAt = startSim;
+  }
+
+  // --- NodeSink ---------------------------------------------------------------------------------
+  failure(code: number): void {
+    this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
+    this.failureCount++;
+  }
+  updateCompleted(): void {
+    this.updatesCompleted++;
+  }
+  rebootStarted(group: string): void {
+    const n = (this.rebooting.get(group) ?? 0) + 1;
+    this.rebooting.set(group, n);
+    this.rebootingTotal++;
+    if (n > (this.maxRebooting.get(group) ?? 0)) this.maxRebooting.set(group, n);
+  }
+  rebootEnded(group: string): void {
+    this.rebooting.set(group, (this.rebooting.get(group) ?? 1) - 1);
+    this.rebootingTotal--;
+  }
+
+  // --- fleet bookkeeping ------------------------------------------------------------------------
+  nodeAdded(state: NodeState, version: string, settled: boolean): void {
+    this.states.set(state, this.states.get(state)! + 1);
+    this.versions.set(version, (this.versions.get(version) ?? 0) + 1);
+    if (settled) this.settled++;
+  }
+
+  stateChanged(from: NodeState, to: NodeState): void {
+    this.states.set(from, this.states.get(from)! - 1);
+    this.states.set(to, this.states.get(to)! + 1);
+  }
+
+  versionChanged(from: string, to: string): void {
+    const left = this.versions.get(from)! - 1;
+    if (left === 0) this.versions.delete(from);
+    else this.versions.set(from, left);
+    this.versions.set(to, (this.versions.get(to) ?? 0) + 1);
+  }
+
+  settledChanged(now: boolean): void {
+    this.settled += now ? 1 : -1;
+  }
+
+  request(endpoint: Endpoint, status: number | null, micros: number): void {
+    let e = this.endpoints.get(endpoint);
+    if (!e) this.endpoints.set(endpoint, (e = new EndpointStats()));
+    e.count++;
+    this.requests++;
+    if (status === null) {
+      e.noAnswer++;
+      return;
+    }
+    e.statuses.set(status, (e.statuses.get(status) ?? 0) + 1);
+    e.latency.recordValue(Math.max(1, Math.round(micros)));
+  }
+
+  lockRefused(kind: string): void {
+    this.lockRefusals.set(kind, (this.lockRefusals.get(kind) ?? 0) + 1);
+  }
+
+  late(simMs: number): void {
+    if (simMs >= 1) this.lateness.recordValue(Math.round(simMs));
+    else this.lateness.recordValue(0);
+  }
+
+  /** Records a sample when simulated time passed the next sampling point. */
+  maybeSample(simNow: number, realNow: number): void {
+    if (simNow < this.nextSampleAt) return;
+    this.sample(simNow, realNow);
+    this.nextSampleAt = simNow + this.sampleEvery;
+  }
+
+  sample(simNow: number, realNow: number): void {
+    if (this.samples.length >= MAX_SAMPLES) {
+      // Keep every other sample and sample half as often from now on.
+      const kept = this.samples.filter((_, i) => i % 2 === 0);
+      this.samples.length = 0;
+      this.samples.push(...kept);
+      this.sampleEvery *= 2;
+    }
+    this.samples.push({
+      t: Math.round((simNow - this.startSim) / 1000),
+      realSeconds: Math.round((realNow - this.startReal)) / 1000,
+      states: nonZero(this.states),
+      versions: Object.fromEntries(this.versions),
+      rebooting: this.rebootingTotal,
+      rebootingByGroup: nonZero(this.rebooting),
+      requests: this.requests,
+      failures: this.failureCount,
+      updatesCompleted: this.updatesCompleted,
+    });
+  }
+
+  summary(info: {
+    server: string;
+    nodes: number;
+    speed: number;
+    stopReason: SimSummary['stopReason'];
+    simNow: number;
+    realNow: number;
+    completedAt: number | null;
+  }): SimSummary {
+    const realSeconds = (info.realNow - this.startReal) / 1000;
+    const byEndpoint: Record<string, EndpointSummary> = {};
+    for (const [name, e] of [...this.endpoints].sort(([a], [b]) => a.localeCompare(b))) {
+      byEndpoint[name] = {
+        count: e.count,
+        noAnswer: e.noAnswer,
+        statuses: Object.fromEntries([...e.statuses].map(([k, v]) => [String(k), v])),
+        latencyMs: latency(e.latency, 1000),
+      };
+    }
+    const failures: Record<string, number> = {};
+    const failureNames: Record<string, string> = {};
+    for (const [code, n] of [...this.failures].sort(([a], [b]) => a - b)) {
+      failures[String(code)] = n;
+      failureNames[String(code)] = errorName(code);
+    }
+    return {
+      server: info.server,
+      nodes: info.nodes,
+      completed: this.settled === info.nodes,
+      stopReason: info.stopReason,
+      speed: info.speed,
+      simulatedSeconds: Math.round((info.simNow - this.startSim) / 1000),
+      realSeconds: Math.round(realSeconds * 1000) / 1000,
+      timeToComplete: info.completedAt === null ? null : Math.round((info.completedAt - this.startSim) / 1000),
+      versions: Object.fromEntries([...this.versions].sort(([a], [b]) => a.localeCompare(b))),
+      states: nonZero(this.states),
+      updatesCompleted: this.updatesCompleted,
+      failures,
+      failureNames,
+      maxConcurrentReboots: Object.fromEntries([...this.maxRebooting].sort(([a], [b]) => a.localeCompare(b))),
+      rebootingAtEnd: nonZero(this.rebooting),
+      lockRefusals: Object.fromEntries(this.lockRefusals),
+      requests: {
+        total: this.requests,
+        perSecond: realSeconds > 0 ? Math.round(this.requests / realSeconds) : 0,
+        byEndpoint,
+      },
+      lateSeconds: latency(this.lateness, 1000),
+    };
+  }
+}
+
+function nonZero<K extends string>(m: Map<K, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of m) if (v !== 0) out[k] = v;
+  return out;
+}
