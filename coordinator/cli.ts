@@ -1,7 +1,8 @@
 // `platte locks …`: the locksmithctl of Platte. Talks to a running server's operator API.
+import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
 import { apiRequest, CliError } from '../server/cli/client.ts';
-import { ago, clientOptions, printJson, printTable, withClientOptions } from '../server/cli/common.ts';
+import { ago, clientOptions, withClientOptions } from '../server/cli/common.ts';
 import type { GroupView } from './service.ts';
 
 type LockOpts = { server: string; token?: string; group: string; json?: boolean };
@@ -12,9 +13,8 @@ function withGroup(cmd: Command): Command {
   return withClientOptions(cmd).addOption(new Option('--group <group>', 'reboot group').env('PLATTE_GROUP').default('default'));
 }
 
-function out(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
+/** Where the commands print; tests pass their own. */
+export type Print = (text: string) => void;
 
 function windowLine(v: GroupView): string {
   if (v.windows.length === 0) return 'always open (no windows)';
@@ -23,29 +23,40 @@ function windowLine(v: GroupView): string {
   return `${list} — closed${v.nextWindow ? `, next opens ${v.nextWindow.at} (${v.nextWindow.local})` : ''}`;
 }
 
-function printGroup(v: GroupView): void {
-  out(`Group: ${v.group}`);
-  out(`Available: ${v.available}`);
-  out(`Max: ${v.max}`);
-  out(`Paused: ${v.paused ? `yes${v.pauseReason ? ` (${v.pauseReason})` : ''}` : 'no'}`);
-  out(`Windows: ${windowLine(v)}`);
-  out(`Lease: ${v.lease.text}, on expiry: ${v.lease.onExpiry}`);
-  out('');
-  if (v.holders.length === 0) out('Holders: none');
-  else {
-    out(`Holders: ${v.holders.length}`);
-    printTable(
-      ['machine', 'since', 'lease', 'token', 'target'],
-      v.holders.map((h) => [h.id, `${h.since} (${ago(Date.parse(h.since))})`, h.expired ? 'EXPIRED' : `${h.leaseLeftSeconds}s left`, h.fencingToken, h.targetVersion ?? '-']),
-    );
-  }
-  if (v.waiting.length > 0) {
-    out(`Waiting (last 15 min): ${v.waiting.length}`);
-    printTable(['machine', 'last seen', 'why'], v.waiting.map((w) => [w.id, ago(Date.parse(w.lastSeen)), w.reason]));
-  }
+function output(print: Print) {
+  const out = (text: string) => print(`${text}\n`);
+  const json = (v: unknown) => out(JSON.stringify(v, null, 2));
+  const table = (head: string[], rows: (string | number)[][]) => {
+    const t = new Table({ head, style: { head: [], border: [] } });
+    t.push(...rows.map((r) => r.map(String)));
+    out(t.toString());
+  };
+  const group = (v: GroupView) => {
+    out(`Group: ${v.group}`);
+    out(`Available: ${v.available}`);
+    out(`Max: ${v.max}`);
+    out(`Paused: ${v.paused ? `yes${v.pauseReason ? ` (${v.pauseReason})` : ''}` : 'no'}`);
+    out(`Windows: ${windowLine(v)}`);
+    out(`Lease: ${v.lease.text}, on expiry: ${v.lease.onExpiry}`);
+    out('');
+    if (v.holders.length === 0) out('Holders: none');
+    else {
+      out(`Holders: ${v.holders.length}`);
+      table(
+        ['machine', 'since', 'lease', 'token', 'target'],
+        v.holders.map((h) => [h.id, `${h.since} (${ago(Date.parse(h.since))})`, h.expired ? 'EXPIRED' : `${h.leaseLeftSeconds}s left`, h.fencingToken, h.targetVersion ?? '-']),
+      );
+    }
+    if (v.waiting.length > 0) {
+      out(`Waiting (last 15 min): ${v.waiting.length}`);
+      table(['machine', 'last seen', 'why'], v.waiting.map((w) => [w.id, ago(Date.parse(w.lastSeen)), w.reason]));
+    }
+  };
+  return { out, json, table, group };
 }
 
-export function registerLocksCommand(program: Command): void {
+export function registerLocksCommand(program: Command, print: Print = (text) => process.stdout.write(text)): void {
+  const { out, json: printJson, table: printTable, group: printGroup } = output(print);
   const locks = program.command('locks').description('reboot coordination: status, unlock, set-max, pause, resume (like locksmithctl)');
 
   withGroup(locks.command('status').description('show holders, max, windows and waiting nodes of a group'))
