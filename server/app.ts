@@ -6,6 +6,7 @@ import { apiRouter } from './api/router.ts';
 import type { Config } from './config.ts';
 import { toApiError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { accessLog } from './access-log.ts';
 import { ReleaseCache } from './omaha/release-cache.ts';
 import { omahaMiddleware } from './omaha/route.ts';
 import type { Store } from './store/types.ts';
@@ -28,6 +29,8 @@ export function buildApp(appDeps: AppDeps): Koa {
   const deps: RouteDeps = { ...appDeps, releases: new ReleaseCache(appDeps.store, appDeps.now) };
   const app = new Koa({ proxy: false });
   app.silent = true;
+
+  app.use(accessLog(deps.log));
 
   // JSON error boundary for everything that does not render its own errors (Omaha and FleetLock do).
   app.use(async (ctx, next) => {
