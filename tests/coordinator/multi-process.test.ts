@@ -1,0 +1,138 @@
+// Three Platte processes on one Redis, hundreds of FleetLock clients looping pre-reboot and
+// steady-state (each call to a random process) while an operator changes max twice. A checker
+// replays the recorded history: never more than max holders, fencing tokens strictly one up, and
+// no request failed with anything but slots_full.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import readline from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { createRedisSlotStore } from '../../coordinator/store/redis/index.ts';
+import { DEFAULT_STORE_OPTIONS } from '../../coordinator/store/types.ts';
+import type { SlotEvent } from '../../coordinator/domain/types.ts';
+import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { checkHistory } from './checker.ts';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/server.ts', import.meta.url));
+const ADMIN = 'm'.repeat(24);
+const PROCESSES = 3;
+const CLIENTS = 200;
+const RUN_MS = 8_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** node:http with keep-alive: much lighter on the test's CPU than fetch, so the servers are what is loaded. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function startPlatteProcess(redisUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, PLATTE_REDIS_URL: redisUrl, PLATTE_REDIS_PREFIX: 'mp', PLATTE_ADMIN_TOKEN: ADMIN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
+}
+
+describe('three Platte processes on one Redis', () => {
+  let redis: TestRedis;
+  let procs: { child: ChildProcess; url: string }[] = [];
+  before(async () => {
+    redis = await startRedis();
+    procs = await Promise.all(Array.from({ length: PROCESSES }, () => startPlatteProcess(redis.url)));
+  });
+  after(async () => {
+    agent.destroy();
+    for (const p of procs) {
+      p.child.kill('SIGTERM');
+      if (p.child.exitCode === null) await once(p.child, 'exit');
+    }
+    await redis.cleanup();
+  });
+
+  it('never more than max holders, no failure but slots_full, while max changes', async () => {
+    const pick = () => procs[Math.floor(Math.random() * procs.length)]!.url;
+    const fleetlock = (op: string, id: string) => post(`${pick()}/v1/${op}`, { client_params: { id, group: 'workers' } }, { 'fleet-lock-protocol': 'true' });
+    const setMax = async (max: number) => {
+      const res = await fetch(`${pick()}/api/v1/reboot-groups/workers`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ max }),
+      });
+      assert.equal(res.status, 200);
+    };
+    await setMax(5);
+
+    const tally = { granted: 0, held: 0, full: 0, released: 0, notHeld: 0, other: [] as string[] };
+    const stopAt = Date.now() + RUN_MS;
+    const client = async (id: string) => {
+      while (Date.now() < stopAt) {
+        const pre = await fleetlock('pre-reboot', id);
+        if (pre.status === 200) {
+          if (pre.body.already_held) tally.held++;
+          else tally.granted++;
+          await sleep(Math.random() * 5);
+          const steady = await fleetlock('steady-state', id);
+          if (steady.status !== 200) tally.other.push(`steady-state ${steady.status} ${JSON.stringify(steady.body)}`);
+          else if (steady.body.released) tally.released++;
+          else tally.notHeld++;
+        } else if (pre.status === 409 && pre.body.kind === 'slots_full') {
+          tally.full++;
+          await sleep(20 + Math.random() * 80);
+        } else tally.other.push(`pre-reboot ${pre.status} ${JSON.stringify(pre.body)}`);
+      }
+    };
+    const operator = (async () => {
+      await sleep(RUN_MS / 3);
+      await setMax(2);
+      await sleep(RUN_MS / 3);
+      await setMax(9);
+    })();
+    await Promise.all([operator, ...Array.from({ length: CLIENTS }, (_, i) => client(`node-${i}`))]);
+
+    // Read the whole history straight from Redis and replay it.
+    const conn = new Redis(redis.url);
+    try {
+      const store = createRedisSlotStore(conn, 'mp', {
+        ...DEFAULT_STORE_OPTIONS,
+        createUnknownGroups: false,
+        defaults: { max: 1, leaseSeconds: 3600, leasePolicy: 'hold' },
+      });
+      const snap = await store.read('workers', { historyLimit: 10_000_000, waitingSince: 0 });
+      assert.ok(snap);
+      const history: SlotEvent[] = [...snap.history].reverse();
+      const report = checkHistory(history);
+      const summary = { ...tally, other: tally.other.length, history: history.length, peak: report.peak };
+      process.stderr.write(`multi-process run: ${JSON.stringify(summary)}\n`);
+      assert.deepStrictEqual(report.violations, []);
+      assert.deepStrictEqual(tally.other.slice(0, 5), [], 'no failure other than slots_full');
+      assert.equal(tally.held, 0, 'no client was told it already held');
+      assert.equal(report.grants, tally.granted, 'every 200 grant is in the history and nothing else');
+      assert.equal(report.releases, tally.released);
+      assert.equal(tally.notHeld, 0);
+      assert.ok(tally.granted > 200, `enough grants to mean something (${tally.granted})`);
+      assert.ok(tally.full > 200, `enough contention to mean something (${tally.full})`);
+      assert.equal(report.peak, 9, 'the slots were used up to the largest max');
+      assert.deepStrictEqual(snap.holders, [], 'every client gave its slot back');
+    } finally {
+      await conn.quit();
+    }
+  });
+});
