@@ -17,8 +17,10 @@ export interface TestPlatte {
 export async function openTestPlatte(config: ConfigInput = {}, start = Date.parse('2025-01-06T10:00:00Z')): Promise<TestPlatte> {
   const clock = { now: start };
   const platte = await createPlatte(testConfig({ dataDir: ':memory:', adminToken: ADMIN, ...config }), { now: () => clock.now });
-  await platte.store.addToken({ hash: hashToken(TOKENS.release), name: 'release-bot', role: 'release', createdAt: start });
-  await platte.store.addToken({ hash: hashToken(TOKENS.readOnly), name: 'dashboard', role: 'read-only', createdAt: start });
+  for (const [secret, name, role] of [[TOKENS.release, 'release-bot', 'release'], [TOKENS.readOnly, 'dashboard', 'read-only']] as const) {
+    const hash = hashToken(secret);
+    if (!(await platte.store.findToken(hash))) await platte.store.addToken({ hash, name, role, createdAt: start });
+  }
   return { platte, http: supertest(platte.app.callback()), clock, close: () => platte.close() };
 }
 
