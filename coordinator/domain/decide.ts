@@ -18,9 +18,11 @@ export interface Expiry {
   freed: boolean;
 }
 
-/** Holders whose lease ran out and that were not marked yet, oldest deadline first. */
+/** Holders whose lease ran out and that were not marked yet, oldest deadline first (ties by id). */
 export function dueForExpiry(holders: readonly Holder[], now: number): Holder[] {
-  return holders.filter((h) => h.expiredAt === null && h.leaseUntil <= now).sort((a, b) => a.leaseUntil - b.leaseUntil);
+  return holders
+    .filter((h) => h.expiredAt === null && h.leaseUntil <= now)
+    .sort((a, b) => a.leaseUntil - b.leaseUntil || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Marks (policy hold) or drops (policy release) every holder whose lease ran out. */
