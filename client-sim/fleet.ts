@@ -87,6 +87,8 @@ export class Fleet {
 
   constructor(spec: FleetSpec, private readonly opts: FleetOptions) {
     this.clock = opts.clock;
+    // Hold the clock at the start until run() begins (building 100k nodes takes real time).
+    this.clock.limit(this.clock.now());
     const rng = createRandom(spec.seed);
     const profile: NodeProfile = { ...DEFAULT_PROFILE, ...spec.profile };
     this.stats = new FleetStats(this.clock.now(), performance.now(), opts.sampleEverySeconds);

@@ -82,10 +82,13 @@ export interface NodeSink {
   failure(code: number): void;
   /** The server heard of a completed update (3/2 with the previous version, answered). */
   updateCompleted(): void;
-  /** The node holds its reboot from now on (slot granted, or reboot started). */
-  rebootStarted(group: string): void;
-  /** The node is back and released its slot. */
-  rebootEnded(group: string): void;
+  /** The node holds its reboot from `at` (slot grant seen, or reboot started). */
+  rebootStarted(group: string, at: number): void;
+  /**
+   * The node is back and released its slot. `at` is when the successful release was sent (with
+   * FleetLock: before the server freed the slot, so intervals never overlap more than the server's).
+   */
+  rebootEnded(group: string, at: number): void;
 }
 
 export interface NodeEnv {

@@ -101,6 +101,8 @@ export class VirtualNode implements NodeIdentity {
   private nextLockAt = Infinity;
   private faultLeft: number;
   private offlineFrom = Infinity;
+  /** When the action in flight was sent (simulated ms). */
+  private sentAt = 0;
   private offlineUntil = -Infinity;
 
   constructor(spec: NodeSpec) {
@@ -136,14 +138,20 @@ export class VirtualNode implements NodeIdentity {
     return now >= this.offlineFrom && now < this.offlineUntil;
   }
 
-  /** The fleet counts this node as finished: nothing more will change without outside help. */
+  /**
+   * The fleet counts this node as finished: nothing more will change without outside help. A node
+   * on the channel's version stays settled during its routine checks.
+   */
   get settled(): boolean {
     const s = this.state;
-    return s === 'updated' || s === 'gave-up' || s === 'lost' || (s === 'waiting-reboot' && this.strategy === 'off');
+    if (s === 'updated' || s === 'gave-up' || s === 'lost') return true;
+    if (s === 'checking') return this.restState === 'updated';
+    return s === 'waiting-reboot' && this.strategy === 'off';
   }
 
   /** Called when `dueAt` has come. Returns what to send, or null when the node moved on by itself. */
   wake(env: NodeEnv): NodeAction | null {
+    this.sentAt = env.now;
     switch (this.step) {
       case Step.Boot:
         return this.afterBoot(env);
@@ -428,7 +436,7 @@ export class VirtualNode implements NodeIdentity {
 
   private onSteadyState(env: NodeEnv, result: ActionResult): void {
     if (result.kind === 'http' && result.status === 200) {
-      this.endReboot(env);
+      this.endReboot(env, this.sentAt);
       this.scheduleFirstCheck(env);
       return;
     }
@@ -438,13 +446,13 @@ export class VirtualNode implements NodeIdentity {
   private startReboot(env: NodeEnv): void {
     if (this.inReboot) return;
     this.inReboot = true;
-    env.sink.rebootStarted(this.group);
+    env.sink.rebootStarted(this.group, env.now);
   }
 
-  private endReboot(env: NodeEnv): void {
+  private endReboot(env: NodeEnv, at = env.now): void {
     if (!this.inReboot) return;
     this.inReboot = false;
-    env.sink.rebootEnded(this.group);
+    env.sink.rebootEnded(this.group, at);
   }
 
   private goDown(env: NodeEnv): null {

@@ -3,28 +3,50 @@
 // fleet, and a bound on work in flight (and optionally on requests started per second).
 import { performance } from 'node:perf_hooks';
 
-/** Simulated time running `speed` times faster than real time. Milliseconds since the epoch. */
+/**
+ * Simulated time running up to `speed` times faster than real time, in milliseconds since the epoch.
+ * The clock is elastic: it never runs more than the scheduler's allowed lag past the earliest event
+ * still waiting, so a saturated simulator slows its clock instead of distorting every timing.
+ */
 export class SimClock {
-  private baseReal = performance.now();
-  private baseSim: number;
+  private lastReal = performance.now();
+  private sim: number;
+  /** Simulated instant the clock may not pass (set by the scheduler from its backlog). */
+  private limitAt = Infinity;
 
   constructor(
     private speedFactor: number,
     start: number = Date.now(),
   ) {
     if (!(speedFactor > 0)) throw new RangeError('speed must be > 0');
-    this.baseSim = start;
+    this.sim = start;
   }
 
   get speed(): number {
     return this.speedFactor;
   }
 
+  /** Whole milliseconds, like Date.now() (servers given this clock store integers). */
   now(): number {
-    return this.baseSim + (performance.now() - this.baseReal) * this.speedFactor;
+    const real = performance.now();
+    const advanced = this.sim + (real - this.lastReal) * this.speedFactor;
+    this.sim = Math.max(this.sim, Math.min(advanced, this.limitAt));
+    this.lastReal = real;
+    return Math.floor(this.sim);
   }
 
-  /** Real milliseconds until the simulated instant `at` (0 when past). */
+  /** Holds the clock at `at` at most (Infinity lifts the hold). */
+  limit(at: number): void {
+    this.now();
+    this.limitAt = at;
+  }
+
+  /** Lowers the hold to `at` when it is higher. */
+  limitTo(at: number): void {
+    if (at < this.limitAt) this.limit(at);
+  }
+
+  /** Real milliseconds until the simulated instant `at` at full speed (0 when past). */
   realDelay(at: number): number {
     return Math.max(0, (at - this.now()) / this.speedFactor);
   }
@@ -32,8 +54,7 @@ export class SimClock {
   /** Changes the speed from now on (the demo slows to real time once its fleet is done). */
   setSpeed(speed: number): void {
     if (!(speed > 0)) throw new RangeError('speed must be > 0');
-    this.baseSim = this.now();
-    this.baseReal = performance.now();
+    this.now();
     this.speedFactor = speed;
   }
 }
@@ -149,6 +170,8 @@ export interface SchedulerOptions {
   concurrency: number;
   /** Most items started per real second; unlimited when absent. */
   ratePerSecond?: number;
+  /** Simulated ms the clock may run ahead of the earliest waiting item (default 2 s). */
+  maxLagMs?: number;
   /**
    * Runs item `i` whose time has come. Returns a promise when it started asynchronous work (it
    * counts against `concurrency` until settled), or null when it finished synchronously. Either way
@@ -183,6 +206,11 @@ export class Scheduler {
 
   schedule(i: number, at: number): void {
     this.queue.set(i, at);
+    if (this.running && at < Infinity) this.opts.clock.limitTo(at + this.maxLag);
+  }
+
+  private get maxLag(): number {
+    return this.opts.maxLagMs ?? 2000;
   }
 
   start(): void {
@@ -193,6 +221,7 @@ export class Scheduler {
   /** Stops dispatching; work in flight finishes on its own. */
   stop(): void {
     this.running = false;
+    this.opts.clock.limit(Infinity);
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
@@ -252,6 +281,9 @@ export class Scheduler {
         );
       }
     }
+    // Hold the clock near the backlog: late items run late by at most maxLag of simulated time.
+    const earliest = this.queue.peekDue();
+    clock.limit(earliest === Infinity ? Infinity : earliest + this.maxLag);
     if (budget === 0) return this.kick();
     if (this.inflight >= concurrency) return; // a settling request kicks us again
     if (this.tokens < 1) {

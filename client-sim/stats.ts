@@ -103,7 +103,8 @@ export class FleetStats implements NodeSink {
   readonly versions = new Map<string, number>();
   readonly failures = new Map<number, number>();
   readonly rebooting = new Map<string, number>();
-  readonly maxRebooting = new Map<string, number>();
+  /** Per group: reboot interval edges as [time, +1 | -1, time, ±1, ...] for the exact peak. */
+  private readonly rebootEdges = new Map<string, number[]>();
   readonly lockRefusals = new Map<string, number>();
   readonly endpoints = new Map<Endpoint, EndpointStats>();
   readonly samples: Sample[] = [];
@@ -135,15 +136,40 @@ export class FleetStats implements NodeSink {
   updateCompleted(): void {
     this.updatesCompleted++;
   }
-  rebootStarted(group: string): void {
-    const n = (this.rebooting.get(group) ?? 0) + 1;
-    this.rebooting.set(group, n);
+  rebootStarted(group: string, at: number): void {
+    this.rebooting.set(group, (this.rebooting.get(group) ?? 0) + 1);
     this.rebootingTotal++;
-    if (n > (this.maxRebooting.get(group) ?? 0)) this.maxRebooting.set(group, n);
+    this.edges(group).push(at, 1);
   }
-  rebootEnded(group: string): void {
+  rebootEnded(group: string, at: number): void {
     this.rebooting.set(group, (this.rebooting.get(group) ?? 1) - 1);
     this.rebootingTotal--;
+    this.edges(group).push(at, -1);
+  }
+
+  private edges(group: string): number[] {
+    let e = this.rebootEdges.get(group);
+    if (!e) this.rebootEdges.set(group, (e = []));
+    return e;
+  }
+
+  /** Group → most nodes rebooting at once (ends sort before starts at the same instant). */
+  maxConcurrentReboots(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const group of [...this.rebootEdges.keys()].sort()) {
+      const flat = this.rebootEdges.get(group)!;
+      const order: number[] = [];
+      for (let i = 0; i < flat.length; i += 2) order.push(i);
+      order.sort((a, b) => flat[a]! - flat[b]! || flat[a + 1]! - flat[b + 1]!);
+      let cur = 0;
+      let max = 0;
+      for (const i of order) {
+        cur += flat[i + 1]!;
+        if (cur > max) max = cur;
+      }
+      out[group] = max;
+    }
+    return out;
   }
 
   // --- fleet bookkeeping ------------------------------------------------------------------------
@@ -258,7 +284,7 @@ export class FleetStats implements NodeSink {
       updatesCompleted: this.updatesCompleted,
       failures,
       failureNames,
-      maxConcurrentReboots: Object.fromEntries([...this.maxRebooting].sort(([a], [b]) => a.localeCompare(b))),
+      maxConcurrentReboots: this.maxConcurrentReboots(),
       rebootingAtEnd: nonZero(this.rebooting),
       lockRefusals: Object.fromEntries(this.lockRefusals),
       requests: {
