@@ -10,7 +10,7 @@ import { buildRequest, FLATCAR_APP_ID } from './omaha-request.ts';
 import { ErrorCode } from './error-codes.ts';
 import { createRandom, type Random } from './random.ts';
 import { Scheduler, SimClock } from './scheduler.ts';
-import { FleetStats, type Endpoint } from './stats.ts';
+import { FleetStats, type Endpoint, type SimSummary } from './stats.ts';
 
 export interface FleetSpec {
   nodes: number;
@@ -85,7 +85,10 @@ export class Fleet {
   private endAt = Infinity;
   private keepPolling = false;
 
+  private readonly seed: number;
+
   constructor(spec: FleetSpec, private readonly opts: FleetOptions) {
+    this.seed = spec.seed;
     this.clock = opts.clock;
     // Hold the clock at the start until run() begins (building 100k nodes takes real time).
     this.clock.limit(this.clock.now());
@@ -138,6 +141,20 @@ export class Fleet {
     return done.finally(() => {
       clearInterval(watchdog);
       opts.signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  /** The summary of a finished run (or of the run so far). */
+  summary(result: RunResult = { stopReason: 'interrupted', completedAt: this.completedAt }): SimSummary {
+    return this.stats.summary({
+      server: this.opts.server,
+      nodes: this.nodes.length,
+      seed: this.seed,
+      speed: this.clock.speed,
+      stopReason: result.stopReason,
+      simNow: this.clock.now(),
+      realNow: performance.now(),
+      completedAt: result.completedAt,
     });
   }
 

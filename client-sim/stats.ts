@@ -28,10 +28,14 @@ export interface EndpointSummary {
 export interface SimSummary {
   server: string;
   nodes: number;
+  /** Seed of the run: the same seed and options give the same fleet. */
+  seed: number;
   /** Every node settled (updated, gave up, lost, or installed with reboots off). */
   completed: boolean;
   stopReason: 'settled' | 'duration' | 'interrupted';
+  /** Speed asked for, and the speed reached (simulated / real seconds; lower when saturated). */
   speed: number;
+  effectiveSpeed: number;
   simulatedSeconds: number;
   realSeconds: number;
   /** Simulated seconds until every node settled; null when they did not. */
@@ -248,6 +252,7 @@ export class FleetStats implements NodeSink {
   summary(info: {
     server: string;
     nodes: number;
+    seed: number;
     speed: number;
     stopReason: SimSummary['stopReason'];
     simNow: number;
@@ -270,13 +275,16 @@ export class FleetStats implements NodeSink {
       failures[String(code)] = n;
       failureNames[String(code)] = errorName(code);
     }
+    const simulatedSeconds = Math.round((info.simNow - this.startSim) / 1000);
     return {
       server: info.server,
       nodes: info.nodes,
+      seed: info.seed,
       completed: this.settled === info.nodes,
       stopReason: info.stopReason,
       speed: info.speed,
-      simulatedSeconds: Math.round((info.simNow - this.startSim) / 1000),
+      effectiveSpeed: realSeconds > 0 ? Math.round(simulatedSeconds / realSeconds) : 0,
+      simulatedSeconds,
       realSeconds: Math.round(realSeconds * 1000) / 1000,
       timeToComplete: info.completedAt === null ? null : Math.round((info.completedAt - this.startSim) / 1000),
       versions: Object.fromEntries([...this.versions].sort(([a], [b]) => a.localeCompare(b))),

@@ -1,0 +1,123 @@
+// `platte sim` without the command line: probe the server, build the fleet, show progress, run,
+// print and write the summary. Used by the CLI, the demo and the tests.
+import { writeFile } from 'node:fs/promises';
+import type { FaultShare } from './failures.ts';
+import { Fleet, ServerProblem, type RunResult } from './fleet.ts';
+import { HttpClient } from './http.ts';
+import type { MixEntry } from './mix.ts';
+import type { NodeProfile, RebootStrategy } from './node-types.ts';
+import { probeServer, ProbeError } from './probe.ts';
+import { startDisplay } from './display.ts';
+import { formatSummary } from './report.ts';
+import { SimClock } from './scheduler.ts';
+import type { Sample, SimSummary } from './stats.ts';
+
+export interface SimOptions {
+  server: string;
+  fleetlock?: string;
+  nodes: number;
+  speed: number;
+  appId: string;
+  versions: MixEntry[];
+  tracks: MixEntry[];
+  groups: MixEntry[];
+  boards: MixEntry[];
+  oems: MixEntry[];
+  strategies: MixEntry<RebootStrategy>[];
+  faults: FaultShare[];
+  seed: number;
+  /** Simulated seconds; the run stops then at the latest. */
+  durationSeconds: number;
+  keepPolling: boolean;
+  concurrency: number;
+  rate?: number;
+  timeoutMs: number;
+  bootSpreadSeconds: number;
+  fresh: boolean;
+  profile: Partial<NodeProfile>;
+  /** Write `{ summary, timeSeries }` here. */
+  jsonFile?: string;
+  sampleEverySeconds?: number;
+}
+
+export interface SimIO {
+  /** Where the summary goes. */
+  out: NodeJS.WritableStream;
+  /** Where the live display goes (only drawn when it is a TTY and `progress` is on). */
+  err: NodeJS.WriteStream;
+  progress: boolean;
+  signal?: AbortSignal;
+  /** A clock to share with an in-process server (tests, demo); made from `speed` otherwise. */
+  clock?: SimClock;
+}
+
+export interface SimReport {
+  summary: SimSummary;
+  timeSeries: Sample[];
+}
+
+/** Problems worth a clear message and a non-zero exit. */
+export class SimError extends Error {}
+
+export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
+  const probeHttp = new HttpClient({ maxSockets: 1, timeoutMs: Math.min(opts.timeoutMs, 10_000) });
+  try {
+    await probeServer(probeHttp, opts.server, opts.appId);
+  } catch (err) {
+    if (err instanceof ProbeError) throw new SimError(err.message);
+    throw err;
+  } finally {
+    probeHttp.close();
+  }
+
+  const clock = io.clock ?? new SimClock(opts.speed);
+  const fleet = new Fleet(
+    {
+      nodes: opts.nodes,
+      appId: opts.appId,
+      versions: opts.versions,
+      tracks: opts.tracks,
+      groups: opts.groups,
+      boards: opts.boards,
+      oems: opts.oems,
+      strategies: opts.strategies,
+      faults: opts.faults,
+      seed: opts.seed,
+      fresh: opts.fresh,
+      bootSpread: opts.bootSpreadSeconds,
+      profile: opts.profile,
+    },
+    {
+      server: opts.server,
+      ...(opts.fleetlock ? { fleetlock: opts.fleetlock } : {}),
+      clock,
+      concurrency: opts.concurrency,
+      ...(opts.rate ? { rate: opts.rate } : {}),
+      timeoutMs: opts.timeoutMs,
+      ...(opts.sampleEverySeconds ? { sampleEverySeconds: opts.sampleEverySeconds } : {}),
+    },
+  );
+  const display = io.progress ? startDisplay(fleet, io.err) : { stop() {} };
+  let result: RunResult;
+  try {
+    result = await fleet.run({
+      durationMs: opts.durationSeconds * 1000,
+      keepPolling: opts.keepPolling,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } catch (err) {
+    display.stop();
+    fleet.close();
+    if (err instanceof ServerProblem) throw new SimError(err.message);
+    throw err;
+  }
+  display.stop();
+  fleet.close();
+  const report: SimReport = { summary: fleet.summary(result), timeSeries: fleet.stats.samples };
+  io.out.write(formatSummary(report.summary));
+  if (opts.jsonFile) {
+    await writeFile(opts.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    io.out.write(`Summary and time series written to ${opts.jsonFile}\n`);
+  }
+  return report;
+}
