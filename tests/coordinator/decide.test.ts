@@ -1,7 +1,7 @@
 // The pure slot decisions, called directly.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { applyExpiry, decideAcquire, decideRelease } from '../../coordinator/domain/decide.ts';
+import { applyExpiry, decideAcquire as decideIn, decideRelease, situationOf } from '../../coordinator/domain/decide.ts';
 import type { GroupConfig, GroupState, Holder } from '../../coordinator/domain/types.ts';
 
 const T = 1_000_000;
@@ -10,6 +10,7 @@ const config = (over: Partial<GroupConfig> = {}): GroupConfig => ({
 });
 const holder = (id: string, since: number, over: Partial<Holder> = {}): Holder => ({ id, token: 1, since, leaseUntil: since + 60_000, expiredAt: null, ...over });
 const state = (holders: Holder[], over: Partial<GroupConfig> = {}, fence = 5): GroupState => ({ config: config(over), holders, fence });
+const decideAcquire = (s: GroupState, id: string, now: number, open: boolean) => decideIn(situationOf(s, id), id, now, open);
 
 it('grants the next fencing token with a lease from now', () => {
   assert.deepStrictEqual(decideAcquire(state([]), 'a', T, true), { kind: 'grant', holder: { id: 'a', token: 6, since: T, leaseUntil: T + 60_000, expiredAt: null } });
@@ -20,13 +21,11 @@ it('a holder asking again keeps its slot, even paused, outside the window or ove
   assert.equal(decideAcquire(s, 'a', T, false).kind, 'held');
 });
 
-it('order of refusals: paused, then window, then full (oldest holders first)', () => {
+it('order of refusals: paused, then window, then full (with the count)', () => {
   const s = state([holder('b', 5), holder('a', 1)], { paused: true, pauseReason: 'why' });
   assert.deepStrictEqual(decideAcquire(s, 'c', T, false), { kind: 'paused', reason: 'why' });
   assert.deepStrictEqual(decideAcquire({ ...s, config: { ...s.config, paused: false } }, 'c', T, false), { kind: 'outside-window' });
-  const full = decideAcquire({ ...s, config: { ...s.config, paused: false } }, 'c', T, true);
-  assert.equal(full.kind, 'full');
-  assert.deepStrictEqual(full.kind === 'full' && full.holders.map((h) => h.id), ['a', 'b']);
+  assert.deepStrictEqual(decideAcquire({ ...s, config: { ...s.config, paused: false } }, 'c', T, true), { kind: 'full', max: 2, count: 2 });
 });
 
 it('a lowered max lets nobody in while holders exceed it; max 0 lets nobody in', () => {
@@ -47,6 +46,6 @@ it('expiry: hold marks and keeps, release drops; each holder only once', () => {
 });
 
 it('release: only the holder', () => {
-  assert.equal(decideRelease(state([holder('a', 0)]), 'a').kind, 'released');
-  assert.deepStrictEqual(decideRelease(state([holder('a', 0)]), 'b'), { kind: 'not-held' });
+  assert.equal(decideRelease(situationOf(state([holder('a', 0)]), 'a').mine).kind, 'released');
+  assert.deepStrictEqual(decideRelease(situationOf(state([holder('a', 0)]), 'b').mine), { kind: 'not-held' });
 });

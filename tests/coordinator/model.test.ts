@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { applyExpiry, decideAcquire, decideRelease, type Expiry } from '../../coordinator/domain/decide.ts';
+import { applyExpiry, decideAcquire, decideRelease, situationOf, type Expiry } from '../../coordinator/domain/decide.ts';
 import type { GroupChange, GroupState } from '../../coordinator/domain/types.ts';
 import { parseWindow } from '../../coordinator/domain/window-parse.ts';
 import { isOpen } from '../../coordinator/domain/windows.ts';
@@ -38,13 +38,13 @@ function createModel(opts: SlotStoreOptions) {
     acquire(id: string, now: number) {
       const expiry = applyExpiry(ensure(now), now);
       state = expiry.state;
-      const d = decideAcquire(state, id, now, isOpen(state.config.windows, now));
+      const d = decideAcquire(situationOf(state, id), id, now, isOpen(state.config.windows, now));
       if (d.kind === 'grant') state = { ...state, holders: [...state.holders, d.holder], fence: d.holder.token };
       return { kind: d.kind === 'grant' ? 'granted' : d.kind, token: 'holder' in d ? d.holder.token : null, expired: expiredList(expiry.expired) };
     },
     release(id: string) {
       if (!state) return 'unknown-group';
-      const d = decideRelease(state, id);
+      const d = decideRelease(situationOf(state, id).mine);
       if (d.kind === 'released') state = { ...state, holders: state.holders.filter((h) => h.id !== id) };
       return d.kind;
     },

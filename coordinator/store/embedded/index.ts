@@ -1,12 +1,14 @@
-// Slot store on the embedded SQLite database. Each operation is one IMMEDIATE transaction that
-// loads the group, runs the pure decision from domain/decide.ts and writes the outcome, so several
+// Slot store on the embedded SQLite database. Each operation is one transaction (a savepoint inside
+// a group commit, see group-commit.ts): point reads of what the decision needs, the pure decision
+// from domain/decide.ts, the writes it implies. Batches run as IMMEDIATE transactions, so several
 // processes sharing the file also stay within `max`.
 import type Database from 'better-sqlite3';
-import { applyExpiry, decideAcquire, decideRelease, type Expiry } from '../../domain/decide.ts';
-import type { GroupChange, GroupConfig, GroupState, Holder, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
+import { decideAcquire, decideRelease, dueForExpiry, expire, type Expiry } from '../../domain/decide.ts';
 import { describeChange } from '../../domain/describe.ts';
+import type { GroupChange, GroupConfig, Holder, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../domain/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { migrate } from './schema.ts';
 
 interface GroupRow {
@@ -19,6 +21,7 @@ interface GroupRow {
   windows: string;
   epoch: number;
   fence: number;
+  seq: number;
   created_at: number;
   updated_at: number;
 }
@@ -31,8 +34,12 @@ interface HolderRow {
   expired_at: number | null;
 }
 
-/** Trim history / waiting rows of a group after this many inserts (keeps inserts cheap). */
+/** History is trimmed once every this many events of a group (keeps most writes to one page). */
 const TRIM_EVERY = 64;
+/** Waiting nodes are trimmed about once every this many refusals. */
+const WAITING_TRIM_EVERY = 64;
+
+const HOLDER_COLUMNS = 'holder, token, since, lease_until, expired_at';
 
 function toConfig(r: GroupRow): GroupConfig {
   return {
@@ -42,7 +49,7 @@ function toConfig(r: GroupRow): GroupConfig {
     pauseReason: r.pause_reason,
     leaseSeconds: r.lease_seconds,
     leasePolicy: r.lease_policy as LeasePolicy,
-    windows: JSON.parse(r.windows),
+    windows: r.windows === '[]' ? [] : JSON.parse(r.windows),
     epoch: r.epoch,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -65,21 +72,25 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       `UPDATE slot_groups SET max = @max, paused = @paused, pause_reason = @pause_reason, lease_seconds = @lease_seconds,
        lease_policy = @lease_policy, windows = @windows, epoch = epoch + 1, updated_at = @updated_at WHERE name = @name`,
     ),
-    setFence: db.prepare('UPDATE slot_groups SET fence = ? WHERE name = ?'),
-    holders: db.prepare<[string], HolderRow>('SELECT holder, token, since, lease_until, expired_at FROM slot_holders WHERE grp = ?'),
-    insertHolder: db.prepare('INSERT INTO slot_holders (grp, holder, token, since, lease_until) VALUES (?, ?, ?, ?, ?)'),
-    deleteHolder: db.prepare('DELETE FROM slot_holders WHERE grp = ? AND holder = ?'),
-    markExpired: db.prepare('UPDATE slot_holders SET expired_at = ? WHERE grp = ? AND holder = ?'),
+    /** Counters of a group: the fencing token and the history sequence, in one page write. */
+    setCounters: db.prepare('UPDATE slot_groups SET fence = ?, seq = ? WHERE name = ?'),
+    mine: db.prepare<[string, string], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? AND holder = ?`),
+    count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM slot_holders WHERE grp = ?'),
+    holders: db.prepare<[string], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? ORDER BY since, holder`),
+    oldest: db.prepare<[string, number], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? ORDER BY since, holder LIMIT ?`),
+    due: db.prepare<[string, number], HolderRow>(
+      `SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? AND expired_at IS NULL AND lease_until <= ?`,
+    ),
     dueGroups: db.prepare<[number], { grp: string }>(
       'SELECT DISTINCT grp FROM slot_holders WHERE expired_at IS NULL AND lease_until <= ?',
     ),
+    insertHolder: db.prepare('INSERT INTO slot_holders (grp, holder, token, since, lease_until) VALUES (?, ?, ?, ?, ?)'),
+    deleteHolder: db.prepare('DELETE FROM slot_holders WHERE grp = ? AND holder = ?'),
+    markExpired: db.prepare('UPDATE slot_holders SET expired_at = ? WHERE grp = ? AND holder = ?'),
     heldBy: db.prepare<[string], { grp: string }>('SELECT grp FROM slot_holders WHERE holder = ? ORDER BY grp'),
-    addEvent: db.prepare('INSERT INTO slot_history (grp, entry) VALUES (?, ?)'),
-    history: db.prepare<[string, number], { entry: string }>('SELECT entry FROM slot_history WHERE grp = ? ORDER BY id DESC LIMIT ?'),
-    trimHistory: db.prepare(
-      `DELETE FROM slot_history WHERE grp = @grp AND id < (
-         SELECT id FROM slot_history WHERE grp = @grp ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
-    ),
+    addEvent: db.prepare('INSERT INTO slot_history (grp, seq, entry) VALUES (?, ?, ?)'),
+    history: db.prepare<[string, number], { entry: string }>('SELECT entry FROM slot_history WHERE grp = ? ORDER BY seq DESC LIMIT ?'),
+    trimHistory: db.prepare('DELETE FROM slot_history WHERE grp = ? AND seq <= ?'),
     noteWaiting: db.prepare(
       `INSERT INTO slot_waiting (grp, holder, seen_at, reason) VALUES (?, ?, ?, ?)
        ON CONFLICT (grp, holder) DO UPDATE SET seen_at = excluded.seen_at, reason = excluded.reason`,
@@ -99,104 +110,124 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     dropOldTargets: db.prepare('DELETE FROM slot_targets WHERE at < ?'),
   };
 
-  const inserts = new Map<string, number>();
-  function bump(kind: string, group: string): boolean {
-    const key = `${kind}:${group}`;
-    const n = (inserts.get(key) ?? 0) + 1;
-    inserts.set(key, n % TRIM_EVERY);
-    return n >= TRIM_EVERY;
+  let refusals = 0;
+
+  /** A group's row plus the counters this transaction moves; written back once by `flush`. */
+  interface Tx {
+    row: GroupRow;
+    fence: number;
+    seq: number;
   }
 
-  function addEvent(group: string, ev: SlotEvent): void {
-    q.addEvent.run(group, JSON.stringify(ev));
-    if (bump('h', group)) q.trimHistory.run({ grp: group, keep: opts.historyCap - 1 });
+  function begin(row: GroupRow): Tx {
+    return { row, fence: row.fence, seq: row.seq };
+  }
+
+  function addEvent(tx: Tx, ev: SlotEvent): void {
+    tx.seq++;
+    q.addEvent.run(tx.row.name, tx.seq, JSON.stringify(ev));
+    if (tx.seq % TRIM_EVERY === 0) q.trimHistory.run(tx.row.name, tx.seq - opts.historyCap);
+  }
+
+  function flush(tx: Tx): void {
+    if (tx.fence !== tx.row.fence || tx.seq !== tx.row.seq) q.setCounters.run(tx.fence, tx.seq, tx.row.name);
   }
 
   function noteWaiting(group: string, id: string, now: number, reason: WaitReason): void {
     q.noteWaiting.run(group, id, now, reason);
-    if (bump('w', group)) q.trimWaiting.run({ grp: group, keep: opts.waitingCap - 1 });
+    if (++refusals % WAITING_TRIM_EVERY === 0) q.trimWaiting.run({ grp: group, keep: opts.waitingCap - 1 });
   }
 
-  function load(group: string): GroupState | null {
-    const row = q.group.get(group);
-    if (!row) return null;
-    return { config: toConfig(row), holders: q.holders.all(group).map(toHolder), fence: row.fence };
-  }
-
-  function create(group: string, now: number): GroupState {
+  function createGroup(group: string, now: number, by: string, detail: string): GroupRow {
     const d = opts.defaults;
     q.insertGroup.run(group, d.max, d.leaseSeconds, d.leasePolicy, now, now);
-    addEvent(group, { at: now, event: 'create', by: 'node', max: d.max, detail: 'created on first use' });
-    return load(group) as GroupState;
+    const tx = begin(q.group.get(group) as GroupRow);
+    addEvent(tx, { at: now, event: 'create', by, max: d.max, detail });
+    flush(tx);
+    return q.group.get(group) as GroupRow;
   }
 
-  /** Applies lease expiry to a loaded group and writes it; returns the new state. */
-  function expire(state: GroupState, now: number): { state: GroupState; expired: Expiry[] } {
-    const out = applyExpiry(state, now);
-    const group = state.config.group;
-    for (const e of out.expired) {
+  /** Marks or frees every holder of the group whose lease ran out. */
+  function expireIn(tx: Tx, now: number): Expiry[] {
+    const group = tx.row.name;
+    const due = q.due.all(group, now);
+    if (due.length === 0) return [];
+    const expired = expire(dueForExpiry(due.map(toHolder), now), tx.row.lease_policy as LeasePolicy, now);
+    for (const e of expired) {
       if (e.freed) q.deleteHolder.run(group, e.holder.id);
       else q.markExpired.run(now, group, e.holder.id);
-      addEvent(group, { at: now, event: 'expire', holder: e.holder.id, token: e.holder.token, by: 'lease', freed: e.freed });
+      addEvent(tx, { at: now, event: 'expire', holder: e.holder.id, token: e.holder.token, by: 'lease', freed: e.freed });
     }
-    return out;
+    return expired;
   }
 
   const acquireTx = db.transaction((group: string, id: string, now: number): AcquireOutcome => {
-    let loaded = load(group);
-    if (!loaded) {
+    let row = q.group.get(group);
+    if (!row) {
       if (!opts.createUnknownGroups) return { result: { kind: 'unknown-group' }, expired: [] };
-      loaded = create(group, now);
+      row = createGroup(group, now, 'node', 'created on first use');
     }
-    const { state, expired } = expire(loaded, now);
-    const d = decideAcquire(state, id, now, isOpen(state.config.windows, now));
-    switch (d.kind) {
-      case 'grant': {
-        const h = d.holder;
-        q.insertHolder.run(group, id, h.token, h.since, h.leaseUntil);
-        q.setFence.run(h.token, group);
-        q.dropWaiting.run(group, id);
-        addEvent(group, { at: now, event: 'grant', holder: id, token: h.token, by: 'node' });
-        return { result: { kind: 'granted', holder: h }, expired };
+    const tx = begin(row);
+    const expired = expireIn(tx, now);
+    const config = toConfig(row);
+    const mineRow = q.mine.get(group, id);
+    const mine = mineRow ? toHolder(mineRow) : null;
+    const count = mine ? 0 : (q.count.get(group) as { n: number }).n;
+    const d = decideAcquire({ config, fence: tx.fence, count, mine }, id, now, isOpen(config.windows, now));
+    try {
+      switch (d.kind) {
+        case 'grant': {
+          const h = d.holder;
+          q.insertHolder.run(group, id, h.token, h.since, h.leaseUntil);
+          tx.fence = h.token;
+          q.dropWaiting.run(group, id);
+          addEvent(tx, { at: now, event: 'grant', holder: id, token: h.token, by: 'node' });
+          return { result: { kind: 'granted', holder: h }, expired };
+        }
+        case 'held':
+          return { result: { kind: 'held', holder: d.holder }, expired };
+        case 'paused':
+          noteWaiting(group, id, now, 'paused');
+          return { result: { kind: 'paused', reason: d.reason }, expired };
+        case 'outside-window':
+          noteWaiting(group, id, now, 'outside-window');
+          return { result: { kind: 'outside-window', windows: config.windows }, expired };
+        case 'full':
+          noteWaiting(group, id, now, 'full');
+          return { result: { kind: 'full', max: d.max, count: d.count, holders: q.oldest.all(group, FULL_SAMPLE).map(toHolder) }, expired };
       }
-      case 'held':
-        return { result: { kind: 'held', holder: d.holder }, expired };
-      case 'paused':
-        noteWaiting(group, id, now, 'paused');
-        return { result: { kind: 'paused', reason: d.reason }, expired };
-      case 'outside-window':
-        noteWaiting(group, id, now, 'outside-window');
-        return { result: { kind: 'outside-window', windows: state.config.windows }, expired };
-      case 'full':
-        noteWaiting(group, id, now, 'full');
-        return { result: { kind: 'full', max: d.max, count: d.holders.length, holders: d.holders.slice(0, FULL_SAMPLE) }, expired };
+    } finally {
+      flush(tx);
     }
   });
 
   const releaseTx = db.transaction((group: string, id: string, now: number, by: ReleaseBy): ReleaseResult => {
-    const state = load(group);
-    if (!state) return { kind: 'unknown-group' };
-    const d = decideRelease(state, id);
+    const mineRow = q.mine.get(group, id);
+    if (!mineRow) return q.group.get(group) ? { kind: 'not-held' } : { kind: 'unknown-group' };
+    const d = decideRelease(toHolder(mineRow));
     if (d.kind === 'not-held') return d;
+    const tx = begin(q.group.get(group) as GroupRow);
     q.deleteHolder.run(group, id);
-    addEvent(group, { at: now, event: by.event, holder: id, token: d.holder.token, by: by.by, ...(by.detail ? { detail: by.detail } : {}) });
-    return { kind: 'released', holder: d.holder };
+    addEvent(tx, { at: now, event: by.event, holder: id, token: d.holder.token, by: by.by, ...(by.detail ? { detail: by.detail } : {}) });
+    flush(tx);
+    return d;
   });
 
   const expireTx = db.transaction((group: string, now: number): Expiry[] => {
-    const state = load(group);
-    return state ? expire(state, now).expired : [];
+    const row = q.group.get(group);
+    if (!row) return [];
+    const tx = begin(row);
+    const out = expireIn(tx, now);
+    flush(tx);
+    return out;
   });
 
   const configureTx = db.transaction(
-    (group: string, change: GroupChange, now: number, actor: string, mayCreate: boolean, detail: string): GroupConfig | null => {
+    (group: string, change: GroupChange, now: number, actor: string, mayCreate: boolean): GroupConfig | null => {
       let row = q.group.get(group);
       if (!row) {
         if (!mayCreate) return null;
-        const d = opts.defaults;
-        q.insertGroup.run(group, d.max, d.leaseSeconds, d.leasePolicy, now, now);
-        addEvent(group, { at: now, event: 'create', by: actor, max: d.max, detail: 'created by an operator' });
-        row = q.group.get(group) as GroupRow;
+        row = createGroup(group, now, actor, 'created by an operator');
       }
       const c = toConfig(row);
       const next = {
@@ -210,19 +241,24 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
         updated_at: now,
       };
       q.updateGroup.run(next);
+      const tx = begin(row);
       const event = change.paused === true ? 'pause' : change.paused === false ? 'resume' : 'configure';
-      addEvent(group, { at: now, event, by: actor, max: next.max, ...(detail ? { detail } : {}) });
+      const detail = describeChange(change);
+      addEvent(tx, { at: now, event, by: actor, max: next.max, ...(detail ? { detail } : {}) });
+      flush(tx);
       return toConfig(q.group.get(group) as GroupRow);
     },
   );
 
+  const batch = createGroupCommit(db);
+
   return {
     kind: 'embedded',
-    async acquire(group, holder, now) {
-      return acquireTx.immediate(group, holder, now);
+    acquire(group, holder, now) {
+      return batch(() => acquireTx(group, holder, now));
     },
-    async release(group, holder, now, by) {
-      return releaseTx.immediate(group, holder, now, by);
+    release(group, holder, now, by) {
+      return batch(() => releaseTx(group, holder, now, by));
     },
     async expireDue(now) {
       const events: ExpiryEvent[] = [];
@@ -233,13 +269,15 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       return events;
     },
     async configure(group, change, now, actor, mayCreate) {
-      return configureTx.immediate(group, change, now, actor, mayCreate, describeChange(change));
+      return configureTx.immediate(group, change, now, actor, mayCreate);
     },
     async read(group, { historyLimit, waitingSince }): Promise<GroupSnapshot | null> {
-      const state = load(group);
-      if (!state) return null;
+      const row = q.group.get(group);
+      if (!row) return null;
       return {
-        ...state,
+        config: toConfig(row),
+        holders: q.holders.all(group).map(toHolder),
+        fence: row.fence,
         history: q.history.all(group, historyLimit).map((r) => JSON.parse(r.entry) as SlotEvent),
         waiting: q.waiting.all(group, waitingSince).map((r) => ({ id: r.holder, lastSeen: r.seen_at, reason: r.reason as WaitReason })),
       };

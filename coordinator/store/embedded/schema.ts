@@ -1,4 +1,8 @@
-// The coordinator's tables in the shared SQLite database. All prefixed `slot_`.
+// The coordinator's tables in the shared SQLite database, all prefixed `slot_`. Each FleetLock call
+// is one write transaction, so the layout keeps the pages it touches few: WITHOUT ROWID tables keyed
+// by group (no separate index b-trees to update), history keyed by a per-group sequence kept in the
+// group row. The holders table only ever holds current holders (tens of rows), so the rare lookups
+// across groups (sweep, holder → group) scan it instead of paying for an index on every write.
 import type Database from 'better-sqlite3';
 
 const SCHEMA = `
@@ -12,40 +16,38 @@ CREATE TABLE IF NOT EXISTS slot_groups (
   windows TEXT NOT NULL DEFAULT '[]',
   epoch INTEGER NOT NULL DEFAULT 1,
   fence INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS slot_holders (
-  grp TEXT NOT NULL REFERENCES slot_groups(name),
+  grp TEXT NOT NULL,
   holder TEXT NOT NULL,
   token INTEGER NOT NULL,
   since INTEGER NOT NULL,
   lease_until INTEGER NOT NULL,
   expired_at INTEGER,
   PRIMARY KEY (grp, holder)
-) STRICT;
-CREATE INDEX IF NOT EXISTS slot_holders_by_holder ON slot_holders(holder);
-CREATE INDEX IF NOT EXISTS slot_holders_due ON slot_holders(lease_until) WHERE expired_at IS NULL;
+) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS slot_history (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
   grp TEXT NOT NULL,
-  entry TEXT NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS slot_history_by_group ON slot_history(grp, id);
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (grp, seq)
+) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS slot_waiting (
   grp TEXT NOT NULL,
   holder TEXT NOT NULL,
   seen_at INTEGER NOT NULL,
   reason TEXT NOT NULL,
   PRIMARY KEY (grp, holder)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS slot_waiting_by_time ON slot_waiting(grp, seen_at);
 CREATE TABLE IF NOT EXISTS slot_targets (
   machine TEXT PRIMARY KEY,
   version TEXT NOT NULL,
   at INTEGER NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS slot_targets_by_time ON slot_targets(at);
+) STRICT, WITHOUT ROWID;
 `;
 
 export function migrate(db: Database.Database): void {
