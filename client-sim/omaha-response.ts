@@ -73,8 +73,24 @@ function parseXml(body: string): { doc: Record<string, El> } | { error: string }
   return { doc };
 }
 
+/**
+ * Recent answers by exact body: a fleet gets the same few answers over and over (noupdate, or the
+ * same manifest; only daystart changes), so most parses are skipped. Answers are never mutated.
+ */
+const recent = new Map<string, CheckAnswer>();
+const RECENT_MAX = 64;
+
 /** Checks an answer body to an update check (HTTP 2xx already established). */
 export function parseCheckAnswer(body: string): CheckAnswer {
+  const known = recent.get(body);
+  if (known) return known;
+  const answer = readCheckAnswer(body);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(body, answer);
+  return answer;
+}
+
+function readCheckAnswer(body: string): CheckAnswer {
   // update_engine forwards a PollInterval only from answers it accepted (noupdate or a valid update).
   const invalid = (code: number, reason: string): CheckAnswer => ({ kind: 'invalid', code, reason, pollInterval: 0 });
   if (body.length === 0) return invalid(ErrorCode.omahaRequestEmptyResponse, 'empty response');

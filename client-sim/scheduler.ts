@@ -218,10 +218,11 @@ export class Scheduler {
     this.kick();
   }
 
-  /** Stops dispatching; work in flight finishes on its own. */
+  /** Stops dispatching and holds the clock; work in flight finishes on its own. */
   stop(): void {
     this.running = false;
-    this.opts.clock.limit(Infinity);
+    // Simulated time ends with the run (answers still in flight land at this instant).
+    this.opts.clock.limit(this.opts.clock.now());
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;

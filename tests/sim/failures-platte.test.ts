@@ -86,59 +86,64 @@ describe('failing nodes on a real Platte', () => {
 });
 
 describe('a node that never comes back from its reboot', () => {
-  const LEASE = 600;
+  const LEASE = 1800;
 
+  /** One node takes the only slot and is lost; then five healthy nodes of the group want to reboot. */
   async function run(policy: 'hold' | 'release') {
     const p = await startSimPlatte({ speed: 20_000, rebootGroups: { g: { max: 1, leaseSeconds: LEASE, leasePolicy: policy } } });
-    const fleet = new Fleet(spec({ nodes: 6, faults: [{ kind: 'no-return', percent: 100 / 6 }], seed: 3 }), {
-      server: p.url,
-      clock: p.clock,
-      concurrency: 8,
-    });
-    const s = fleet.summary(await fleet.run({ durationMs: 4 * 3_600_000 }));
-    fleet.close();
-    const lost = fleet.nodes.find((n) => n.fault === 'no-return')!;
+    const opts = { server: p.url, clock: p.clock, concurrency: 8 };
+    const first = new Fleet(spec({ nodes: 1, faults: [{ kind: 'no-return', percent: 100 }], seed: 3 }), opts);
+    const firstSummary = first.summary(await first.run({ durationMs: 3_600_000 }));
+    first.close();
+    const lost = first.nodes[0]!;
+    const lostAt = p.clock.now();
+    const rest = new Fleet(spec({ nodes: 5, seed: 4 }), opts);
+    const s = rest.summary(await rest.run({ durationMs: 4 * 3_600_000 }));
+    rest.close();
     const view = await p.api('GET', '/api/v1/reboot-groups/g?history=100');
-    return { p, fleet, s, lost, view };
+    return { p, firstSummary, s, lost, lostAt, view };
   }
 
   it('policy hold: keeps its slot past the lease and shows as expired; nobody else reboots', async () => {
-    const { p, s, lost, view } = await run('hold');
+    const { p, firstSummary, s, lost, view } = await run('hold');
     try {
       assert.equal(lost.state, 'lost');
-      assert.equal(s.states.lost, 1);
-      assert.deepEqual(s.rebootingAtEnd, { g: 1 });
-      // The lost node took the only slot before anyone else could reboot (or others finished first);
-      // either way it still holds it, its lease has run out, and it is flagged expired.
+      assert.deepEqual(firstSummary.states, { lost: 1 });
+      assert.deepEqual(firstSummary.rebootingAtEnd, { g: 1 });
       const holder = view.holders.find((h: { id: string }) => h.id === lost.machineId);
       assert.ok(holder, 'the lost node still holds its slot');
       assert.equal(holder.expired, true);
       assert.equal(view.available, 0);
       const heldFor = (p.clock.now() - Date.parse(holder.since)) / 1000;
       assert.ok(heldFor >= LEASE, `held ${heldFor}s, lease ${LEASE}s`);
-      // Nodes that had not rebooted before it went down are still waiting: the slot was never freed.
-      const waiting = s.states['waiting-reboot'] ?? 0;
-      assert.equal(s.states.updated ?? 0, 5 - waiting);
-      assert.equal(s.stopReason, waiting > 0 ? 'duration' : 'settled');
+      // The healthy nodes installed the update and still wait for a slot that is never freed.
+      assert.equal(s.stopReason, 'duration');
+      assert.deepEqual(s.states, { 'waiting-reboot': 5 });
+      assert.deepEqual(s.maxConcurrentReboots, {});
+      assert.ok((s.lockRefusals.slots_full ?? 0) > 0);
     } finally {
       await p.close();
     }
   });
 
   it('policy release: the slot goes to the next node only once the lease ran out', async () => {
-    const { p, s, lost, view } = await run('release');
+    const { p, s, lost, lostAt, view } = await run('release');
     try {
       assert.equal(lost.state, 'lost');
-      assert.deepEqual(s.states, { updated: 5, lost: 1 });
+      assert.equal(s.stopReason, 'settled');
+      assert.deepEqual(s.states, { updated: 5 });
       const history = [...view.history].reverse() as { event: string; holder?: string; at: string; freed?: boolean }[];
       const lostGrant = history.find((h) => h.event === 'grant' && h.holder === lost.machineId)!;
       const expiry = history.find((h) => h.event === 'expire' && h.holder === lost.machineId);
       assert.ok(expiry, 'the lease expiry is in the history');
       assert.equal(expiry.freed, true);
       assert.ok(Date.parse(expiry.at) - Date.parse(lostGrant.at) >= LEASE * 1000);
-      // No grant to anyone else between the lost node's grant and its expiry.
+      // The others were refused until then: no grant between the lost node's grant and its expiry.
+      assert.ok(Date.parse(lostGrant.at) <= lostAt);
       const between = history.filter((h) => h.event === 'grant' && Date.parse(h.at) > Date.parse(lostGrant.at) && Date.parse(h.at) < Date.parse(expiry.at));
       assert.deepEqual(between, []);
+      assert.ok((s.lockRefusals.slots_full ?? 0) > 0, 'healthy nodes were refused while the lost node held the slot');
+      assert.equal(history.filter((h) => h.event === 'grant').length, 6);
       assert.equal(view.holders.length, 0);
     } finally {
       await p.close();

@@ -98,7 +98,9 @@ describe('1,000 nodes upgrade through FleetLock slots on a real Platte', () => {
       .reverse()
       .filter((h: { kind: string }) => h.kind === 'event')
       .map((h: { eventType: number; eventResult: number; previousVersion?: string }) => `${h.eventType}/${h.eventResult}${h.previousVersion ? ` ${h.previousVersion}` : ''}`);
-    assert.deepEqual(events, ['3/2', '13/1', '14/1', '3/1', `3/2 ${OLD}`]);
+    // Routine checks may follow the update (plain 3/2 without previousversion).
+    assert.deepEqual(events.slice(0, 5), ['3/2', '13/1', '14/1', '3/1', `3/2 ${OLD}`]);
+    assert.ok(events.slice(5).every((e: string) => e === '3/2'));
   });
 });
 
