@@ -117,6 +117,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await seed(url, token, files, opts);
     const dashboard = (await fetch(`${url}/`).catch(() => null))?.ok === true;
     out.write(whereToWatch(url, token, dataDir, opts, dashboard) + '\n');
+    // Ctrl-C during the run stops the fleet (and still prints its summary); the next one stops Platte.
+    const interrupt = new AbortController();
+    const onSigint = () => interrupt.abort();
+    process.once('SIGINT', onSigint);
     const report = await runSim(
       {
         server: url,
@@ -146,10 +150,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         fresh: false,
         profile: {},
       },
-      { out, err: process.stderr, progress: opts.progress },
-    );
+      { out, err: process.stderr, progress: opts.progress, signal: interrupt.signal },
+    ).finally(() => process.off('SIGINT', onSigint));
     if (!opts.exitWhenDone) {
-      out.write(`\nThe fleet is done; Platte keeps running at ${url} for you to look around. Ctrl-C stops it.\n`);
+      out.write(`\nPlatte keeps running at ${url} so you can look around. Ctrl-C stops it.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
     return { url, token, dataDir, report };
