@@ -1,5 +1,7 @@
 // Slot store on Redis. Every change is ONE Lua script over the group's keys (one hash tag), so
 // several Platte processes sharing a Redis never exceed `max` and never fail on a race.
+// Calls for one group that arrive in the same event-loop turn go to Redis as one batch (group
+// commit): the script applies them one after the other, each decided as if it came alone.
 // Windows are evaluated here in TypeScript (Lua has no time zones) against a cached copy of the
 // group's windows; the script checks the cache's epoch and answers "stale" when config changed.
 import path from 'node:path';
@@ -18,11 +20,27 @@ const LUA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lua');
 const MAX_STALE_RETRIES = 5;
 
 type ExpiredRow = [string, number, number, number, number];
+/** One call's answer from slotApply (see the script's header): a number, a holder record or a coded list. */
+type Reply = number | string | [number, ...(number | string)[]];
+/** Calls one batch carries at most; more go in the next batch. */
+const MAX_BATCH = 256;
 
-function parseHolder(id: string, json: string): Holder {
-  const r = JSON.parse(json) as { t: number; s: number; l: number; x?: number };
-  return { id, token: r.t, since: r.s, leaseUntil: r.l, expiredAt: r.x ?? null };
+interface Call {
+  kind: 'a' | 'r' | 'f';
+  id: string;
+  now: number;
+  by: string;
+  detail: string;
+  resolve: (r: { reply: Reply; expired: Expiry[] }) => void;
+  reject: (err: unknown) => void;
 }
+
+/** A holders-hash record: "token:since:leaseUntil[:expiredAt]" (see lua/includes/holder.lua). */
+function parseHolder(id: string, record: string): Holder {
+  const [t, s, l, x] = record.split(':').map(Number) as [number, number, number, number | undefined];
+  return { id, token: t, since: s, leaseUntil: l, expiredAt: x ?? null };
+}
+
 
 function parseExpired(rows: ExpiredRow[], now: number): Expiry[] {
   return rows.map(([id, token, since, leaseUntil, freed]) => ({
@@ -52,10 +70,12 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
   defineScripts(redis, LUA_DIR);
   const keys = new SlotKeys(prefix);
   const groupsKey = keys.groups();
-  /** Windows per group as last seen, with the epoch they belong to. */
-  const windowCache = new Map<string, { epoch: number; windows: RebootWindow[] }>();
+  /** Windows and lease length per group as last seen, with the epoch they belong to. */
+  const windowCache = new Map<string, { epoch: number; windows: RebootWindow[]; leaseMs: number }>();
   /** Groups this process already added to the set of known groups. */
   const announced = new Set<string>();
+  /** Calls waiting for the next batch, per group. */
+  const pending = new Map<string, Call[]>();
   const d = opts.defaults;
 
   function groupKeyList(group: string, n: 4 | 6): string[] {
@@ -64,47 +84,83 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
     return list.slice(0, n);
   }
 
-  async function acquireOnce(group: string, id: string, now: number): Promise<AcquireOutcome | { stale: true; expired: Expiry[] }> {
-    const cached = windowCache.get(group);
-    const open = cached ? isOpen(cached.windows, now) : true;
-    const args = [id, now, cached?.epoch ?? -1, open ? 1 : 0, opts.createUnknownGroups ? 1 : 0, d.max, d.leaseSeconds, d.leasePolicy, opts.historyCap, opts.waitingCap, FULL_SAMPLE];
-    const run = runScript<[number, string, ExpiredRow[], string?]>(redis, 'slotAcquire', groupKeyList(group, 6), args);
-    if (opts.createUnknownGroups && !announced.has(group)) {
-      await redis.sadd(groupsKey, group);
-      announced.add(group);
+  async function runBatch(group: string, calls: Call[]): Promise<void> {
+    try {
+      if (opts.createUnknownGroups && !announced.has(group) && calls.some((c) => c.kind === 'a')) {
+        await redis.sadd(groupsKey, group);
+        announced.add(group);
+      }
+      for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
+        const cached = windowCache.get(group);
+        const args: (string | number)[] = [cached?.epoch ?? -1, opts.createUnknownGroups ? 1 : 0, d.max, d.leaseSeconds, d.leasePolicy, opts.historyCap, opts.waitingCap, FULL_SAMPLE];
+        for (const c of calls) {
+          if (c.kind === 'a') {
+            // A pre-reboot carries its lease deadline, or 0 when no window is open.
+            args.push('a', c.id, c.now, cached && !isOpen(cached.windows, c.now) ? 0 : c.now + (cached?.leaseMs ?? 0));
+          } else if (c.kind === 'r' && c.by === 'node' && c.detail === '') args.push('r', c.id, c.now);
+          else args.push(c.kind === 'f' ? 'f' : 'R', c.id, c.now, c.by, c.detail);
+        }
+        const out = await runScript<[number, Reply[] | string, ExpiredRow[] | number, number?]>(redis, 'slotApply', groupKeyList(group, 6), args);
+        if (out[0] === -2) {
+          const [windows, leaseSeconds] = out.slice(1, 3) as [string, number];
+          windowCache.set(group, { epoch: Number(out[3]), windows: JSON.parse(windows) as RebootWindow[], leaseMs: Number(leaseSeconds) * 1000 });
+          continue;
+        }
+        const replies = out[1] as Reply[];
+        // Leases processed on the way are reported once, with the batch's first pre-reboot.
+        let expired = parseExpired(out[2] as ExpiredRow[], calls.find((c) => c.kind === 'a')?.now ?? 0);
+        calls.forEach((c, i) => {
+          c.resolve({ reply: replies[i] as Reply, expired: c.kind === 'a' ? expired : [] });
+          if (c.kind === 'a') expired = [];
+        });
+        return;
+      }
+      throw new Error(`group ${group}: configuration changed during ${MAX_STALE_RETRIES} attempts`);
+    } catch (err) {
+      for (const c of calls) c.reject(err);
     }
-    const [code, payload, expiredRows, extra] = await run;
-    const expired = parseExpired(expiredRows, now);
-    let result: AcquireResult;
-    switch (code) {
-      case 1:
-        result = { kind: 'granted', holder: parseHolder(id, payload) };
-        break;
+  }
+
+  function flush(group: string): void {
+    const calls = pending.get(group) ?? [];
+    pending.delete(group);
+    for (let i = 0; i < calls.length; i += MAX_BATCH) void runBatch(group, calls.slice(i, i + MAX_BATCH));
+  }
+
+  function submit(group: string, kind: Call['kind'], id: string, now: number, by = '', detail = '') {
+    return new Promise<{ reply: Reply; expired: Expiry[] }>((resolve, reject) => {
+      let queue = pending.get(group);
+      if (!queue) {
+        queue = [];
+        pending.set(group, queue);
+        setImmediate(flush, group);
+      }
+      queue.push({ kind, id, now, by, detail, resolve, reject });
+    });
+  }
+
+  function acquireResult(group: string, id: string, now: number, reply: Reply): AcquireResult {
+    if (typeof reply === 'number') {
+      const leaseMs = windowCache.get(group)?.leaseMs ?? 0;
+      return { kind: 'granted', holder: { id, token: reply, since: now, leaseUntil: now + leaseMs, expiredAt: null } };
+    }
+    if (typeof reply === 'string') throw new Error(`slotApply answered a release to a pre-reboot`);
+    switch (reply[0]) {
       case 2:
-        result = { kind: 'held', holder: parseHolder(id, payload) };
-        break;
+        return { kind: 'held', holder: parseHolder(id, String(reply[1])) };
       case -1:
-        result = { kind: 'unknown-group' };
-        break;
-      case -2:
-        windowCache.set(group, { epoch: Number(extra), windows: JSON.parse(payload) as RebootWindow[] });
-        return { stale: true, expired };
+        return { kind: 'unknown-group' };
       case -3:
-        result = { kind: 'paused', reason: payload === '' ? null : payload };
-        break;
+        return { kind: 'paused', reason: reply[1] === '' ? null : String(reply[1]) };
       case -4:
-        result = { kind: 'outside-window', windows: cached?.windows ?? [] };
-        break;
+        return { kind: 'outside-window', windows: windowCache.get(group)?.windows ?? [] };
       case -5: {
-        const full = JSON.parse(payload) as { max: number; count: number; holders: [string, string][] | Record<string, never> };
-        const sample = Array.isArray(full.holders) ? full.holders.map(([hid, json]) => parseHolder(hid, json)) : [];
-        result = { kind: 'full', max: full.max, count: full.count, holders: sample };
-        break;
+        const sample = JSON.parse(String(reply[3])) as [string, string][];
+        return { kind: 'full', max: Number(reply[1]), count: Number(reply[2]), holders: sample.map(([hid, rec]) => parseHolder(hid, rec)) };
       }
       default:
-        throw new Error(`slotAcquire answered unknown code ${code}`);
+        throw new Error(`slotApply answered unknown code ${reply[0]}`);
     }
-    return { result, expired };
   }
 
   async function expireGroup(group: string, now: number): Promise<ExpiryEvent[]> {
@@ -116,21 +172,14 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
     kind: 'redis',
 
     async acquire(group, id, now) {
-      const expiredSoFar: Expiry[] = [];
-      for (let i = 0; i < MAX_STALE_RETRIES; i++) {
-        const out = await acquireOnce(group, id, now);
-        expiredSoFar.push(...out.expired);
-        if ('result' in out) return { result: out.result, expired: expiredSoFar };
-      }
-      throw new Error(`group ${group}: configuration changed during ${MAX_STALE_RETRIES} attempts`);
+      const { reply, expired } = await submit(group, 'a', id, now);
+      return { result: acquireResult(group, id, now, reply), expired };
     },
 
     async release(group, id, now, by) {
-      const [code, payload] = await runScript<[number, string]>(redis, 'slotRelease', groupKeyList(group, 4), [
-        id, now, by.event, by.by, by.detail ?? '', opts.historyCap,
-      ]);
-      if (code === 1) return { kind: 'released', holder: parseHolder(id, payload) };
-      return code === 0 ? { kind: 'not-held' } : { kind: 'unknown-group' };
+      const { reply } = await submit(group, by.event === 'force-unlock' ? 'f' : 'r', id, now, by.by, by.detail ?? '');
+      if (typeof reply === 'string') return { kind: 'released', holder: parseHolder(id, reply) };
+      return reply === 0 ? { kind: 'not-held' } : { kind: 'unknown-group' };
     },
 
     async expireDue(now) {
@@ -154,7 +203,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       ]);
       if (typeof flat === 'number') return null;
       const config = parseConfig(group, flat);
-      windowCache.set(group, { epoch: config.epoch, windows: config.windows });
+      windowCache.set(group, { epoch: config.epoch, windows: config.windows, leaseMs: config.leaseSeconds * 1000 });
       return config;
     },
 
@@ -175,7 +224,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       ];
       if (!cfg || Object.keys(cfg).length === 0) return null;
       const config = parseConfig(group, Object.entries(cfg).flat());
-      const list = Object.entries(holders).map(([id, json]) => parseHolder(id, json)).sort((a, b) => a.since - b.since);
+      const list = Object.entries(holders).map(([id, rec]) => parseHolder(id, rec)).sort((a, b) => a.since - b.since);
       const waitingNodes = [];
       for (let i = 0; i < waiting.length; i += 2) {
         const id = waiting[i] as string;

@@ -4,7 +4,7 @@
 export interface GroupKeys {
   /** Hash: max, paused, pauseReason, leaseSeconds, leasePolicy, windows (JSON), epoch, fence, createdAt, updatedAt. */
   config: string;
-  /** Hash: holder id → JSON {t: fencing token, s: since, l: lease until, x?: expired at}. */
+  /** Hash: holder id → "token:since:leaseUntil[:expiredAt]" (fencing token, times in ms). */
   holders: string;
   /** Sorted set: holder id → lease deadline (ms), only holders whose lease has not run out yet. */
   leases: string;

@@ -13,6 +13,7 @@
   Events: expire.
 ]]
 --@include addEvent.lua
+--@include holder.lua
 --@include expireDue.lua
 
 return expireDue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[1]), tonumber(ARGV[2]))

@@ -1,6 +1,29 @@
--- addEvent(historyKey, event, cap): pushes one JSON SlotEvent (a Lua table) onto the group's
--- history list, newest first, and keeps at most `cap` lines.
+-- History lines are JSON SlotEvents pushed onto the group's history list, newest first. The list
+-- is cut back to `cap` lines once it has grown 64 past it, so most pushes cost one command.
+-- pushEvent(historyKey, json, cap): pushes an already encoded line.
+-- addEvent(historyKey, event, cap): encodes a Lua table with cjson and pushes it.
+-- jsonString(s): s as a JSON string literal (cjson only when it needs escaping).
+-- slotEventJson(at, event, holder, token[, by[, detail]]): the common grant/release line, built
+-- directly; `by` defaults to node.
+local function pushEvent(historyKey, json, cap)
+  if redis.call('LPUSH', historyKey, json) > cap + 63 then
+    redis.call('LTRIM', historyKey, 0, cap - 1)
+  end
+end
+
 local function addEvent(historyKey, event, cap)
-  redis.call('LPUSH', historyKey, cjson.encode(event))
-  redis.call('LTRIM', historyKey, 0, cap - 1)
+  pushEvent(historyKey, cjson.encode(event), cap)
+end
+
+local function jsonString(s)
+  if string.find(s, '[^%w%.%-_:]') then return cjson.encode(s) end
+  return '"' .. s .. '"'
+end
+
+local function slotEventJson(at, event, holder, token, by, detail)
+  local byJson = '"node"'
+  if by and by ~= 'node' then byJson = jsonString(by) end
+  local json = '{"at":' .. at .. ',"event":"' .. event .. '","holder":' .. jsonString(holder) .. ',"token":' .. token .. ',"by":' .. byJson
+  if detail and detail ~= '' then json = json .. ',"detail":' .. jsonString(detail) end
+  return json .. '}'
 end
