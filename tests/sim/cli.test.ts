@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { runSim, SimError, type SimOptions } from '../../client-sim/runner.ts';
 import { FLATCAR_APP_ID } from '../../client-sim/omaha-request.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
-import { NEW, OLD, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
+import { APP, NEW, OLD, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
 
 /** A server answering every request with `status` and `body`; `after` lets it change its mind. */
 async function fakeServer(answer: (n: number) => { status: number; body: string } | 'hang-up'): Promise<{ url: string; close(): Promise<void> }> {
@@ -108,7 +108,7 @@ describe('platte sim on the command line', () => {
     assert.match(results.badMix!.stderr, /--reboot-strategy: "sometimes" is not one of reboot, off, fleetlock/);
   });
 
-  it('a working run: exit 0, text summary, JSON summary and time series', () => {
+  it('a working run: exit 0, text summary, JSON summary and time series', async () => {
     const r = results.ok!;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Fleet of 60 nodes against .* \(seed 3\): every node settled/);
@@ -125,6 +125,9 @@ describe('platte sim on the command line', () => {
       assert.ok(e.count > 0 && e.latencyMs.p99 >= e.latencyMs.p50, key);
     }
     assert.ok(timeSeries.length >= 2);
+    // The probe before the run left no instance behind.
+    const server = await platte.api('GET', `/api/v1/apps/${APP}/summary`);
+    assert.equal(server.instances, 60);
     assert.deepEqual(Object.keys(timeSeries[0]).sort(), ['failures', 'realSeconds', 'rebooting', 'rebootingByGroup', 'requests', 'states', 't', 'updatesCompleted', 'versions']);
   });
 });
