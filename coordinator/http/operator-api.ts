@@ -87,6 +87,18 @@ export function operatorRouter(service: RebootService, requireRole: RequireRole)
 
   const notFound = (group: string) => new ApiError('not_found', `no reboot group "${group}"`);
 
+  // A store that does not answer is a 503, not a 500 (the boundary logs the cause).
+  router.use(async (_ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      const e = new ApiError('unavailable', 'the lock store is not answering; try again');
+      (e as { cause?: unknown }).cause = err;
+      throw e;
+    }
+  });
+
   router.get('/', look, async (ctx) => {
     ctx.body = { groups: await service.list() };
   });

@@ -62,6 +62,9 @@ describe('restarts (Redis with appendonly)', () => {
       assert.equal(down.body.kind, 'store_unavailable');
       assert.equal(down.headers['retry-after'], '5');
       assert.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`);
+      const api = await t.http.get('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.readOnly));
+      assert.equal(api.status, 503);
+      assert.equal(api.body.error.code, 'unavailable');
       await redis.restart();
       // ioredis reconnects on its own; the scripts are loaded again on NOSCRIPT.
       let res = await pre(t, 'b');
