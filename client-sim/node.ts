@@ -3,7 +3,7 @@
 // null when the node moved on by itself) and the fleet hands the answer to onResult(). Each call
 // leaves `dueAt` set to the next simulated instant the node wants to be woken (Infinity = never).
 import { ErrorCode, HTTP_ERROR_BASE, wireErrorCode } from './error-codes.ts';
-import { buildRequest, EventResult, EventType, type NodeIdentity } from './omaha-request.ts';
+import { EventResult, EventType, type NodeIdentity, type RequestBody } from './omaha-request.ts';
 import { checkPingAnswer, parseCheckAnswer, type Manifest } from './omaha-response.ts';
 import { fuzz } from './random.ts';
 import {
@@ -101,9 +101,9 @@ export class VirtualNode implements NodeIdentity {
   private nextLockAt = Infinity;
   private faultLeft: number;
   private offlineFrom = Infinity;
+  private offlineUntil = -Infinity;
   /** When the action in flight was sent (simulated ms). */
   private sentAt = 0;
-  private offlineUntil = -Infinity;
 
   constructor(spec: NodeSpec) {
     this.index = spec.index;
@@ -482,7 +482,7 @@ export class VirtualNode implements NodeIdentity {
     this.restState = 'idle';
   }
 
-  private omaha(body: Parameters<typeof buildRequest>[1]): NodeAction {
+  private omaha(body: RequestBody): NodeAction {
     return { kind: 'omaha', body };
   }
 }
