@@ -9,7 +9,12 @@ export interface NodeFacts {
   version: string;
   arch: string;
   /** updatecheck@targetversionprefix: the node pins itself to versions starting with this. */
-  targetVersionPrefix?: string;
+  targetVersionPrefix?: string | undefined;
+  /**
+   * The same request reports a failure (an x/0 event, e.g. 3/0 code 44 after a rollback). The error
+   * wins: no new grant in the same breath, so the node shows `error` and retries on its next poll.
+   */
+  reportsError?: boolean;
 }
 
 export type NoUpdateReason =
@@ -17,7 +22,8 @@ export type NoUpdateReason =
   | 'unknown-track' // the track matches no group and no channel
   | 'no-version' // the channel points at nothing (or does not exist yet)
   | 'no-package-for-arch' // the channel's version has no build for the node's arch
-  | 'pinned'; // the node's targetversionprefix excludes the channel's version
+  | 'pinned' // the node's targetversionprefix excludes the channel's version
+  | 'error-reported'; // the request itself reports a failed update
 
 export interface Placement {
   /** '' when the track matched nothing. */
@@ -45,6 +51,7 @@ export function decideUpdate(index: ReleaseIndex, node: NodeFacts): UpdateDecisi
   if (target === null) return no('no-version');
   if (compareVersions(node.version, target) >= 0) return no('up-to-date');
   if (node.targetVersionPrefix && !target.startsWith(node.targetVersionPrefix)) return no('pinned');
+  if (node.reportsError) return no('error-reported');
   const pkg = index.packages.get(packageKey(target, node.arch));
   if (!pkg) return no('no-package-for-arch');
   return { kind: 'update', pkg, ...place };

@@ -3,6 +3,7 @@ import { normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
 import { decideUpdate, type UpdateDecision } from '../domain/decide.ts';
 import { planCheckIn } from '../domain/instance-state.ts';
+import { EventResult } from './events.ts';
 import type { PackageRecord } from '../domain/types.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
 import type { RebootHooks } from '../../coordinator/index.ts';
@@ -57,7 +58,13 @@ export async function answerApp(
 
   const machineId = normalizeMachineId(app.machineId);
   const arch = archOfNode(app.board, req.os.arch, req.os.sp);
-  const facts = { track: app.track || 'stable', version: app.version, arch, targetVersionPrefix: app.targetVersionPrefix };
+  const facts = {
+    track: app.track || 'stable',
+    version: app.version,
+    arch,
+    targetVersionPrefix: app.targetVersionPrefix,
+    reportsError: app.events.some((e) => e.eventResult === EventResult.Error),
+  };
 
   let decision: UpdateDecision = decideUpdate(index, facts);
   if (machineId) {

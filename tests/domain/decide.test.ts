@@ -47,3 +47,8 @@ it('no version, other arch and pinning give noupdate with their reason', () => {
   assert.equal(reason('stable', 'amd64', '3374.'), 'pinned');
   assert.equal(reason('stable', 'amd64', '3510.'), 'update');
 });
+
+it('a request that reports a failure gets no new grant in the same answer', () => {
+  const d = decideUpdate(index, { track: 'stable', version: '3374.2.0', arch: 'amd64', reportsError: true });
+  assert.equal(d.kind === 'noupdate' && d.reason, 'error-reported');
+});

@@ -152,6 +152,17 @@ for (const kind of STORE_KINDS) {
       assert.equal(got.errorCode, 44);
     });
 
+    it('a rollback reported inside an update check (3/0 code 44) is an error, not a new grant', async () => {
+      const id = '6'.repeat(32);
+      const res = await post(ueRequest({ machineid: id, events: [{ type: 3, result: 0, errorcode: 44 }] })).expect(200);
+      assert.equal((await readAnswer(res.text)).apps[0]!.updatecheck, 'noupdate');
+      const got = (await instance(id)).instance;
+      assert.equal(got.status, 'error');
+      assert.equal(got.errorCode, 44);
+      const next = await post(ueRequest({ machineid: id, events: [{ type: 3, result: 2, previousversion: '' }] })).expect(200);
+      assert.equal((await readAnswer(next.text)).apps[0]!.updatecheck, 'ok', 'the next poll may try again');
+    });
+
     it('records deferred (3/9) and events of nodes that were never granted anything', async () => {
       const id = '5'.repeat(32);
       await post(ueRequest({ version: '3602.2.0', machineid: id, updatecheck: false, events: [{ type: 13, result: 1 }] })).expect(200);
