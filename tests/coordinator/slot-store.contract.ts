@@ -257,6 +257,18 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.deepStrictEqual([...t], [['m1', '4081.2.0']]);
     });
 
+    test('ids with quotes, backslashes, colons, spaces and non-ASCII survive in holders and history', async ({ store }) => {
+      const odd = ['a"b', 'c\\d', 'e:f:1:2', 'g h', 'knödel-ü', '{grp:x}', '</script>'];
+      await store.configure('g', { max: 100 }, T0, 'op', true);
+      for (const id of odd) assert.equal((await store.acquire('g', id, T0)).result.kind, 'granted', id);
+      const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
+      assert.deepStrictEqual(snap!.holders.map((h) => h.id).sort(), [...odd].sort());
+      assert.deepStrictEqual(snap!.history.filter((e) => e.event === 'grant').map((e) => e.holder).sort(), [...odd].sort());
+      for (const id of odd) assert.equal((await store.release('g', id, T0, { event: 'release', by: 'op "x"', detail: 'why: "because"' })).kind, 'released', id);
+      const after = await store.read('g', { historyLimit: 1, waitingSince: 0 });
+      assert.deepStrictEqual(after!.history[0], { at: T0, event: 'release', holder: odd.at(-1), token: odd.length, by: 'op "x"', detail: 'why: "because"' });
+    });
+
     test('200 concurrent pre-reboots over two processes: exactly max granted, everyone else full', async ({ store, another }) => {
       const other = await another();
       await store.configure('g', { max: 7 }, T0, 'op', true);
