@@ -12,14 +12,15 @@ import { describeChange } from '../../domain/describe.ts';
 import type { Expiry } from '../../domain/decide.ts';
 import type { GroupConfig, Holder, LeasePolicy, RebootWindow, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../domain/windows.ts';
-import { FULL_SAMPLE, type AcquireOutcome, type AcquireResult, type ExpiryEvent, type GroupSnapshot, type SlotStore, type SlotStoreOptions } from '../types.ts';
+import { FULL_SAMPLE, type AcquireResult, type ExpiryEvent, type GroupSnapshot, type SlotStore, type SlotStoreOptions } from '../types.ts';
 import { SlotKeys } from './keys.ts';
 
 const LUA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lua');
 /** A request that finds the configuration changed this many times in a row gives up (never seen in practice). */
 const MAX_STALE_RETRIES = 5;
 
-type ExpiredRow = [string, number, number, number, number];
+/** From expireDue: id, token, since, leaseUntil, freed (1|0), when it was processed. */
+type ExpiredRow = [string, number, number, number, number, number];
 /** One call's answer from slotApply (see the script's header): a number, a holder record or a coded list. */
 type Reply = number | string | [number, ...(number | string)[]];
 /** Calls one batch carries at most; more go in the next batch. */
@@ -41,10 +42,9 @@ function parseHolder(id: string, record: string): Holder {
   return { id, token: t, since: s, leaseUntil: l, expiredAt: x ?? null };
 }
 
-
-function parseExpired(rows: ExpiredRow[], now: number): Expiry[] {
-  return rows.map(([id, token, since, leaseUntil, freed]) => ({
-    holder: { id, token: Number(token), since: Number(since), leaseUntil: Number(leaseUntil), expiredAt: freed ? null : now },
+function parseExpired(rows: ExpiredRow[]): Expiry[] {
+  return rows.map(([id, token, since, leaseUntil, freed, at]) => ({
+    holder: { id, token: Number(token), since: Number(since), leaseUntil: Number(leaseUntil), expiredAt: Number(freed) === 1 ? null : Number(at) },
     freed: Number(freed) === 1,
   }));
 }
@@ -108,7 +108,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
         }
         const replies = out[1] as Reply[];
         // Leases processed on the way are reported once, with the batch's first pre-reboot.
-        let expired = parseExpired(out[2] as ExpiredRow[], calls.find((c) => c.kind === 'a')?.now ?? 0);
+        let expired = parseExpired(out[2] as ExpiredRow[]);
         calls.forEach((c, i) => {
           c.resolve({ reply: replies[i] as Reply, expired: c.kind === 'a' ? expired : [] });
           if (c.kind === 'a') expired = [];
@@ -165,7 +165,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
 
   async function expireGroup(group: string, now: number): Promise<ExpiryEvent[]> {
     const rows = await runScript<ExpiredRow[]>(redis, 'slotExpire', groupKeyList(group, 4), [now, opts.historyCap]);
-    return parseExpired(rows, now).map((e) => ({ group, ...e }));
+    return parseExpired(rows).map((e) => ({ group, ...e }));
   }
 
   return {

@@ -27,7 +27,7 @@
                     {-1} unknown group   {-3, reason} paused   {-4} outside window
                     {-5, max, count, sample JSON [[id, holder record]...]} full
        release:     the holder record it had (a string): released   0: not held   -1: unknown group
-     and expired = {id, token, since, leaseUntil, freed (1|0)} for every lease processed on the way;
+     and expired = {id, token, since, leaseUntil, freed (1|0), processed at} for every lease processed on the way;
      or {-2, windows JSON, lease seconds, epoch} when ARGV[1] is stale and the batch has a pre-reboot (nothing applied
      but a group creation): the caller re-evaluates windows and sends the batch again.
   Events: create, expire, grant, release, force-unlock.

@@ -9,7 +9,7 @@
   ARGV[1] now (ms)
   ARGV[2] history cap
 
-  Output: the list of {id, token, since, leaseUntil, freed (1|0)} processed.
+  Output: the list of {id, token, since, leaseUntil, freed (1|0), processed at} processed.
   Events: expire.
 ]]
 --@include addEvent.lua

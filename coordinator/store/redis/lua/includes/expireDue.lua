@@ -1,8 +1,8 @@
 -- expireDue(configKey, holdersKey, leasesKey, historyKey, now, cap): every holder whose lease
 -- deadline is <= now is marked expired (policy hold: keeps its slot, its record gains expiredAt)
 -- or removed (policy release), dropped from the lease index and written to the history.
--- Needs addEvent and holder. Returns a list of {id, token, since, leaseUntil, freed (1|0)}, at
--- most 100 per call.
+-- Needs addEvent and holder. Returns a list of {id, token, since, leaseUntil, freed (1|0), now},
+-- at most 100 per call.
 local function expireDue(configKey, holdersKey, leasesKey, historyKey, now, cap)
   local due = redis.call('ZRANGEBYSCORE', leasesKey, '-inf', now, 'LIMIT', 0, 100)
   local out = {}
@@ -19,7 +19,7 @@ local function expireDue(configKey, holdersKey, leasesKey, historyKey, now, cap)
         redis.call('HSET', holdersKey, id, encodeHolder(t, s, l, now))
       end
       addEvent(historyKey, {at = now, event = 'expire', holder = id, token = t, by = 'lease', freed = freed}, cap)
-      out[#out + 1] = {id, t, s, l, freed and 1 or 0}
+      out[#out + 1] = {id, t, s, l, freed and 1 or 0, now}
     end
   end
   return out
