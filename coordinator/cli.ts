@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
 import { apiRequest, CliError } from '../server/cli/client.ts';
 import { ago, clientOptions, withClientOptions } from '../server/cli/common.ts';
+import { formatSeconds } from './domain/duration.ts';
 import type { GroupView } from './service.ts';
 
 type LockOpts = { server: string; token?: string; group: string; json?: boolean };
@@ -44,7 +45,7 @@ function output(print: Print) {
       out(`Holders: ${v.holders.length}`);
       table(
         ['machine', 'since', 'lease', 'token', 'target'],
-        v.holders.map((h) => [h.id, `${h.since} (${ago(Date.parse(h.since))})`, h.expired ? 'EXPIRED' : `${h.leaseLeftSeconds}s left`, h.fencingToken, h.targetVersion ?? '-']),
+        v.holders.map((h) => [h.id, `${h.since} (${ago(Date.parse(h.since))})`, h.expired ? 'EXPIRED' : `${formatSeconds(h.leaseLeftSeconds)} left`, h.fencingToken, h.targetVersion ?? '-']),
       );
     }
     if (v.waiting.length > 0) {
