@@ -1,7 +1,9 @@
 // Slot store on Redis. Every change is ONE Lua script over the group's keys (one hash tag), so
 // several Platte processes sharing a Redis never exceed `max` and never fail on a race.
-// Calls for one group that arrive in the same event-loop turn go to Redis as one batch (group
-// commit): the script applies them one after the other, each decided as if it came alone.
+// Group commit: calls for one group are sent to Redis in batches, which the script applies one
+// after the other, each decided as if it came alone. A group with nothing on its way to Redis sends
+// at the end of the current tick (no added latency); while batches are on their way, calls gather
+// until the event loop has handled the I/O that is ready, then go as one batch.
 // Windows are evaluated here in TypeScript (Lua has no time zones) against a cached copy of the
 // group's windows; the script checks the cache's epoch and answers "stale" when config changed.
 import path from 'node:path';
@@ -74,8 +76,8 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
   const windowCache = new Map<string, { epoch: number; windows: RebootWindow[]; leaseMs: number }>();
   /** Groups this process already added to the set of known groups. */
   const announced = new Set<string>();
-  /** Calls waiting for the next batch, per group. */
-  const pending = new Map<string, Call[]>();
+  /** Per group: calls waiting for the next batch, and how many batches are on their way. */
+  const lanes = new Map<string, { queue: Call[]; inFlight: number }>();
   const d = opts.defaults;
 
   function groupKeyList(group: string, n: 4 | 6): string[] {
@@ -121,21 +123,30 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
     }
   }
 
+  /** Sends the group's queued calls, MAX_BATCH at a time. */
   function flush(group: string): void {
-    const calls = pending.get(group) ?? [];
-    pending.delete(group);
-    for (let i = 0; i < calls.length; i += MAX_BATCH) void runBatch(group, calls.slice(i, i + MAX_BATCH));
+    const lane = lanes.get(group);
+    if (!lane) return;
+    while (lane.queue.length > 0) {
+      lane.inFlight++;
+      void runBatch(group, lane.queue.splice(0, MAX_BATCH)).finally(() => {
+        if (--lane.inFlight === 0 && lane.queue.length === 0) lanes.delete(group);
+      });
+    }
   }
 
   function submit(group: string, kind: Call['kind'], id: string, now: number, by = '', detail = '') {
     return new Promise<{ reply: Reply; expired: Expiry[] }>((resolve, reject) => {
-      let queue = pending.get(group);
-      if (!queue) {
-        queue = [];
-        pending.set(group, queue);
-        setImmediate(flush, group);
+      let lane = lanes.get(group);
+      if (!lane) {
+        lane = { queue: [], inFlight: 0 };
+        lanes.set(group, lane);
       }
-      queue.push({ kind, id, now, by, detail, resolve, reject });
+      if (lane.queue.length === 0) {
+        if (lane.inFlight === 0) process.nextTick(flush, group);
+        else setImmediate(flush, group);
+      }
+      lane.queue.push({ kind, id, now, by, detail, resolve, reject });
     });
   }
 

@@ -50,10 +50,41 @@ while i <= #ARGV do
   i = i + WIDTH[ARGV[i]]
 end
 
+-- releaseOne(i): gives back the slot of the release call at ARGV[i] if that node holds one;
+-- returns the holder record it had, or nil.
+local function releaseOne(i)
+  local kind, id = ARGV[i], ARGV[i + 1]
+  local rec = redis.call('HGET', holdersKey, id)
+  if not rec then return nil end
+  redis.call('HDEL', holdersKey, id)
+  redis.call('ZREM', leasesKey, id)
+  local by, detail = nil, nil
+  if kind ~= 'r' then by, detail = ARGV[i + 3], ARGV[i + 4] end
+  local event = (kind == 'f') and 'force-unlock' or 'release'
+  pushEvent(historyKey, slotEventJson(ARGV[i + 2], event, id, string.match(rec, '^%d+'), by, detail), historyCap)
+  return rec
+end
+
+if not hasAcquire then
+  -- Releases only: the configuration matters only to tell "not held" from "unknown group".
+  local replies, groupExists = {}, nil
+  i = FIRST
+  while i <= #ARGV do
+    local rec = releaseOne(i)
+    if not rec then
+      if groupExists == nil then groupExists = redis.call('EXISTS', configKey) == 1 end
+      rec = groupExists and 0 or -1
+    end
+    replies[#replies + 1] = rec
+    i = i + WIDTH[ARGV[i]]
+  end
+  return {1, replies, {}}
+end
+
 local CONFIG_FIELDS = {'epoch', 'paused', 'max', 'leaseSeconds', 'windows', 'pauseReason', 'fence'}
 local cfg = redis.call('HMGET', configKey, unpack(CONFIG_FIELDS))
 if not cfg[1] then
-  if not (hasAcquire and ARGV[2] == '1') then
+  if ARGV[2] ~= '1' then
     local replies = {}
     local i = FIRST
     for n = 1, calls do
@@ -68,7 +99,7 @@ if not cfg[1] then
   addEvent(historyKey, {at = tonumber(at), event = 'create', by = 'node', max = tonumber(ARGV[3]), detail = 'created on first use'}, historyCap)
   cfg = redis.call('HMGET', configKey, unpack(CONFIG_FIELDS))
 end
-if hasAcquire and tonumber(cfg[1]) ~= tonumber(ARGV[1]) then return {-2, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])} end
+if tonumber(cfg[1]) ~= tonumber(ARGV[1]) then return {-2, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])} end
 
 local paused = cfg[2] == '1'
 local max = tonumber(cfg[3])
@@ -81,8 +112,8 @@ local sample = nil -- the 'full' answer's holder list, kept while holders do not
 -- Earliest lease deadline (a lower bound: releases only raise it), so most calls skip the lookup.
 local first = redis.call('ZRANGE', leasesKey, 0, 0, 'WITHSCORES')
 local nextDeadline = first[2] and tonumber(first[2]) or math.huge
--- Whether any node is on the waiting list (a grant then has to take it off).
-local anyWaiting = redis.call('EXISTS', waitingKey) == 1
+-- Whether any node is on the waiting list (a grant then has to take it off); looked up on first use.
+local anyWaiting = nil
 
 local function processExpiry(now)
   local rows = expireDue(configKey, holdersKey, leasesKey, historyKey, now, historyCap)
@@ -153,6 +184,7 @@ while i <= #ARGV do
       redis.call('ZADD', leasesKey, leaseUntil, id)
       local deadline = tonumber(leaseUntil)
       if deadline < nextDeadline then nextDeadline = deadline end
+      if anyWaiting == nil then anyWaiting = redis.call('EXISTS', waitingKey) == 1 end
       if anyWaiting and redis.call('ZREM', waitingKey, id) == 1 then redis.call('HDEL', whyKey, id) end
       pushEvent(historyKey, slotEventJson(ARGV[i + 2], 'grant', id, token), historyCap)
       count = count + 1
@@ -160,15 +192,8 @@ while i <= #ARGV do
       reply = fence
     end
   else
-    local rec = redis.call('HGET', holdersKey, id)
-    if rec then
-      redis.call('HDEL', holdersKey, id)
-      redis.call('ZREM', leasesKey, id)
-      reply = rec
-      local event = (kind == 'f') and 'force-unlock' or 'release'
-      local by, detail = nil, nil
-      if kind ~= 'r' then by, detail = ARGV[i + 3], ARGV[i + 4] end
-      pushEvent(historyKey, slotEventJson(ARGV[i + 2], event, id, string.match(rec, '^%d+'), by, detail), historyCap)
+    reply = releaseOne(i)
+    if reply then
       count = count - 1
       sample = nil
     else
