@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { actorOf, type RequireRole } from '../../server/api/auth.ts';
-import { readJson, validate } from '../../server/api/body.ts';
+import { registerRoutes, route } from '../../server/api/route-spec.ts';
 import { ApiError } from '../../server/errors.ts';
 import { parseMinutes } from '../domain/duration.ts';
 import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
@@ -13,6 +13,8 @@ import type { RebootService } from '../service.ts';
 import { isGroupName, GROUP_PATTERN, HOLDER_ID_MAX } from './names.ts';
 
 export const REBOOT_GROUPS_PATH = '/api/v1/reboot-groups';
+/** The operator routes live under the same /api/v1 prefix as the release API. */
+const API_PREFIX = '/api/v1';
 const MAX_BODY = 16 * 1024;
 const LEASE_MIN_S = 10;
 const LEASE_MAX_S = 30 * 86400;
@@ -41,12 +43,6 @@ function groupParam(ctx: Context): string {
   const g = String((ctx as unknown as { params: Record<string, string> }).params.group ?? '');
   if (!isGroupName(g)) throw new ApiError('bad_request', `group must match ${GROUP_PATTERN.source} (at most 128 characters)`);
   return g;
-}
-
-async function optionalBody(ctx: Context): Promise<unknown> {
-  const length = ctx.get('content-length');
-  if ((length === '' || length === '0') && !ctx.get('transfer-encoding')) return {};
-  return readJson(ctx, MAX_BODY);
 }
 
 function toChange(body: z.infer<typeof putSchema>): GroupChange {
@@ -80,15 +76,103 @@ function historyLimit(ctx: Context): number {
   return n;
 }
 
-export function operatorRouter(service: RebootService, requireRole: RequireRole): Router {
-  const router = new Router({ prefix: REBOOT_GROUPS_PATH });
-  const look = requireRole('read-only');
-  const act = requireRole('release');
+const notFound = (group: string) => new ApiError('not_found', `no reboot group "${group}"`);
 
-  const notFound = (group: string) => new ApiError('not_found', `no reboot group "${group}"`);
+interface OperatorDeps {
+  service: RebootService;
+}
+
+/** The operator API, described once: registered below and documented in docs/openapi.json. */
+export const OPERATOR_ROUTES = [
+  route({
+    method: 'GET',
+    path: '/reboot-groups',
+    role: 'read-only',
+    tag: 'reboot-groups',
+    summary: 'Reboot groups: max, holders, paused, windows',
+    responses: { 200: '{ groups }' },
+    handler: async (_ctx, { service }: OperatorDeps) => ({ body: { groups: await service.list() } }),
+  }),
+  route({
+    method: 'GET',
+    path: '/reboot-groups/:group',
+    role: 'read-only',
+    tag: 'reboot-groups',
+    summary: 'One reboot group: holders (since, lease left, fencing token, target version), waiting nodes, windows, history',
+    query: { history: 'history entries, 0-1000 (default 50)' },
+    responses: { 200: 'group view', 404: 'no such group' },
+    handler: async (ctx, { service }: OperatorDeps) => {
+      const group = groupParam(ctx);
+      const view = await service.view(group, historyLimit(ctx));
+      if (!view) throw notFound(group);
+      return { body: view };
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/reboot-groups/:group',
+    role: 'release',
+    tag: 'reboot-groups',
+    summary: 'Set max, windows, lease and lease policy (creates the group when new)',
+    body: putSchema,
+    bodyLimit: MAX_BODY,
+    responses: { 200: 'group view' },
+    handler: async (ctx, { service }: OperatorDeps, body) => ({ body: await service.configure(groupParam(ctx), toChange(body), actorOf(ctx.state), true) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/reboot-groups/:group/pause',
+    role: 'release',
+    tag: 'reboot-groups',
+    summary: 'Pause a group: no slot is granted until it is resumed',
+    body: reasonSchema,
+    bodyOptional: true,
+    bodyLimit: MAX_BODY,
+    responses: { 200: 'group view' },
+    handler: async (ctx, { service }: OperatorDeps, { reason }) => ({
+      body: await service.configure(groupParam(ctx), { paused: true, pauseReason: reason ?? null }, actorOf(ctx.state), true),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/reboot-groups/:group/resume',
+    role: 'release',
+    tag: 'reboot-groups',
+    summary: 'Resume a paused group',
+    responses: { 200: 'group view', 404: 'no such group' },
+    handler: async (ctx, { service }: OperatorDeps) => {
+      const group = groupParam(ctx);
+      const view = await service.configure(group, { paused: false }, actorOf(ctx.state), false);
+      if (!view) throw notFound(group);
+      return { body: view };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/reboot-groups/:group/holders/:id',
+    role: 'release',
+    tag: 'reboot-groups',
+    summary: 'Force-unlock one holder',
+    query: { reason: 'why, for the history' },
+    responses: { 200: '{ released, group, id, fencingToken, since }', 404: 'no such group or holder' },
+    handler: async (ctx, { service }: OperatorDeps) => {
+      const group = groupParam(ctx);
+      const id = String((ctx as unknown as { params: Record<string, string> }).params.id ?? '');
+      if (!id || id.length > HOLDER_ID_MAX) throw new ApiError('bad_request', 'holder id must be 1 to 256 characters');
+      const reason = typeof ctx.query.reason === 'string' ? ctx.query.reason.slice(0, 500) : undefined;
+      const out = await service.forceUnlock(group, id, actorOf(ctx.state), reason);
+      if (out.kind === 'unknown-group') throw notFound(group);
+      if (out.kind === 'not-held') throw new ApiError('not_found', `"${id}" holds no slot in group "${group}"`);
+      return { body: { released: true, group, id, fencingToken: out.holder.token, since: new Date(out.holder.since).toISOString() } };
+    },
+  }),
+];
+
+export function operatorRouter(service: RebootService, requireRole: RequireRole): Router {
+  const router = new Router({ prefix: API_PREFIX });
 
   // A store that does not answer is a 503, not a 500 (the boundary logs the cause).
-  router.use(async (_ctx, next) => {
+  router.use(REBOOT_GROUPS_PATH.slice(API_PREFIX.length), async (_ctx, next) => {
     try {
       await next();
     } catch (err) {
@@ -98,47 +182,6 @@ export function operatorRouter(service: RebootService, requireRole: RequireRole)
       throw e;
     }
   });
-
-  router.get('/', look, async (ctx) => {
-    ctx.body = { groups: await service.list() };
-  });
-
-  router.get('/:group', look, async (ctx) => {
-    const group = groupParam(ctx);
-    const view = await service.view(group, historyLimit(ctx));
-    if (!view) throw notFound(group);
-    ctx.body = view;
-  });
-
-  router.put('/:group', act, async (ctx) => {
-    const group = groupParam(ctx);
-    const change = toChange(validate(putSchema, await readJson(ctx, MAX_BODY), 'request body'));
-    ctx.body = await service.configure(group, change, actorOf(ctx.state), true);
-  });
-
-  router.post('/:group/pause', act, async (ctx) => {
-    const group = groupParam(ctx);
-    const { reason } = validate(reasonSchema, await optionalBody(ctx), 'request body');
-    ctx.body = await service.configure(group, { paused: true, pauseReason: reason ?? null }, actorOf(ctx.state), true);
-  });
-
-  router.post('/:group/resume', act, async (ctx) => {
-    const group = groupParam(ctx);
-    const view = await service.configure(group, { paused: false }, actorOf(ctx.state), false);
-    if (!view) throw notFound(group);
-    ctx.body = view;
-  });
-
-  router.delete('/:group/holders/:id', act, async (ctx) => {
-    const group = groupParam(ctx);
-    const id = String((ctx as unknown as { params: Record<string, string> }).params.id ?? '');
-    if (!id || id.length > HOLDER_ID_MAX) throw new ApiError('bad_request', 'holder id must be 1 to 256 characters');
-    const reason = typeof ctx.query.reason === 'string' ? ctx.query.reason.slice(0, 500) : undefined;
-    const out = await service.forceUnlock(group, id, actorOf(ctx.state), reason);
-    if (out.kind === 'unknown-group') throw notFound(group);
-    if (out.kind === 'not-held') throw new ApiError('not_found', `"${id}" holds no slot in group "${group}"`);
-    ctx.body = { released: true, group, id, fencingToken: out.holder.token, since: new Date(out.holder.since).toISOString() };
-  });
-
+  registerRoutes(router, OPERATOR_ROUTES, { service }, requireRole);
   return router;
 }

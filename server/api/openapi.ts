@@ -9,7 +9,7 @@ const errorSchema = {
   required: ['error'],
 };
 
-export function openApiDocument(routes: RouteSpec[]): Record<string, unknown> {
+export function openApiDocument(routes: RouteSpec<z.ZodType, any>[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:([a-z]+)/gi, '{$1}');
@@ -33,7 +33,7 @@ export function openApiDocument(routes: RouteSpec[]): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Platte API', version: '1', description: 'Release management and fleet state. Omaha (/v1/update) and FleetLock (/v1/pre-reboot, /v1/steady-state) are described in docs/.' },
+    info: { title: 'Platte API', version: '1', description: 'Release management, fleet state and reboot groups. The node protocols, Omaha (/v1/update) and FleetLock (/v1/pre-reboot, /v1/steady-state), are described in docs/omaha.md and docs/fleetlock.md.' },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

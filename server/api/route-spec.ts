@@ -1,9 +1,13 @@
 // A JSON API route described once: the router registers it, validates its body with the schema, and
-// openapi.ts documents it from the same description.
+// openapi.ts documents it from the same description. `D` is what the handler needs (the release
+// API's RouteDeps, the coordinator's service).
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { RouteDeps } from '../app.ts';
 import type { Role } from '../domain/types.ts';
+import type { RequireRole } from './auth.ts';
+import { readJson, validate } from './body.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -12,7 +16,7 @@ export interface Handled {
   body: unknown;
 }
 
-export interface RouteSpec<B extends z.ZodType = z.ZodType> {
+export interface RouteSpec<B extends z.ZodType = z.ZodType, D = RouteDeps> {
   method: Method;
   /** Path under /api/v1 in koa-router form: `/apps/:app/channels/:channel`. */
   path: string;
@@ -21,14 +25,40 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType> {
   summary: string;
   tag: string;
   body?: B;
+  /** The body may be left out (then `{}` is validated). */
+  bodyOptional?: boolean;
+  /** Largest body accepted, bytes (default: body.ts JSON_MAX_BODY). */
+  bodyLimit?: number;
   /** Documented query parameters: name → description. */
   query?: Record<string, string>;
   /** Documented answers: status → description. */
   responses: Record<number, string>;
-  handler: (ctx: Context, deps: RouteDeps, body: z.output<B>) => Promise<Handled>;
+  handler: (ctx: Context, deps: D, body: z.output<B>) => Promise<Handled>;
 }
 
 /** Keeps the body type of each route while building a heterogeneous list. */
-export function route<B extends z.ZodType>(spec: RouteSpec<B>): RouteSpec {
-  return spec as unknown as RouteSpec;
+export function route<B extends z.ZodType, D = RouteDeps>(spec: RouteSpec<B, D>): RouteSpec<z.ZodType, D> {
+  return spec as unknown as RouteSpec<z.ZodType, D>;
+}
+
+async function bodyOf(ctx: Context, spec: RouteSpec<z.ZodType, unknown>): Promise<unknown> {
+  if (!spec.body) return undefined;
+  const empty = (ctx.get('content-length') === '' || ctx.get('content-length') === '0') && !ctx.get('transfer-encoding');
+  const raw = spec.bodyOptional && empty ? {} : await readJson(ctx, spec.bodyLimit);
+  return validate(spec.body, raw, 'request body');
+}
+
+/** Registers each route on `router` behind its role guard. */
+export function registerRoutes<D>(router: Router, specs: RouteSpec<z.ZodType, D>[], deps: D, requireRole: RequireRole): void {
+  for (const spec of specs) {
+    const guard = spec.role ? requireRole(spec.role) : async (_ctx: unknown, next: () => Promise<unknown>) => next();
+    router.register(spec.path, [spec.method], [
+      guard,
+      async (ctx) => {
+        const out = await spec.handler(ctx, deps, await bodyOf(ctx, spec as RouteSpec<z.ZodType, unknown>));
+        ctx.status = out.status ?? 200;
+        if (out.body !== null) ctx.body = out.body;
+      },
+    ]);
+  }
 }

@@ -1,9 +1,9 @@
 // Mounts every JSON API route under /api/v1 from the route table.
 import Router from '@koa/router';
+import { OPERATOR_ROUTES } from '../../coordinator/http/operator-api.ts';
 import type { RouteDeps } from '../app.ts';
-import { readJson, validate } from './body.ts';
 import { openApiDocument } from './openapi.ts';
-import type { RouteSpec } from './route-spec.ts';
+import { registerRoutes, type RouteSpec } from './route-spec.ts';
 import { appRoutes } from './routes/apps.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -15,23 +15,15 @@ export const API_PREFIX = '/api/v1';
 
 export const ROUTES: RouteSpec[] = [...appRoutes, ...packageRoutes, ...channelRoutes, ...groupRoutes, ...instanceRoutes, ...tokenRoutes];
 
+/** Everything under /api/v1, for the OpenAPI description (the coordinator mounts its own routes). */
+export const DOCUMENTED_ROUTES = [...ROUTES, ...OPERATOR_ROUTES];
+
 export function apiRouter(deps: RouteDeps): Router {
   const router = new Router({ prefix: API_PREFIX });
-  const doc = openApiDocument(ROUTES);
+  const doc = openApiDocument(DOCUMENTED_ROUTES);
   router.get('/openapi.json', (ctx) => {
     ctx.body = doc;
   });
-  for (const spec of ROUTES) {
-    const guard = spec.role ? deps.auth.requireRole(spec.role) : async (_ctx: unknown, next: () => Promise<unknown>) => next();
-    router.register(spec.path, [spec.method], [
-      guard,
-      async (ctx) => {
-        const body = spec.body ? validate(spec.body, await readJson(ctx), 'request body') : undefined;
-        const out = await spec.handler(ctx, deps, body);
-        ctx.status = out.status ?? 200;
-        if (out.body !== null) ctx.body = out.body;
-      },
-    ]);
-  }
+  registerRoutes(router, ROUTES, deps, deps.auth.requireRole);
   return router;
 }

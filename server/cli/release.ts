@@ -114,8 +114,8 @@ export function registerOpenApiCommand(program: Command): void {
     .command('openapi')
     .description('print the OpenAPI description of the JSON API')
     .action(async () => {
-      const { ROUTES } = await import('../api/router.ts');
+      const { DOCUMENTED_ROUTES } = await import('../api/router.ts');
       const { openApiDocument } = await import('../api/openapi.ts');
-      printJson(openApiDocument(ROUTES));
+      printJson(openApiDocument(DOCUMENTED_ROUTES));
     });
 }

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { it } from 'node:test';
 import { openApiDocument } from '../../server/api/openapi.ts';
-import { ROUTES } from '../../server/api/router.ts';
+import { DOCUMENTED_ROUTES } from '../../server/api/router.ts';
 
 it('docs/openapi.json matches the routes', () => {
   const committed = JSON.parse(fs.readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
-  assert.deepEqual(committed, JSON.parse(JSON.stringify(openApiDocument(ROUTES))), 'regenerate: node bin/platte.js openapi > docs/openapi.json');
+  assert.deepEqual(committed, JSON.parse(JSON.stringify(openApiDocument(DOCUMENTED_ROUTES))), 'regenerate: node bin/platte.js openapi > docs/openapi.json');
 });
