@@ -52,7 +52,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     ...DEFAULT_STORE_OPTIONS,
     ...(deps.historyCap ? { historyCap: deps.historyCap } : {}),
     createUnknownGroups: config.unknownGroups === 'create',
-    defaults: { max: config.defaultMaxHolders, leaseSeconds: config.defaultLeaseSeconds, leasePolicy: 'hold' },
+    defaults: { max: config.defaultMaxHolders, leaseSeconds: config.defaultLeaseSeconds, leasePolicy: config.defaultLeasePolicy },
   });
   const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create' });
   const router = operatorRouter(service, deps.requireRole);

@@ -22,6 +22,8 @@ const schema = z.object({
   unknownGroups: z.enum(['create', 'refuse']).default('create'),
   defaultMaxHolders: z.coerce.number().int().min(0).max(1_000_000).default(1),
   defaultLeaseSeconds: z.coerce.number().int().min(10).max(30 * 86400).default(3600),
+  /** When a holder's lease runs out: keep the slot until an operator acts (hold) or free it. */
+  defaultLeasePolicy: z.enum(['hold', 'release']).default('hold'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -41,6 +43,7 @@ const SOURCES: Record<keyof Config, { flag: string; env: string }> = {
   unknownGroups: { flag: '--unknown-groups', env: 'PLATTE_UNKNOWN_GROUPS' },
   defaultMaxHolders: { flag: '--default-max-holders', env: 'PLATTE_DEFAULT_MAX_HOLDERS' },
   defaultLeaseSeconds: { flag: '--default-lease', env: 'PLATTE_DEFAULT_LEASE_SECONDS' },
+  defaultLeasePolicy: { flag: '--default-lease-policy', env: 'PLATTE_DEFAULT_LEASE_POLICY' },
 };
 
 export class ConfigError extends Error {}

@@ -21,6 +21,7 @@ export function registerServeCommand(program: Command): void {
     .option('--unknown-groups <mode>', 'FleetLock groups nobody configured: create|refuse [PLATTE_UNKNOWN_GROUPS, create]')
     .option('--default-max-holders <n>', 'slots of a group created on first use [PLATTE_DEFAULT_MAX_HOLDERS, 1]')
     .option('--default-lease <seconds>', 'reboot slot lease [PLATTE_DEFAULT_LEASE_SECONDS, 3600]')
+    .option('--default-lease-policy <policy>', 'lease ran out: hold (keep the slot until an operator acts) or release [PLATTE_DEFAULT_LEASE_POLICY, hold]')
     .action(async (o: Record<string, unknown>) => {
       let config;
       try {
@@ -37,6 +38,7 @@ export function registerServeCommand(program: Command): void {
           unknownGroups: o.unknownGroups,
           defaultMaxHolders: o.defaultMaxHolders,
           defaultLeaseSeconds: o.defaultLease,
+          defaultLeasePolicy: o.defaultLeasePolicy,
         });
       } catch (err) {
         if (err instanceof ConfigError) throw new CliError(err.message, 2);

@@ -10,6 +10,9 @@ it('defaults, then environment, then flags', () => {
   assert.equal(loadConfig({ port: '9100' }, { PLATTE_PORT: '9000' }).port, 9100);
   assert.deepEqual(loadConfig({}, { PLATTE_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16' }).trustedProxies, ['10.0.0.1', '192.168.0.0/16']);
   assert.equal(loadConfig({}, { PLATTE_REDIS_URL: 'redis://h:1' }).redisUrl, 'redis://h:1');
+  assert.equal(loadConfig({}, {}).defaultLeasePolicy, 'hold');
+  assert.equal(loadConfig({}, { PLATTE_DEFAULT_LEASE_POLICY: 'release' }).defaultLeasePolicy, 'release');
+  assert.throws(() => loadConfig({ defaultLeasePolicy: 'drop' }, {}), /--default-lease-policy/);
 });
 
 it('bad values name the flag and the variable', () => {
