@@ -1,31 +1,20 @@
 // `platte sim` without the command line: probe the server, build the fleet, show progress, run,
 // print and write the summary. Used by the CLI, the demo and the tests.
 import { writeFile } from 'node:fs/promises';
-import type { FaultShare } from './failures.ts';
-import { Fleet, ServerProblem, type RunResult } from './fleet.ts';
+import { Fleet, ServerProblem, type FleetSpec, type RunResult } from './fleet.ts';
 import { HttpClient } from './http.ts';
-import type { MixEntry } from './mix.ts';
-import type { NodeProfile, RebootStrategy } from './node-types.ts';
+import type { NodeProfile } from './node-types.ts';
 import { probeServer, ProbeError } from './probe.ts';
 import { startDisplay } from './display.ts';
 import { formatSummary } from './report.ts';
 import { SimClock } from './scheduler.ts';
 import type { Sample, SimSummary } from './stats.ts';
 
-export interface SimOptions {
+/** The fleet (FleetSpec's mixes, faults and seed) plus how to run it. */
+export interface SimOptions extends Omit<FleetSpec, 'fresh' | 'bootSpread' | 'profile'> {
   server: string;
   fleetlock?: string;
-  nodes: number;
   speed: number;
-  appId: string;
-  versions: MixEntry[];
-  tracks: MixEntry[];
-  groups: MixEntry[];
-  boards: MixEntry[];
-  oems: MixEntry[];
-  strategies: MixEntry<RebootStrategy>[];
-  faults: FaultShare[];
-  seed: number;
   /** Simulated seconds; the run stops then at the latest. */
   durationSeconds: number;
   keepPolling: boolean;

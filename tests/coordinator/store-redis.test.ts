@@ -1,13 +1,12 @@
 // The slot-store contract on the Redis adapter, against a private redis-server.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createRedisSlotStore } from '../../coordinator/store/redis/index.ts';
 import { startRedis } from '../helpers/redis-server.ts';
 import { runSlotStoreContract, storeOptions, T0 } from './slot-store.contract.ts';
+import { assertLuaScriptsDocumented } from '../helpers/lua-headers.ts';
 
 const server = startRedis();
 after(async () => (await server).cleanup());
@@ -34,22 +33,7 @@ runSlotStoreContract('redis', async (opts) => {
 describe('redis slot store: layout', () => {
   it('Lua scripts are named <name>-<numKeys>.lua and document every KEYS and ARGV they use', () => {
     const dir = fileURLToPath(new URL('../../coordinator/store/redis/lua', import.meta.url));
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.lua'));
-    assert.deepStrictEqual(files.sort(), ['slotApply-6.lua', 'slotConfigure-2.lua', 'slotExpire-4.lua']);
-    for (const file of files) {
-      const m = /^[a-zA-Z]+-(\d+)\.lua$/.exec(file);
-      assert.ok(m, `${file}: name`);
-      const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      const header = /^--\[\[([\s\S]*?)\]\]/.exec(text)?.[1] ?? '';
-      const body = text.slice(text.indexOf(']]') + 2);
-      const usedKeys = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((x) => Number(x[1]));
-      assert.ok(Math.max(0, ...usedKeys) <= Number(m[1]), `${file}: uses only its declared keys`);
-      for (let i = 1; i <= Number(m[1]); i++) assert.match(header, new RegExp(`KEYS\\[${i}\\]`), `${file}: documents KEYS[${i}]`);
-      for (const n of new Set([...body.matchAll(/ARGV\[(\d+)\]/g)].map((x) => x[1]))) {
-        assert.match(header, new RegExp(`ARGV\\[${n}\\]`), `${file}: documents ARGV[${n}]`);
-      }
-      assert.match(header, /Output:/, `${file}: documents its output`);
-    }
+    assert.deepStrictEqual(assertLuaScriptsDocumented(dir).sort(), ['slotApply-6.lua', 'slotConfigure-2.lua', 'slotExpire-4.lua']);
   });
 
   it("a group's keys share its hash tag; everything carries the prefix", async () => {

@@ -2,8 +2,6 @@
 // many connections racing on one instance or one bootstrap, a stale epoch leaving no trace,
 // keys hash-tagged per app, compact encodings, and data surviving a restart with AOF on.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { InstanceStatus } from '../../server/domain/types.ts';
@@ -14,6 +12,7 @@ import type { Store } from '../../server/store/types.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { runStoreContract } from './contract.ts';
 import { activity, APP, app, attrs, change, channel, entry, group, OTHER_APP, pkg, T0, token } from './fixtures/records.ts';
+import { assertLuaScriptsDocumented } from '../helpers/lua-headers.ts';
 
 type RedisBackend = Extract<Backend, { kind: 'redis' }>;
 const PREFIX = 'ptest';
@@ -275,22 +274,7 @@ describe('redis store: layout', () => {
 
   it('Lua scripts are named <name>-<numKeys>.lua and document every KEYS and ARGV they use', () => {
     const dir = fileURLToPath(new URL('../../server/store/redis/lua', import.meta.url));
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.lua'));
-    assert.ok(files.length >= 8);
-    for (const file of files) {
-      const m = /^[a-zA-Z]+-(\d+)\.lua$/.exec(file);
-      assert.ok(m, `${file}: name`);
-      const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      const header = /^--\[\[([\s\S]*?)\]\]/.exec(text)?.[1] ?? '';
-      const body = text.slice(text.indexOf(']]') + 2);
-      const usedKeys = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((x) => Number(x[1]));
-      assert.ok(Math.max(0, ...usedKeys) <= Number(m[1]), `${file}: uses only its declared keys`);
-      for (let i = 1; i <= Number(m[1]); i++) assert.match(header, new RegExp(`KEYS\\[${i}\\]`), `${file}: documents KEYS[${i}]`);
-      for (const n of new Set([...body.matchAll(/ARGV\[(\d+)\]/g)].map((x) => x[1]))) {
-        assert.match(header, new RegExp(`ARGV\\[${n}\\]`), `${file}: documents ARGV[${n}]`);
-      }
-      assert.match(header, /Output:/, `${file}: documents its output`);
-    }
+    assert.ok(assertLuaScriptsDocumented(dir).length >= 8);
   });
 });
 
