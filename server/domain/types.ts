@@ -74,10 +74,8 @@ export const INSTANCE_STATUSES = [
 ] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
-/** What the store keeps of one node for one app. */
-export interface InstanceRecord {
-  appId: string;
-  machineId: string;
+/** What a check-in writes about a node: as reported by the node or resolved by the server. */
+export interface InstanceAttrs {
   alias: string;
   ip: string;
   oem: string;
@@ -91,6 +89,12 @@ export interface InstanceRecord {
   /** Channel followed, '' for an unknown track. */
   channel: string;
   arch: string;
+}
+
+/** What the store keeps of one node for one app. */
+export interface InstanceRecord extends InstanceAttrs {
+  appId: string;
+  machineId: string;
   status: InstanceStatus;
   /** Version offered in the last grant, '' when none. */
   targetVersion: string;

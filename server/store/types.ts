@@ -9,11 +9,15 @@ import type {
   ChannelRecord,
   GroupRecord,
   HistoryEntry,
+  InstanceAttrs,
   InstanceRecord,
   InstanceStatus,
   PackageRecord,
   TokenRecord,
 } from '../domain/types.ts';
+
+/** Re-exported: the store contract speaks of the attributes a check-in writes. */
+export type { InstanceAttrs };
 
 /**
  * Everything the update decision needs about one app, read once and cached per process.
@@ -26,21 +30,6 @@ export interface AppConfig {
   channels: ChannelRecord[];
   groups: GroupRecord[];
   packages: PackageRecord[];
-}
-
-/** The fields a check-in writes as reported by the node or resolved by the server. */
-export interface InstanceAttrs {
-  alias: string;
-  ip: string;
-  oem: string;
-  oemVersion: string;
-  alephVersion: string;
-  bootId: string;
-  version: string;
-  track: string;
-  group: string;
-  channel: string;
-  arch: string;
 }
 
 /**
