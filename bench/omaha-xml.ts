@@ -10,7 +10,7 @@ import type { OmahaResponse } from '../server/omaha/types.ts';
 import { guardOmahaXml } from '../server/omaha/xml-guard.ts';
 
 const SECONDS = Number(process.argv[2] ?? 1);
-const REQUEST = readFileSync('/work/shared/vectors/omaha/flatcar-ue-rs-request.xml', 'utf8');
+const REQUEST = readFileSync(new URL('../../shared/vectors/omaha/flatcar-ue-rs-request.xml', import.meta.url), 'utf8');
 
 const RESPONSE: OmahaResponse = {
   daystartElapsedSeconds: 49008,

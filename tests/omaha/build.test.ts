@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import xml2js from 'xml2js';
 import { buildOmahaResponse, escapeAttr, OmahaBuildError } from '../../server/omaha/build.ts';
 import type { OmahaAppResponse, OmahaResponse, UpdateManifest } from '../../server/omaha/types.ts';
+import { vector } from '../helpers/vectors.ts';
 
 const FLATCAR_APPID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
 
@@ -207,7 +207,7 @@ describe('buildOmahaResponse: what the clients check', () => {
 
 describe('buildOmahaResponse: same document as Nebraska for the same release', () => {
   it('has the same elements, attributes and values (server and daystart aside)', async () => {
-    const nebraska = await tree(readFileSync('/work/shared/vectors/omaha/nebraska-response-with-sysext.xml', 'utf8'));
+    const nebraska = await tree(vector('nebraska-response-with-sysext.xml'));
     const ours = await tree(buildOmahaResponse(response(okApp())));
     assert.equal(nebraska.attrs['server'], 'nebraska');
     assert.equal(ours.attrs['server'], 'platte');

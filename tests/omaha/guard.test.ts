@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseOmahaRequest } from '../../server/omaha/parse.ts';
 import { guardOmahaXml, OMAHA_XML_LIMITS, OmahaInputError } from '../../server/omaha/xml-guard.ts';
+import { VECTORS_DIR } from '../helpers/vectors.ts';
 
-const VECTORS = '/work/shared/vectors/omaha';
+const VECTORS = VECTORS_DIR;
 
 function rejected(body: string, message: RegExp): void {
   assert.throws(

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseOmahaRequest } from '../../server/omaha/parse.ts';
 import type { OmahaAppRequest, OmahaRequest } from '../../server/omaha/types.ts';
 import { OmahaInputError } from '../../server/omaha/xml-guard.ts';
+import { VECTORS_DIR, vector } from '../helpers/vectors.ts';
 
-const VECTORS = '/work/shared/vectors/omaha';
-const vector = (name: string): string => readFileSync(join(VECTORS, name), 'utf8');
+const VECTORS = VECTORS_DIR;
 
 /** An app with every lifted field empty, for building expectations. */
 function emptyApp(over: Partial<OmahaAppRequest>): OmahaAppRequest {

@@ -1,12 +1,10 @@
 // The Omaha endpoint end to end (supertest against the real app), on both stores.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { readAnswer, ueRequest } from '../helpers/omaha.ts';
 import { FLATCAR, STORE_KINDS, seedRelease, startPlatte, type TestPlatte } from '../helpers/platte.ts';
+import { vector } from '../helpers/vectors.ts';
 
-const VECTORS = new URL('../../../shared/vectors/omaha/', import.meta.url);
-const vector = (name: string) => fs.readFileSync(new URL(name, VECTORS), 'utf8');
 
 for (const kind of STORE_KINDS) {
   describe(`Omaha endpoint (${kind} store)`, () => {

@@ -1,13 +1,12 @@
 // The simulator's requests are update_engine's: same elements, attributes, order and values, and
 // Platte's own parser reads them back as a real node's.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildRequest, FLATCAR_APP_ID, servicePack, xmlEncode, type NodeIdentity } from '../../client-sim/omaha-request.ts';
 import { parseOmahaRequest } from '../../server/omaha/parse.ts';
 import { parseRequest } from './fixtures/drive.ts';
+import { vector } from '../helpers/vectors.ts';
 
-const VECTORS = new URL('../../../shared/vectors/omaha/', import.meta.url);
 
 const id: NodeIdentity = {
   appId: FLATCAR_APP_ID,
@@ -62,7 +61,7 @@ describe('update_engine request layout', () => {
   });
 
   it('keeps update_engine attribute order (the ue-rs sample order plus machinealias)', () => {
-    const sample = readFileSync(new URL('flatcar-ue-rs-request.xml', VECTORS), 'utf8');
+    const sample = vector('flatcar-ue-rs-request.xml');
     const ours = appAttributeOrder(buildRequest(id, { kind: 'check', previousVersion: '' }));
     assert.deepEqual(
       ours.filter((a) => a !== 'machinealias'),

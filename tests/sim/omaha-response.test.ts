@@ -1,12 +1,11 @@
 // The simulator reads answers as update_engine does: it takes the real-world samples and rejects,
 // with update_engine's codes (30 empty, 31 not XML, 34 invalid), what update_engine rejects.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { checkPingAnswer, parseCheckAnswer, scanInt } from '../../client-sim/omaha-response.ts';
+import { vector } from '../helpers/vectors.ts';
 
-const VECTORS = new URL('../../../shared/vectors/omaha/', import.meta.url);
-const sample = (name: string) => readFileSync(new URL(name, VECTORS), 'utf8');
+const sample = vector;
 
 const URLS = '<urls><url codebase="https://u.example/3510.2.0/"/></urls>';
 const PKG = '<packages><package name="flatcar_production_update.gz" size="1234" required="true"/></packages>';
