@@ -33,7 +33,10 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   const log = opts.log ?? silentLogger();
   const now = opts.now ?? Date.now;
   let backend: Backend;
-  if (config.redisUrl) backend = await openRedisBackend(config.redisUrl, config.redisPrefix);
+  if (config.redisUrl) {
+    const redisLog = log.child({ component: 'redis' });
+    backend = await openRedisBackend(config.redisUrl, config.redisPrefix, (err) => redisLog.warn({ err: err.message }, 'redis connection error; retrying'));
+  }
   else backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
   const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
   const auth = createAuth(store, config.adminToken);

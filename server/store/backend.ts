@@ -29,8 +29,16 @@ export function openMemoryBackend(): Backend {
   return { kind: 'embedded', db, file: ':memory:' };
 }
 
-export async function openRedisBackend(url: string, prefix = 'platte'): Promise<Backend> {
+/** `onError` hears connection errors (ioredis retries by itself; requests meanwhile fail fast). */
+export async function openRedisBackend(url: string, prefix = 'platte', onError: (err: Error) => void = () => {}): Promise<Backend> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  let last = 0;
+  redis.on('error', (err: Error) => {
+    // One report per 5 s while Redis is away, not one per reconnect attempt.
+    if (Date.now() - last < 5_000) return;
+    last = Date.now();
+    onError(err);
+  });
   await redis.connect();
   return { kind: 'redis', redis, prefix };
 }
