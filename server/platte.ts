@@ -36,8 +36,9 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   if (config.redisUrl) {
     const redisLog = log.child({ component: 'redis' });
     backend = await openRedisBackend(config.redisUrl, config.redisPrefix, (err) => redisLog.warn({ err: err.message }, 'redis connection error; retrying'));
+  } else {
+    backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
   }
-  else backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
   const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
   const auth = createAuth(store, config.adminToken);
   const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now });
