@@ -81,13 +81,13 @@ function whereToWatch(url: string, token: string, dataDir: string, opts: DemoOpt
     `Platte demo: ${url}  (embedded store in ${dataDir})`,
     `  Flatcar ${DEMO_FROM} → ${DEMO_TO} promoted on "stable"; ${opts.nodes} nodes in reboot groups ${opts.groups.join(', ')} (${opts.slots} slots each)`,
     '',
-    'Watch it from another terminal:',
+    'Watch it from another terminal (in this checkout; `platte` is `npx platte` until installed globally):',
     `  export PLATTE_URL=${url} PLATTE_TOKEN=${token}`,
     ...(dashboard ? [`  dashboard:          ${url}/`] : []),
-    '  fleet by version:   platte summary',
-    `  reboot slots:       platte locks status --group ${g}`,
-    '  nodes:              platte instances',
-    '  release activity:   platte activity',
+    '  fleet by version:   npx platte summary',
+    `  reboot slots:       npx platte locks status --group ${g}`,
+    '  nodes:              npx platte instances',
+    '  release activity:   npx platte activity',
     '',
   ].join('\n');
 }
