@@ -81,7 +81,7 @@ function whereToWatch(url: string, token: string, dataDir: string, opts: DemoOpt
     `Platte demo: ${url}  (embedded store in ${dataDir})`,
     `  Flatcar ${DEMO_FROM} → ${DEMO_TO} promoted on "stable"; ${opts.nodes} nodes in reboot groups ${opts.groups.join(', ')} (${opts.slots} slots each)`,
     '',
-    'Watch it from another terminal (in this checkout; `platte` is `npx platte` until installed globally):',
+    'Watch it from another terminal in this checkout:',
     `  export PLATTE_URL=${url} PLATTE_TOKEN=${token}`,
     ...(dashboard ? [`  dashboard:          ${url}/`] : []),
     '  fleet by version:   npx platte summary',
