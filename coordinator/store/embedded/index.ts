@@ -1,14 +1,14 @@
 // Slot store on the embedded SQLite database. Each operation is one transaction (a savepoint inside
-// a group commit, see group-commit.ts): point reads of what the decision needs, the pure decision
-// from domain/decide.ts, the writes it implies. Batches run as IMMEDIATE transactions, so several
-// processes sharing the file also stay within `max`.
+// a group commit, see server/store/embedded/group-commit.ts): point reads of what the decision
+// needs, the pure decision from domain/decide.ts, the writes it implies. Batches run as IMMEDIATE
+// transactions, so several processes sharing the file also stay within `max`.
 import type Database from 'better-sqlite3';
 import { decideAcquire, decideRelease, dueForExpiry, expire, type Expiry } from '../../domain/decide.ts';
 import { describeChange } from '../../domain/describe.ts';
 import type { GroupChange, GroupConfig, Holder, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../domain/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
-import { createGroupCommit } from './group-commit.ts';
+import { createGroupCommit } from '../../../server/store/embedded/group-commit.ts';
 import { migrate } from './schema.ts';
 
 interface GroupRow {
