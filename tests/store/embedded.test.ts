@@ -234,3 +234,181 @@ describe('embedded store on a file', () => {
     }
   });
 });
+
+describe('group-committed check-ins (one transaction per event-loop turn, a savepoint per call)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** 50 check-ins of one instance, all started in one turn: idle for the first 25, then granted. */
+  function fifty(store: Store, epoch: number) {
+    return Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.applyCheckIn(
+          APP,
+          epoch,
+          change('m1', {
+            status: i < 25 ? null : { to: 'granted', unlessIn: [] },
+            history: [entry(T0 + i)],
+            counterPrefixes: ['all'],
+          }),
+          T0 + i,
+        ),
+      ),
+    );
+  }
+
+  async function setupApp(store: Store): Promise<number> {
+    await store.createApp(app(), activity());
+    return (await store.loadAppConfig(APP))!.epoch;
+  }
+
+  it('applies concurrent check-ins in arrival order, each seeing the ones before it', async () => {
+    const { backend, store, done } = openFile(dir);
+    try {
+      const epoch = await setupApp(store);
+      const pending = fifty(store, epoch);
+      assert.equal(backend.db.prepare('SELECT COUNT(*) FROM instances').pluck().get(), 0, 'nothing written before the batch runs');
+      const results = await pending;
+      assert.deepStrictEqual(results[0], { applied: true, previousStatus: null, status: 'idle' });
+      assert.deepStrictEqual(results[1], { applied: true, previousStatus: 'idle', status: 'idle' });
+      assert.deepStrictEqual(results[25], { applied: true, previousStatus: 'idle', status: 'granted' });
+      assert.deepStrictEqual(results[49], { applied: true, previousStatus: 'granted', status: 'granted' });
+      assert.deepStrictEqual(await store.getHistory(APP, 'm1', 10), [entry(T0 + 49, { repeat: 50 })], 'one folded entry');
+      assert.deepStrictEqual(
+        await store.getInstance(APP, 'm1'),
+        newInstance('m1', T0, { status: 'granted', lastCheck: T0 + 49, statusSince: T0 + 25 }),
+      );
+      assert.deepStrictEqual(await store.counters(APP), { 'all|granted': 1 });
+      assert.equal(await store.countInstances(APP), 1);
+    } finally {
+      await done();
+    }
+  });
+
+  it('commits a turn as one transaction: far less WAL than one transaction per check-in', async () => {
+    const walAfterFifty = async (sub: string, groupCommit: boolean): Promise<number> => {
+      const backend = openEmbeddedBackend(path.join(dir, sub)) as Embedded;
+      const store = createEmbeddedStore(backend, { groupCommit });
+      try {
+        const epoch = await setupApp(store);
+        backend.db.pragma('wal_checkpoint(TRUNCATE)');
+        await fifty(store, epoch);
+        assert.deepStrictEqual(await store.getHistory(APP, 'm1', 10), [entry(T0 + 49, { repeat: 50 })], 'same result both ways');
+        assert.deepStrictEqual(await store.counters(APP), { 'all|granted': 1 });
+        return fs.statSync(`${backend.file}-wal`).size;
+      } finally {
+        await store.close();
+        await closeBackend(backend);
+      }
+    };
+    const batched = await walAfterFifty('batched', true);
+    const perCall = await walAfterFifty('per-call', false);
+    assert.ok(batched * 10 < perCall, `one commit (${batched} B of WAL) instead of 50 (${perCall} B)`);
+  });
+
+  it('a failing or stale call in a batch affects only its own caller', async () => {
+    const { backend, store, done } = openFile(dir);
+    try {
+      const epoch = await setupApp(store);
+      // Fails AFTER the call inserted its instance and counted it: its savepoint must undo both.
+      backend.db.exec(`CREATE TEMP TRIGGER forced_failure BEFORE INSERT ON counters WHEN NEW.bucket = 'boom|idle'
+        BEGIN SELECT RAISE(ABORT, 'forced failure'); END`);
+      const results = await Promise.allSettled([
+        store.applyCheckIn(APP, epoch, change('m1', { counterPrefixes: ['all'] }), T0),
+        store.applyCheckIn(APP, epoch, change('bad', { counterPrefixes: ['boom'] }), T0 + 1),
+        store.applyCheckIn(APP, epoch - 1, change('m3', { counterPrefixes: ['all'] }), T0 + 2),
+        store.applyCheckIn(APP, epoch, change('m1', { status: { to: 'granted', unlessIn: [] }, counterPrefixes: ['all'] }), T0 + 3),
+        store.applyCheckIn(APP, epoch, change('m4', { counterPrefixes: ['all'] }), T0 + 4),
+      ]);
+      assert.deepStrictEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      const value = (i: number) => (results[i] as PromiseFulfilledResult<unknown>).value;
+      assert.deepStrictEqual(value(0), { applied: true, previousStatus: null, status: 'idle' });
+      assert.match(String((results[1] as PromiseRejectedResult).reason), /forced failure/);
+      assert.deepStrictEqual(value(2), { applied: false, reason: 'stale-config' });
+      assert.deepStrictEqual(value(3), { applied: true, previousStatus: 'idle', status: 'granted' });
+      assert.deepStrictEqual(value(4), { applied: true, previousStatus: null, status: 'idle' });
+      assert.equal(await store.getInstance(APP, 'bad'), null);
+      assert.equal(await store.getInstance(APP, 'm3'), null);
+      assert.deepStrictEqual(await store.counters(APP), { 'all|granted': 1, 'all|idle': 1 });
+      assert.equal(await store.countInstances(APP), 2);
+      assert.equal(backend.db.inTransaction, false);
+      // The next turn works as usual.
+      assert.equal((await store.applyCheckIn(APP, epoch, change('m5'), T0 + 5)).applied, true);
+    } finally {
+      await done();
+    }
+  });
+
+  it('close() commits check-ins still waiting for their batch', async () => {
+    const { store, done } = openFile(dir);
+    const epoch = await setupApp(store);
+    const pending = store.applyCheckIn(APP, epoch, change('m1'), T0);
+    await store.close();
+    assert.equal((await pending).applied, true);
+    await done();
+    const reopened = openFile(dir);
+    try {
+      assert.deepStrictEqual(await reopened.store.getInstance(APP, 'm1'), newInstance('m1', T0));
+    } finally {
+      await reopened.done();
+    }
+  });
+
+  it('keeps every check-in of a batch acknowledged before a kill -9', async () => {
+    const storeUrl = new URL('../../server/store/embedded/index.ts', import.meta.url).href;
+    const backendUrl = new URL('../../server/store/backend.ts', import.meta.url).href;
+    const recordsUrl = new URL('./fixtures/records.ts', import.meta.url).href;
+    // 40 concurrent check-ins (one batch), "written" once all are answered, then hang until killed.
+    const script = `
+      const { openEmbeddedBackend } = await import(${JSON.stringify(backendUrl)});
+      const { createEmbeddedStore } = await import(${JSON.stringify(storeUrl)});
+      const { activity, app, change, T0 } = await import(${JSON.stringify(recordsUrl)});
+      const store = createEmbeddedStore(openEmbeddedBackend(${JSON.stringify(dir)}));
+      await store.createApp(app(), activity());
+      const cfg = await store.loadAppConfig(app().id);
+      const res = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        store.applyCheckIn(app().id, cfg.epoch, change('m' + i, { counterPrefixes: ['all'] }), T0 + i)));
+      if (!res.every((r) => r.applied)) throw new Error('not applied');
+      process.stdout.write('written\\n');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`child never wrote; stderr: ${stderr}`)), 20_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('written\n')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`child exited early (${code}); stderr: ${stderr}`));
+        });
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const [, signal] = await exited;
+    assert.equal(signal, 'SIGKILL');
+    assert.ok(fs.existsSync(path.join(dir, 'platte.db-wal')), 'killed before any checkpoint on close');
+    const reopened = openFile(dir);
+    try {
+      assert.equal(await reopened.store.countInstances(APP), 40);
+      assert.deepStrictEqual(await reopened.store.counters(APP), { 'all|idle': 40 });
+      assert.deepStrictEqual(await reopened.store.getInstance(APP, 'm39'), newInstance('m39', T0 + 39));
+    } finally {
+      await reopened.done();
+    }
+  });
+});

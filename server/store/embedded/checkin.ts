@@ -1,6 +1,7 @@
-// The hot path: one check-in applied in one transaction. Reads the app's epoch and the instance
-// row, writes the row back (attributes, status, buckets, history together) and moves counters
-// only when the instance's buckets changed.
+// The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, writes
+// the row back (attributes, status, buckets, history together) and moves counters only when the
+// instance's buckets changed. The step is a better-sqlite3 transaction function: on its own it is
+// one IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
 import type Database from 'better-sqlite3';
 import type { InstanceStatus } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange } from '../types.ts';
@@ -30,7 +31,9 @@ export function bucketsOf(prefixes: readonly string[], status: InstanceStatus): 
   return [...new Set(prefixes.map((p) => `${p}|${status}`))];
 }
 
-export type ApplyCheckIn = (appId: string, epoch: number, change: InstanceChange, now: number) => CheckInResult;
+export type ApplyCheckIn = Database.Transaction<
+  (appId: string, epoch: number, change: InstanceChange, now: number) => CheckInResult
+>;
 
 export function createCheckIn(db: Database.Database, counters: Counters): ApplyCheckIn {
   const epochOf = db.prepare<[string], number>('SELECT epoch FROM apps WHERE id = ?').pluck();
@@ -50,7 +53,7 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     @lastCheck, @statusSince, @buckets, @history)`);
   const countOne = db.prepare('UPDATE apps SET instance_count = instance_count + 1 WHERE id = ?');
 
-  const apply = db.transaction((appId: string, epoch: number, change: InstanceChange, now: number): CheckInResult => {
+  return db.transaction((appId: string, epoch: number, change: InstanceChange, now: number): CheckInResult => {
     if (epochOf.get(appId) !== epoch) return { applied: false, reason: 'stale-config' };
     const cur = current.get(appId, change.machineId) ?? null;
     const previousStatus = cur?.status ?? null;
@@ -79,7 +82,4 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     counters.move(appId, oldBuckets, newBuckets);
     return { applied: true, previousStatus, status };
   });
-  // IMMEDIATE: take the write lock up front, so another process on the file (the CLI) can never
-  // make this transaction fail half-way with SQLITE_BUSY when it upgrades from read to write.
-  return (appId, epoch, change, now) => apply.immediate(appId, epoch, change, now);
 }

@@ -2,6 +2,7 @@
 // inside ONE write transaction, so N concurrent FleetLock calls pay for one commit instead of N.
 // Each operation is its own savepoint: it sees every earlier one, and if it throws only it is
 // rolled back and only its caller gets the error. Callers get their answer after the commit.
+// Shared by the slot store (coordinator) and the instance store's check-in hot path.
 import type Database from 'better-sqlite3';
 
 interface Job {
@@ -28,6 +29,7 @@ export function createGroupCommit(db: Database.Database) {
 
   function flush(): void {
     const jobs = queue.splice(0, MAX_BATCH);
+    if (jobs.length === 0) return; // already run by an explicit flush()
     if (queue.length > 0) setImmediate(flush);
     try {
       runBatch.immediate(jobs);
@@ -43,10 +45,16 @@ export function createGroupCommit(db: Database.Database) {
   }
 
   /** Runs `work` (a better-sqlite3 transaction function, so it nests as a savepoint) in the next batch. */
-  return function run<T>(work: () => T): Promise<T> {
+  function run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (queue.length === 0) setImmediate(flush);
       queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
     });
-  };
+  }
+  /** `flush()` commits what is queued now, without waiting for the next turn (graceful shutdown). */
+  return Object.assign(run, {
+    flush(): void {
+      while (queue.length > 0) flush();
+    },
+  });
 }
