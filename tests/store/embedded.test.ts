@@ -1,9 +1,10 @@
 // The embedded (SQLite) store: the shared contract on an in-memory and a file database, plus what
 // only a file can prove: data survives a clean restart and a kill -9 of the writing process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -15,6 +16,35 @@ import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../server/store/embedded
 import type { Store } from '../../server/store/types.ts';
 import { runStoreContract } from './contract.ts';
 import { activity, APP, app, change, channel, entry, group, newInstance, pkg, T0, token } from './fixtures/records.ts';
+
+/** Waits until `child` prints "written" (its writes were acknowledged), then kills it with SIGKILL. */
+async function killOnceWritten(child: ChildProcessByStdio<null, Readable, Readable>): Promise<void> {
+  const exited = once(child, 'exit');
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`child never wrote; stderr: ${stderr}`)), 20_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('written\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`child exited early (${code}); stderr: ${stderr}`));
+      });
+    });
+  } finally {
+    child.kill('SIGKILL');
+  }
+  const [, signal] = await exited;
+  assert.equal(signal, 'SIGKILL');
+}
+
 
 type Embedded = Extract<Backend, { kind: 'embedded' }>;
 
@@ -132,30 +162,7 @@ describe('embedded store on a file', () => {
   it('keeps acknowledged writes when the writing process is killed with SIGKILL', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/write-then-hang.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = once(child, 'exit');
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`child never wrote; stderr: ${stderr}`)), 20_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('written\n')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`child exited early (${code}); stderr: ${stderr}`));
-        });
-      });
-    } finally {
-      child.kill('SIGKILL');
-    }
-    const [, signal] = await exited;
-    assert.equal(signal, 'SIGKILL');
+    await killOnceWritten(child);
     assert.ok(fs.existsSync(path.join(dir, 'platte.db-wal')), 'killed before any checkpoint on close');
 
     const reopened = openFile(dir);
@@ -377,30 +384,7 @@ describe('group-committed check-ins (one transaction per event-loop turn, a save
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = once(child, 'exit');
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`child never wrote; stderr: ${stderr}`)), 20_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('written\n')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`child exited early (${code}); stderr: ${stderr}`));
-        });
-      });
-    } finally {
-      child.kill('SIGKILL');
-    }
-    const [, signal] = await exited;
-    assert.equal(signal, 'SIGKILL');
+    await killOnceWritten(child);
     assert.ok(fs.existsSync(path.join(dir, 'platte.db-wal')), 'killed before any checkpoint on close');
     const reopened = openFile(dir);
     try {
