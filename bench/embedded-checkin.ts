@@ -13,6 +13,7 @@ import type { InstanceStatus } from '../server/domain/types.ts';
 import { closeBackend, openEmbeddedBackend, type Backend } from '../server/store/backend.ts';
 import { createEmbeddedStore } from '../server/store/embedded/index.ts';
 import type { InstanceChange, Store } from '../server/store/types.ts';
+import { attrs } from '../tests/store/fixtures/records.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -26,19 +27,7 @@ function checkIn(n: number, now: number): InstanceChange {
   const status = STATUSES[Math.floor(n / INSTANCES) % STATUSES.length] as InstanceStatus;
   return {
     machineId,
-    attrs: {
-      alias: machineId,
-      ip: '10.0.0.1',
-      oem: 'qemu',
-      oemVersion: '1.0',
-      alephVersion: '3033.2.0',
-      bootId: 'b0075a0e-0000-4000-8000-000000000001',
-      version: '3033.2.0',
-      track: 'stable',
-      group: 'stable',
-      channel: 'stable',
-      arch: 'amd64',
-    },
+    attrs: attrs({ alias: machineId }),
     status: { to: status, unlessIn: [] },
     history: [{ at: now, kind: 'event', eventType: 3, eventResult: 2, version: '3033.2.0', status, repeat: 1 }],
     counterPrefixes: ['all', 'track:stable'],

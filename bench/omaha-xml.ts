@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
 import { buildOmahaResponse } from '../server/omaha/build.ts';
 import { parseOmahaRequest } from '../server/omaha/parse.ts';
+import { nebraskaRelease } from '../tests/helpers/nebraska-release.ts';
 import type { OmahaResponse } from '../server/omaha/types.ts';
 import { guardOmahaXml } from '../server/omaha/xml-guard.ts';
 
@@ -23,21 +24,7 @@ const RESPONSE: OmahaResponse = {
       updateCheck: {
         status: 'ok',
         pollInterval: 2700,
-        manifest: {
-          version: '3732.0.0',
-          urls: ['https://update.release.flatcar-linux.net/amd64-usr/3732.0.0/'],
-          sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=',
-          packages: [
-            { name: 'flatcar_production_update.gz', sha1: 'I6DGNAOrJRUxPbCuLw+AITfiVMo=', size: 382137917, required: true },
-            {
-              name: 'oem-azure.gz',
-              sha1: 'wepxwEV9L2SS1l/ycEZSqWM3dDc=',
-              sha256Hex: '3aed3129de50b959a97e4913ba485bd60e72d2bb6aa377d5ed404103f0680043',
-              size: 40897503,
-              required: false,
-            },
-          ],
-        },
+        manifest: nebraskaRelease(),
       },
     },
   ],
