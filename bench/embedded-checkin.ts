@@ -14,12 +14,13 @@ import { closeBackend, openEmbeddedBackend, type Backend } from '../server/store
 import { createEmbeddedStore } from '../server/store/embedded/index.ts';
 import type { InstanceChange, Store } from '../server/store/types.ts';
 import { attrs } from '../tests/store/fixtures/records.ts';
+import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const WORKERS = Number(process.argv[4] ?? 64);
 const INSTANCES = Number(process.argv[5] ?? 10_000);
-const APP = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+const APP = FLATCAR_APP_ID;
 const STATUSES: InstanceStatus[] = ['idle', 'granted', 'downloading', 'installed'];
 
 function checkIn(n: number, now: number): InstanceChange {

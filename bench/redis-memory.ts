@@ -8,8 +8,9 @@ import { closeBackend, openRedisBackend, type Backend } from '../server/store/ba
 import { createRedisStore } from '../server/store/redis/index.ts';
 import { storeKeys } from '../server/store/redis/keys.ts';
 import { startRedis } from '../tests/helpers/redis-server.ts';
+import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
 
-const APP = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+const APP = FLATCAR_APP_ID;
 const PREFIX = 'platte';
 const COUNT = Number(process.argv[2] ?? 10_000);
 const HISTORY = Math.max(1, Number(process.argv[3] ?? 1));

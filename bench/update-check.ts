@@ -9,11 +9,12 @@ import { startRedis } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget } from './load.ts';
 import { freePort } from '../tests/helpers/redis-server.ts';
 import { storeKeys } from '../server/store/redis/keys.ts';
+import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const CONNECTIONS = 64;
 const MACHINES = 100_000;
-const APP = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+const APP = FLATCAR_APP_ID;
 
 /** A realistic update_engine check: 90 % of nodes are on the channel version, 10 % one behind. */
 function request(i: number): string {

@@ -101,5 +101,3 @@ export const tokenCreate = z.object({ name: z.string().trim().min(1).max(100), r
 
 export const pruneBody = z.object({ olderThanDays: z.number().positive().max(3650), limit: z.number().int().positive().max(1_000_000).default(10_000) }).strict();
 
-export const channelName = name;
-export const groupId = name;

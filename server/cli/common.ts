@@ -1,9 +1,8 @@
 // Options shared by the CLI commands that talk to a running server.
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
+import { FLATCAR_APP_ID } from '../domain/appid.ts';
 import type { ClientOptions } from './client.ts';
-
-export const FLATCAR_APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
 
 /** Adds --server and --token (with their environment variables) to a command. */
 export function withClientOptions(cmd: Command): Command {

@@ -1,5 +1,8 @@
 // Omaha app ids: compared case-insensitively without braces, echoed back exactly as sent.
 
+/** Flatcar Container Linux's Omaha appid (normalised). */
+export const FLATCAR_APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+
 export const APP_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /** `{E96281A6-...}` → `e96281a6-...`. */
@@ -16,4 +19,3 @@ export function normalizeMachineId(raw: string): string {
   return raw.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
 }
 
-export const MACHINE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/;

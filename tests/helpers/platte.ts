@@ -1,12 +1,13 @@
 // Starts a real Platte (createPlatte) on either store for integration tests, with an admin token and
 // a supertest agent. Redis-backed instances get a private redis-server per test file.
 import supertest from 'supertest';
+import { FLATCAR_APP_ID } from '../../server/domain/appid.ts';
 import { testConfig, type ConfigInput } from '../../server/config.ts';
 import { createPlatte, type Platte } from '../../server/platte.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-export const FLATCAR = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+export const FLATCAR = FLATCAR_APP_ID;
 export const STORE_KINDS = ['embedded', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
