@@ -1,9 +1,11 @@
-// Reads and validates JSON request bodies: size limit, content type, strict schema (unknown fields
-// are refused), one clear 400 message naming every bad field.
+// Reads and validates JSON request bodies: size limit, content type, strict UTF-8 and well-formed
+// strings (see unicode.ts), strict schema (unknown fields are refused), one clear 400 message naming
+// every bad field.
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { decodeUtf8, findIllFormed } from '../unicode.ts';
 
 export const JSON_MAX_BODY = 256 * 1024;
 
@@ -28,17 +30,31 @@ export async function readJson(ctx: Context, limit = JSON_MAX_BODY): Promise<unk
   if (type && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new ApiError('unsupported_media_type', `expected application/json, got ${type}`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await getRawBody(ctx.req, { limit, encoding: 'utf8' });
+    bytes = await getRawBody(ctx.req, { limit });
   } catch (err) {
     if ((err as { type?: string }).type === 'entity.too.large') throw new ApiError('payload_too_large', `request body larger than ${limit} bytes`);
     throw new ApiError('bad_request', 'could not read request body');
   }
+  const text = decodeUtf8(bytes);
+  if (text === null) throw new ApiError('invalid_json', 'request body is not valid UTF-8');
   if (!text.trim()) throw new ApiError('invalid_json', 'request body is empty; expected a JSON object');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new ApiError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
   }
+  refuseIllFormed(value);
+  return value;
+}
+
+/** JSON can spell a lone surrogate ("\ud800"), which no store can keep as sent: refused, with where. */
+function refuseIllFormed(value: unknown): void {
+  const bad = findIllFormed(value);
+  if (!bad) return;
+  const path = bad.path.join('.');
+  const message = `${bad.inKey ? 'field name ' : ''}not well-formed Unicode (a lone UTF-16 surrogate)`;
+  throw new ApiError('validation_failed', `invalid request body: ${path || 'body'}: ${message}`, [{ path, message }]);
 }

@@ -1,11 +1,12 @@
 // HTTP side of the Omaha endpoint: POST /v1/update and /v1/update/.
-// Limits: body ≤ 64 KiB (413), XML guarded and parsed (400 with a short text body on bad input),
-// protocol 3.x only (others get updatecheck error-unsupportedProtocol and change nothing).
+// Limits: body ≤ 64 KiB (413), valid UTF-8, XML guarded and parsed (400 with a short text body on
+// bad input), protocol 3.x only (others get updatecheck error-unsupportedProtocol and change nothing).
 // A store failure answers 503, which makes update_engine back off.
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import proxyaddr from 'proxy-addr';
 import type { RouteDeps } from '../app.ts';
+import { decodeUtf8 } from '../unicode.ts';
 import { answerApp, type AnswerDeps } from './answer-app.ts';
 import { buildOmahaResponse, OmahaBuildError } from './build.ts';
 import { parseOmahaRequest } from './parse.ts';
@@ -56,14 +57,17 @@ export function omahaMiddleware(deps: RouteDeps): Middleware {
       ctx.body = `${message}\n`;
     };
 
-    let body: string;
+    let bytes: Buffer;
     try {
-      body = await getRawBody(ctx.req, { limit: OMAHA_MAX_BODY, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+      bytes = await getRawBody(ctx.req, { limit: OMAHA_MAX_BODY, length: ctx.get('content-length') || undefined });
     } catch (err) {
       const e = err as { type?: string; status?: number };
       if (e.type === 'entity.too.large') return fail(413, `request body larger than ${OMAHA_MAX_BODY} bytes`);
       return fail(e.status && e.status < 500 ? e.status : 400, 'could not read request body');
     }
+    // update_engine sends UTF-8; anything else is refused rather than stored with U+FFFD in it.
+    const body = decodeUtf8(bytes);
+    if (body === null) return fail(400, 'bad Omaha request: body is not valid UTF-8');
 
     let req: OmahaRequest;
     try {

@@ -5,6 +5,7 @@
 // characters, `<` inside attribute values, duplicate attributes) and it has no limits of its own.
 // One linear scan here rejects all of that with a short, human message and caps the work the parser
 // and the server can be asked to do. Body size is capped earlier, by the route (64 KiB → 413).
+import { isWellFormed } from '../unicode.ts';
 
 export class OmahaInputError extends Error {
   override name = 'OmahaInputError';
@@ -24,9 +25,16 @@ export const OMAHA_XML_LIMITS = {
 // C0 controls other than tab/LF/CR, and the two non-characters XML 1.0 forbids. sax lets them through.
 const FORBIDDEN_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
-// `&` that does not start one of the five XML entities or a numeric reference. sax would also
-// resolve HTML names such as &nbsp; even in strict mode; XML (and libxml2) does not.
-const BAD_REFERENCE = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/g;
+// Every `&`: one of the five XML entities, a numeric reference (decimal or hex digits captured), or
+// anything else (a bare `&`, or an HTML name such as &nbsp;, which sax would resolve even in strict
+// mode; XML and libxml2 do not).
+const REFERENCE = /&(?:amp|lt|gt|quot|apos|#([0-9]+)|#x([0-9a-fA-F]+));|&/g;
+
+/** XML 1.0 Char: a numeric reference to anything else (&#0;, &#xD800;) is not well-formed XML. */
+function isXmlChar(c: number): boolean {
+  if (c < 0x20) return c === 0x9 || c === 0xa || c === 0xd;
+  return c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
 
 const LT = 0x3c; // <
 const GT = 0x3e; // >
@@ -69,6 +77,7 @@ export function guardOmahaXml(body: string): void {
   const L = OMAHA_XML_LIMITS;
   if (body.trim() === '') fail('empty body');
   if (FORBIDDEN_CHARS.test(body)) fail('body contains a control character');
+  if (!isWellFormed(body)) fail('body contains a lone UTF-16 surrogate');
 
   const n = body.length;
   let i = body.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -198,12 +207,20 @@ export function guardOmahaXml(body: string): void {
   checkReferences(body, rawRanges);
 }
 
+/**
+ * Checks every reference outside comments and CDATA. The guard does not leave this to sax: a
+ * reference to a lone surrogate would otherwise become an ill-formed string (older sax releases
+ * resolve &#xD800; as is), and the store must never see one.
+ */
 function checkReferences(body: string, rawRanges: number[]): void {
-  BAD_REFERENCE.lastIndex = 0;
+  REFERENCE.lastIndex = 0;
   let r = 0; // matches come in order and ranges are sorted: one forward pass over both
-  for (let m = BAD_REFERENCE.exec(body); m !== null; m = BAD_REFERENCE.exec(body)) {
+  for (let m = REFERENCE.exec(body); m !== null; m = REFERENCE.exec(body)) {
     while (r < rawRanges.length && rawRanges[r + 1]! <= m.index) r += 2;
-    const inRaw = r < rawRanges.length && m.index >= rawRanges[r]!;
-    if (!inRaw) fail('unknown entity reference (only &amp; &lt; &gt; &quot; &apos; and &#N; are allowed)');
+    if (r < rawRanges.length && m.index >= rawRanges[r]!) continue; // plain text there
+    if (m[0] === '&') fail('unknown entity reference (only &amp; &lt; &gt; &quot; &apos; and &#N; are allowed)');
+    const [ref, decimal, hex] = m;
+    const code = decimal !== undefined ? Number.parseInt(decimal, 10) : hex !== undefined ? Number.parseInt(hex, 16) : undefined;
+    if (code !== undefined && !isXmlChar(code)) fail(`character reference ${ref.slice(0, 16)} is not an XML character`);
   }
 }

@@ -40,6 +40,9 @@ describe('guardOmahaXml: accepts', () => {
     ['exactly the depth limit', `<request>${nested(OMAHA_XML_LIMITS.maxDepth - 1)}</request>`],
     ['an attribute value of exactly the length limit', `<request a="${'x'.repeat(OMAHA_XML_LIMITS.maxAttributeValue)}"/>`],
     ['tab, LF and CR', '<request\ta="1"\r\n b="\t"/>'],
+    ['non-ASCII text and surrogate pairs', '<request a="é 😀 \uD83D\uDE80" b="ü"/>'],
+    ['references to the edges of the XML character ranges', '<request a="&#9;&#xA;&#13;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;&#0065;"/>'],
+    ['references that are not XML characters inside comments and CDATA', '<!-- &#xD800; --><request><![CDATA[&#0;]]></request>'],
   ];
   for (const [what, body] of ok) it(what, () => guardOmahaXml(body));
 });
@@ -91,6 +94,17 @@ describe('guardOmahaXml: rejects', () => {
     ['a raw control character in an attribute', '<request a="a\x07b"/>', /control character/],
     ['U+FFFF', '<request a="\uFFFF"/>', /control character/],
     ['an HTML entity', '<request a="&nbsp;"/>', /unknown entity/],
+    ['a raw lone high surrogate', '<request a="x\uD800"/>', /lone UTF-16 surrogate/],
+    ['a raw lone low surrogate, in text', '<request>\uDC00</request>', /lone UTF-16 surrogate/],
+    ['a reference to a lone surrogate (hex)', '<request a="&#xD800;"/>', /&#xD800; is not an XML character/],
+    ['a reference to a lone surrogate (lower-case hex)', '<request a="&#xdfff;"/>', /&#xdfff; is not an XML character/],
+    ['a reference to a lone surrogate (decimal)', '<request a="&#55296;"/>', /&#55296; is not an XML character/],
+    ['a surrogate pair spelled as two references', '<request a="&#xD83D;&#xDE00;"/>', /not an XML character/],
+    ['a reference to NUL', '<request a="&#0;"/>', /&#0; is not an XML character/],
+    ['a reference to a control character, in text', '<request>&#x1B;</request>', /not an XML character/],
+    ['a reference to U+FFFE', '<request a="&#xFFFE;"/>', /not an XML character/],
+    ['a reference past U+10FFFF', '<request a="&#x110000;"/>', /not an XML character/],
+    ['a reference with a huge number', `<request a="&#${'9'.repeat(400)};"/>`, /not an XML character/],
     ['a bare ampersand', '<request a="a & b"/>', /unknown entity/],
     ['a comment-only document', '<!-- nothing -->', /no root/],
   ];

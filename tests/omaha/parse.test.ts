@@ -286,6 +286,12 @@ describe('parseOmahaRequest: update_engine shapes', () => {
     assert.equal(app.machineAlias, 'a&b<c>"\'A😀');
   });
 
+  it('keeps non-ASCII text, raw or as references to XML characters, exactly', async () => {
+    const app = await firstApp(request('machinealias="nœud-é-😀-&#x1F680;-&#233;-&#xD7FF;&#xE000;&#x10FFFF;" track="&#9;ß"', ''));
+    assert.equal(app.machineAlias, 'nœud-é-😀-🚀-é-\uD7FF\uE000\u{10FFFF}');
+    assert.equal(app.track, '\tß');
+  });
+
   it('prefers updaterversion and falls back to version', async () => {
     const a = await parseOmahaRequest('<request version="v" updaterversion="u"/>');
     const b = await parseOmahaRequest('<request version="v"/>');
@@ -306,7 +312,14 @@ describe('parseOmahaRequest: rejects', () => {
     ['a <response> document', '<response protocol="3.0"/>', /<response>/],
     ['an HTML entity', '<request a="&nbsp;"/>', /unknown entity/],
     ['an unknown entity', '<request a="&foo;"/>', /unknown entity/],
-    ['a character reference to a control character', '<request a="&#1;"/>', /malformed XML/],
+    ['a character reference to a control character', '<request a="&#1;"/>', /not an XML character/],
+    ['a reference to a lone high surrogate (hex)', '<request><app appid="a" machinealias="&#xD800;"/></request>', /&#xD800; is not an XML character/],
+    ['a reference to a lone surrogate (decimal)', '<request><app appid="a" track="&#55296;"/></request>', /&#55296; is not an XML character/],
+    ['a surrogate pair spelled as two references', '<request><app appid="a" oem="&#xD83D;&#xDE00;"/></request>', /not an XML character/],
+    ['a reference to NUL', '<request><app appid="a" board="&#0;"/></request>', /&#0; is not an XML character/],
+    ['a reference past U+10FFFF', '<request a="&#x110000;"/>', /not an XML character/],
+    ['a reference with a huge number', `<request a="&#${'9'.repeat(40)};"/>`, /not an XML character/],
+    ['a raw lone surrogate (a string that never came from UTF-8)', '<request><app appid="a\uDC00"/></request>', /lone UTF-16 surrogate/],
     ['an unclosed element', '<request><app></request>', /malformed XML|unclosed/],
     ['mismatched tags', '<request><app></ping></request>', /malformed XML/],
     ['an unquoted attribute', '<request a=1/>', /unquoted/],
