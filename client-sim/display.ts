@@ -53,11 +53,9 @@ export function startDisplay(fleet: Fleet, stream: NodeJS.WriteStream): Display 
     const realSeconds = (now - startReal) / 1000;
     const speed = realSeconds > 0 ? Math.round(simSeconds / realSeconds) : 0;
     bar.update(s.settled, { tail: ` | sim ${formatSeconds(simSeconds)} (x${speed}) | real ${formatSeconds(realSeconds)}` });
-    const nonZero: Record<string, number> = {};
-    for (const [k, v] of s.states) if (v) nonZero[k] = v;
+    const nonZero = Object.fromEntries([...s.states].filter(([, v]) => v));
     states.update(0, { line: ` states  ${formatCounts(nonZero)}` });
-    const rebooting: Record<string, number> = {};
-    for (const [g, v] of s.rebooting) if (v) rebooting[g] = v;
+    const rebooting = Object.fromEntries([...s.rebooting].filter(([, v]) => v)); // own keys, whatever the group names
     const errors = s.failureCount;
     traffic.update(0, {
       line:

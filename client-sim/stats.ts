@@ -159,7 +159,7 @@ export class FleetStats implements NodeSink {
 
   /** Group → most nodes rebooting at once (ends sort before starts at the same instant). */
   maxConcurrentReboots(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out = new Map<string, number>(); // keyed by group names: a Map, made a record at the end
     for (const group of [...this.rebootEdges.keys()].sort()) {
       const flat = this.rebootEdges.get(group)!;
       const order: number[] = [];
@@ -171,9 +171,9 @@ export class FleetStats implements NodeSink {
         cur += flat[i + 1]!;
         if (cur > max) max = cur;
       }
-      out[group] = max;
+      out.set(group, max);
     }
-    return out;
+    return Object.fromEntries(out);
   }
 
   // --- fleet bookkeeping ------------------------------------------------------------------------
@@ -305,8 +305,7 @@ export class FleetStats implements NodeSink {
   }
 }
 
+/** The non-zero entries as a record; fromEntries defines own keys, so a group may be called `__proto__`. */
 function nonZero<K extends string>(m: Map<K, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of m) if (v !== 0) out[k] = v;
-  return out;
+  return Object.fromEntries([...m].filter(([, v]) => v !== 0));
 }

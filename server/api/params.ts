@@ -1,12 +1,26 @@
 // Path and query parameters shared by the JSON API routes.
 import type { Context } from 'koa';
 import { isValidAppId, normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
+import { isReservedName } from '../domain/dict.ts';
 import type { AppRecord } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { ReleaseStore } from '../store/types.ts';
-import { NAME_PATTERN } from './schemas.ts';
+import { NAME_PATTERN, RESERVED_NAME_MESSAGE } from './schemas.ts';
+
+/**
+ * koa-router hands back a path segment it cannot decode (`%F0`, `%ED%A0%80`: not UTF-8) as sent
+ * instead of failing, so a route reading path parameters checks the raw path first.
+ */
+export function requireDecodablePath(ctx: Context): void {
+  try {
+    decodeURIComponent(ctx.path);
+  } catch {
+    throw new ApiError('bad_request', 'request path is not valid percent-encoded UTF-8');
+  }
+}
 
 function param(ctx: Context, name: string): string {
+  requireDecodablePath(ctx);
   return String((ctx as unknown as { params: Record<string, string> }).params[name] ?? '');
 }
 
@@ -27,6 +41,7 @@ export async function requireApp(ctx: Context, store: ReleaseStore): Promise<App
 export function nameParam(ctx: Context, name: string): string {
   const v = param(ctx, name);
   if (!NAME_PATTERN.test(v)) throw new ApiError('bad_request', `${name} must match ${NAME_PATTERN}`);
+  if (isReservedName(v)) throw new ApiError('validation_failed', `${name} ${RESERVED_NAME_MESSAGE}`);
   return v;
 }
 

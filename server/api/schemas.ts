@@ -2,13 +2,23 @@
 import { z } from 'zod';
 import { APP_ID_PATTERN, normalizeAppId } from '../domain/appid.ts';
 import { ARCHES, normalizeArch } from '../domain/arch.ts';
+import { isReservedName, RESERVED_NAMES } from '../domain/dict.ts';
 import { VERSION_PATTERN } from '../domain/version.ts';
 import { ROLES } from './auth.ts';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
 
 const version = z.string().regex(VERSION_PATTERN, 'must be a version like 3510.2.0 (1 to 4 numbers)');
-const name = z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" and "-" only (1-64)');
+/** Why names such as `__proto__` are refused: see domain/dict.ts. */
+export const RESERVED_NAME_MESSAGE = `must not be one of ${RESERVED_NAMES.join(', ')} (reserved)`;
+const notReserved = (s: string) => !isReservedName(s);
+
+const name = z
+  .string()
+  .regex(NAME_PATTERN, 'letters, digits, ".", "_" and "-" only (1-64)')
+  .refine(notReserved, RESERVED_NAME_MESSAGE);
+/** A free-text display name (apps, groups). */
+const displayName = z.string().trim().min(1).max(200).refine(notReserved, RESERVED_NAME_MESSAGE);
 
 function digest(bytes: number, label: string, out: 'base64' | 'hex') {
   return z
@@ -68,7 +78,7 @@ export const appCreate = z
       .string()
       .transform(normalizeAppId)
       .pipe(z.string().regex(APP_ID_PATTERN, 'must be an Omaha appid (a GUID, with or without braces)')),
-    name: z.string().trim().min(1).max(200),
+    name: displayName,
   })
   .strict();
 
@@ -92,7 +102,7 @@ export const packageCreate = z
 export const channelPromote = z.object({ version }).strict();
 
 export const groupBody = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), track: z.string().min(1).max(128), channel: name })
+  .object({ name: displayName.optional(), track: z.string().min(1).max(128), channel: name })
   .strict();
 
 export const groupCreate = groupBody.extend({ id: name }).strict();

@@ -4,18 +4,19 @@
 export const ARCHES = ['amd64', 'arm64'] as const;
 export type Arch = (typeof ARCHES)[number];
 
-const ALIASES: Record<string, Arch> = {
-  amd64: 'amd64',
-  'amd64-usr': 'amd64',
-  x64: 'amd64',
-  x86_64: 'amd64',
-  arm64: 'arm64',
-  'arm64-usr': 'arm64',
-  aarch64: 'arm64',
-};
+/** A Map: the name looked up comes from data (`constructor` must not find Object). */
+const ALIASES = new Map<string, Arch>([
+  ['amd64', 'amd64'],
+  ['amd64-usr', 'amd64'],
+  ['x64', 'amd64'],
+  ['x86_64', 'amd64'],
+  ['arm64', 'arm64'],
+  ['arm64-usr', 'arm64'],
+  ['aarch64', 'arm64'],
+]);
 
 export function normalizeArch(raw: string): Arch | null {
-  return ALIASES[raw.trim().toLowerCase()] ?? null;
+  return ALIASES.get(raw.trim().toLowerCase()) ?? null;
 }
 
 /** The node's architecture from what it sent; `unknown:<raw>` for one Platte has no builds for. */

@@ -1,6 +1,7 @@
 // Dashboard counters. Each instance sits in one bucket per dimension; the store appends the status
 // (`c/stable/3510.2.0|complete`) and moves the instance between buckets atomically, so "how many
 // nodes run which version, in which state" is read without walking instances.
+import { dict } from './dict.ts';
 import { isValidVersion } from './version.ts';
 import type { InstanceStatus } from './types.ts';
 
@@ -20,38 +21,90 @@ export function counterPrefixes(p: { channel: string; group: string; track: stri
   return [`c/${channel}/${version}`, `g/${group}/${version}`];
 }
 
+// ---- the unknown-track cap
+//
+// A track that matches no group is counted under the group `?<track>`, and nodes choose their
+// track, so one app keeps at most UNKNOWN_TRACK_CAP of them. Inside its atomic check-in step, the
+// store keeps a tally (unknown track → instances counted under it) next to the counter buckets and
+// applies capUnknownTrack: an instance keeps a track it already has or that is tallied, a new one
+// is admitted while fewer than the cap are tallied, and otherwise it counts under OVERFLOW_TRACK.
+// A track leaves the tally with its last instance. Both stores carry out this same rule (the Redis
+// one in lua/includes/buckets.lua, with the cap and the overflow name sent by the caller).
+
+/** Most distinct unknown tracks counted per app (the overflow track comes on top). */
+export const UNKNOWN_TRACK_CAP = 100;
+/** The group every further unknown track counts under; `~` never survives clean(). */
+export const OVERFLOW_TRACK = '?~other';
+
+/** `g/?<track>/…` → `?<track>`: the same pattern as unknownTrack in lua/includes/buckets.lua. */
+const UNKNOWN_GROUP = /^g\/(\?[^/|,]*)\//;
+
+/** The unknown-track group (`?<track>`) in counter prefixes or buckets, or null. */
+export function unknownTrackOf(prefixesOrBuckets: readonly string[]): string | null {
+  for (const p of prefixesOrBuckets) {
+    const m = UNKNOWN_GROUP.exec(p);
+    if (m) return m[1]!;
+  }
+  return null;
+}
+
+/** What the store knows of the app's tallied unknown tracks, read inside its atomic step. */
+export interface TrackTally {
+  has(track: string): boolean;
+  count(): number;
+}
+
+/** The prefixes to count an instance under, given its current buckets and the app's tally. */
+export function capUnknownTrack(prefixes: readonly string[], before: readonly string[], tally: TrackTally): readonly string[] {
+  const track = unknownTrackOf(prefixes);
+  if (track === null || track === OVERFLOW_TRACK || track === unknownTrackOf(before)) return prefixes;
+  if (tally.has(track) || tally.count() < UNKNOWN_TRACK_CAP) return prefixes;
+  const from = `g/${track}/`;
+  return prefixes.map((p) => (p.startsWith(from) ? `g/${OVERFLOW_TRACK}/${p.slice(from.length)}` : p));
+}
+
+// ---- the summary
+
+/** name → version → status → count. Records keyed by data are built without a prototype (dict). */
+type Tree = Record<string, Record<string, Record<string, number>>>;
+
 export interface Summary {
   instances: number;
   byVersion: Record<string, number>;
   byStatus: Partial<Record<InstanceStatus, number>>;
   /** channel → version → status → count ('-' = unknown track). */
-  byChannel: Record<string, Record<string, Record<string, number>>>;
+  byChannel: Tree;
   /** group → version → status → count; `?<track>` = a track that matched no group. */
-  byGroup: Record<string, Record<string, Record<string, number>>>;
+  byGroup: Tree;
   /** Tracks that matched no group → count: misconfigured nodes. */
   unknownTracks: Record<string, number>;
 }
 
-function add(tree: Record<string, Record<string, Record<string, number>>>, a: string, b: string, c: string, n: number) {
-  const l1 = (tree[a] ??= {});
-  const l2 = (l1[b] ??= {});
+function add(tree: Tree, a: string, b: string, c: string, n: number) {
+  const l1 = (tree[a] ??= dict());
+  const l2 = (l1[b] ??= dict());
   l2[c] = (l2[c] ?? 0) + n;
+}
+
+function addTo(record: Record<string, number>, key: string, n: number) {
+  record[key] = (record[key] ?? 0) + n;
 }
 
 /** Folds raw counter buckets into the summary the API and dashboard show. O(buckets). */
 export function summarize(counters: Record<string, number>, instances: number): Summary {
-  const s: Summary = { instances, byVersion: {}, byStatus: {}, byChannel: {}, byGroup: {}, unknownTracks: {} };
+  const s: Summary = { instances, byVersion: dict(), byStatus: dict(), byChannel: dict(), byGroup: dict(), unknownTracks: dict() };
   for (const [bucket, n] of Object.entries(counters)) {
     const bar = bucket.lastIndexOf('|');
+    if (bar < 0) continue;
     const status = bucket.slice(bar + 1) as InstanceStatus;
     const [dim, name, version] = bucket.slice(0, bar).split('/') as [string, string, string];
     if (dim === 'c') {
       add(s.byChannel, name, version, status, n);
-      s.byVersion[version] = (s.byVersion[version] ?? 0) + n;
-      s.byStatus[status] = (s.byStatus[status] ?? 0) + n;
+      addTo(s.byVersion, version, n);
+      addTo(s.byStatus, status, n);
     } else if (dim === 'g') {
       add(s.byGroup, name, version, status, n);
-      if (name.startsWith('?')) s.unknownTracks[name.slice(1)] = (s.unknownTracks[name.slice(1)] ?? 0) + n;
+      if (name.startsWith('?')) addTo(s.unknownTracks, name.slice(1), n);
     }
   }
   return s;

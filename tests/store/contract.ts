@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.ts';
+import { unknownTrackCases } from './contract-unknown-tracks.ts';
 import {
   activity,
   APP,
@@ -44,6 +45,7 @@ export function runStoreContract(name: string, open: Open): void {
     describe('applyCheckIn status and fields', () => checkInCases(test));
     describe('history', () => historyCases(test));
     describe('counters', () => counterCases(test));
+    describe('unknown-track cap', () => unknownTrackCases(test));
     describe('listing, counting, pruning', () => listingCases(test));
     describe('tokens', () => tokenCases(test));
   });

@@ -1,8 +1,10 @@
 // The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, writes
 // the row back (attributes, status, buckets, history together) and moves counters only when the
-// instance's buckets changed. The step is a better-sqlite3 transaction function: on its own it is
+// instance's buckets changed; the unknown-track cap (domain/counters.ts) is decided here, in the
+// same transaction. The step is a better-sqlite3 transaction function: on its own it is
 // one IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
 import type Database from 'better-sqlite3';
+import { capUnknownTrack } from '../../domain/counters.ts';
 import type { InstanceStatus } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange } from '../types.ts';
 import { decodeBuckets, encodeBuckets } from './codec.ts';
@@ -59,7 +61,8 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     const previousStatus = cur?.status ?? null;
     const status = finalStatus(previousStatus, change.status);
     const oldBuckets = cur ? decodeBuckets(cur.buckets) : [];
-    const newBuckets = bucketsOf(change.counterPrefixes, status);
+    const prefixes = capUnknownTrack(change.counterPrefixes, oldBuckets, counters.tally(appId));
+    const newBuckets = bucketsOf(prefixes, status);
     const row = {
       ...change.attrs, // first: the keys below must win over anything extra a caller passed
       appId,

@@ -6,7 +6,8 @@ import type { HistoryEntry } from '../../domain/types.ts';
 import { isStatus } from './instance-codec.ts';
 
 const KIND_CODE = { event: 'e', grant: 'g', status: 's' } as const;
-const KIND_BY_CODE: Record<string, HistoryEntry['kind']> = { e: 'event', g: 'grant', s: 'status' };
+/** A Map: the code looked up is stored data (`constructor` must not find Object). */
+const KIND_BY_CODE = new Map<unknown, HistoryEntry['kind']>([['e', 'event'], ['g', 'grant'], ['s', 'status']]);
 
 export function encodeHistoryEntry(e: HistoryEntry): string {
   const id: (string | number | null)[] = [
@@ -32,7 +33,7 @@ export function decodeHistoryEntry(text: string): HistoryEntry {
   const [kind, version, status, eventType, eventResult, errorCode, errorName, previousVersion] = id as unknown[];
   const out: HistoryEntry = {
     at: Number(text.slice(first + 1, second)),
-    kind: KIND_BY_CODE[String(kind)] ?? 'event',
+    kind: KIND_BY_CODE.get(kind) ?? 'event',
     version: typeof version === 'string' ? version : '',
     repeat: Number(text.slice(0, first)),
   };

@@ -1,6 +1,7 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
 // counters and pruning. Layout per instance: one compact hash, one capped history list and one
 // member of the app's index sorted set (scored by lastCheck).
+import { OVERFLOW_TRACK, UNKNOWN_TRACK_CAP } from '../../domain/counters.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
 import { num } from './codec.ts';
@@ -37,6 +38,8 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number): (strin
     change.error?.name ?? '',
     prefixList(change.counterPrefixes),
     HISTORY_CAP,
+    UNKNOWN_TRACK_CAP,
+    OVERFLOW_TRACK,
     pairs.length / 2,
     ...pairs,
     ...change.history.map(encodeHistoryEntry),
@@ -110,12 +113,9 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
 
     async counters(appId) {
       const h = await redis.hgetall(keys.counters(appId));
-      const out: Record<string, number> = {};
-      for (const [bucket, value] of Object.entries(h)) {
-        const n = num(value);
-        if (n > 0) out[bucket] = n;
-      }
-      return out;
+      // Buckets only (the unknown-track tally has no '|'); fromEntries defines own keys, whatever they are.
+      const buckets = Object.entries(h).filter(([field, value]) => field.includes('|') && num(value) > 0);
+      return Object.fromEntries(buckets.map(([bucket, value]) => [bucket, num(value)]));
     },
 
     async countInstances(appId) {

@@ -8,7 +8,7 @@
             tv targetVersion, ec errorCode, en errorName, cp counter prefixes, + attributes)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
-    KEYS[5] counters hash (bucket '<prefix>|<status>' -> count)
+    KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track tally: see buckets.lua)
     ARGV[1] config epoch the change was decided on
     ARGV[2] now (ms)
     ARGV[3] machine id
@@ -21,9 +21,11 @@
     ARGV[10] error name
     ARGV[11] counter prefixes, comma separated, no duplicates
     ARGV[12] history cap
-    ARGV[13] n = number of attribute field/value pairs that follow
-    ARGV[14 .. 13+2n] attribute field, value, ...
-    ARGV[14+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
+    ARGV[13] unknown-track cap (UNKNOWN_TRACK_CAP in server/domain/counters.ts)
+    ARGV[14] overflow track that unknown tracks over the cap count under (OVERFLOW_TRACK there)
+    ARGV[15] n = number of attribute field/value pairs that follow
+    ARGV[16 .. 15+2n] attribute field, value, ...
+    ARGV[16+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
   Output:
     {1, previous status ('' for a new instance), final status}
     -5 stale config: the app is gone or its epoch differs (nothing written)
@@ -38,6 +40,8 @@ local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
 local cur = redis.call('HMGET', instKey, 's', 'cp')
 local curStatus, curPrefixes = cur[1], cur[2]
 local isNew = not curStatus
+-- the unknown-track cap, decided before anything is written
+local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
 
 -- 3. final status
 local status
@@ -62,9 +66,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[13])
-local firstEntry = 14 + 2 * nAttrs
-for i = 14, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[15])
+local firstEntry = 16 + 2 * nAttrs
+for i = 16, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
@@ -74,7 +78,7 @@ if ARGV[8] == '1' then
   put('ec', ARGV[9], '0')
   put('en', ARGV[10], '')
 end
-put('cp', ARGV[11], '')
+put('cp', prefixes, '')
 redis.call('HSET', instKey, unpack(set))
 if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
 redis.call('ZADD', indexKey, now, machineId)
@@ -102,7 +106,8 @@ if #ARGV >= firstEntry then
   if pushed then redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1) end
 end
 
--- 9. counters
-moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(ARGV[11], status))
+-- 9. counters, and the unknown-track tally
+moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
+moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 
 return {1, curStatus or '', status}
