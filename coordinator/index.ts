@@ -36,7 +36,7 @@ export interface Coordinator {
   /** FleetLock endpoints (any path prefix) and the operator API under /api/v1/reboot-groups. */
   middleware: Middleware;
   hooks: RebootHooks;
-  /** Starts background work (lease expiry). */
+  /** Starts background work (lease expiry, forgetting idle groups created on first use). */
   start(): void;
   stop(): Promise<void>;
   /** The use cases behind the HTTP surfaces (tests, benchmarks). */
@@ -52,6 +52,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     ...DEFAULT_STORE_OPTIONS,
     ...(deps.historyCap ? { historyCap: deps.historyCap } : {}),
     createUnknownGroups: config.unknownGroups === 'create',
+    maxAutoGroups: config.maxAutoGroups,
     defaults: { max: config.defaultMaxHolders, leaseSeconds: config.defaultLeaseSeconds, leasePolicy: config.defaultLeasePolicy },
   });
   const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create' });

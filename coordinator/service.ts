@@ -51,6 +51,8 @@ export interface GroupView {
   waiting: { id: string; lastSeen: string; reason: string }[];
   lastFencingToken: number;
   history: HistoryView[];
+  /** Created by a node's first pre-reboot and never configured since: forgotten after a day without holder. */
+  autoCreated: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -120,6 +122,7 @@ export function createRebootService(deps: ServiceDeps) {
       waiting: snap.waiting.filter((w) => !held.has(w.id)).map((w) => ({ id: w.id, lastSeen: iso(w.lastSeen), reason: w.reason })),
       lastFencingToken: snap.fence,
       history: snap.history.map(historyView),
+      autoCreated: config.autoCreated,
       createdAt: iso(config.createdAt),
       updatedAt: iso(config.updatedAt),
     };
@@ -182,10 +185,12 @@ export function createRebootService(deps: ServiceDeps) {
       }
     },
 
-    /** Processes every lease that ran out (the periodic sweep). */
+    /** The periodic sweep: processes every lease that ran out, forgets idle groups created on first use. */
     async sweep(): Promise<ExpiryEvent[]> {
       const events = await store.expireDue(now());
       logExpiries(events);
+      const forgotten = await store.forgetIdle(now());
+      if (forgotten.length > 0) log.info({ groups: forgotten }, 'forgot reboot groups created on first use that stayed idle');
       return events;
     },
   };

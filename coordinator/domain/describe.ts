@@ -16,10 +16,14 @@ export function describeChange(change: GroupChange): string {
   return parts.join(', ');
 }
 
-/** `2 of 2 slots taken, held by a since 2025-01-02T03:00:00Z, b since … (lease expired)`. */
+/**
+ * `2 of 2 slots taken, held since 2025-01-02T03:00:00Z, 2025-01-02T03:05:00Z (lease expired)`: how
+ * many and since when, never who. FleetLock has no authentication, and a holder's id is all it
+ * takes to give that holder's slot back with steady-state; the operator API (behind a token) names them.
+ */
 export function describeFull(max: number, count: number, sample: readonly Holder[]): string {
-  const shown = sample.map((h) => `${h.id} since ${new Date(h.since).toISOString()}${h.expiredAt !== null ? ' (lease expired)' : ''}`);
+  const shown = sample.map((h) => `${new Date(h.since).toISOString()}${h.expiredAt !== null ? ' (lease expired)' : ''}`);
   const more = count > sample.length ? ` and ${count - sample.length} more` : '';
   const taken = max === 0 ? 'group allows no reboots (max 0)' : `${count} of ${max} slots taken`;
-  return count === 0 ? taken : `${taken}, held by ${shown.join(', ')}${more}`;
+  return count === 0 ? taken : `${taken}, held since ${shown.join(', ')}${more}`;
 }

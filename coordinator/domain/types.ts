@@ -28,6 +28,11 @@ export interface GroupConfig {
   windows: RebootWindow[];
   /** Bumped on every configuration change; lets a process detect that its cached windows are stale. */
   epoch: number;
+  /**
+   * Created by a node's first pre-reboot and never configured by an operator since: counts against
+   * the cap on such groups and is forgotten once it stayed a day without holder.
+   */
+  autoCreated: boolean;
   createdAt: number;
   updatedAt: number;
 }

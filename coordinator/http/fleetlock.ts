@@ -1,59 +1,71 @@
 // FleetLock endpoints (the protocol Zincati speaks): POST <any prefix>/v1/pre-reboot and
-// /v1/steady-state. Errors are rendered here as {kind, value}; nothing reaches the JSON API boundary.
+// /v1/steady-state, with or without a trailing slash. Errors are rendered here as {kind, value};
+// nothing reaches the JSON API boundary, not even for a path that only looks like FleetLock.
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import type { Logger } from '../../server/log.ts';
+import { decodeUtf8 } from '../../server/unicode.ts';
 import { describeFull } from '../domain/describe.ts';
 import { localText } from '../domain/window-parse.ts';
 import type { RebootService } from '../service.ts';
 import { FleetLockError } from './fleetlock-errors.ts';
-import { GROUP_MAX, GROUP_PATTERN, HOLDER_ID_MAX } from './names.ts';
+import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from './names.ts';
 
 export const FLEETLOCK_MAX_BODY = 16 * 1024;
 /** A store call that takes longer than this answers store_unavailable. */
 const STORE_TIMEOUT_MS = 3_000;
 
+const BODY_SHAPE = '{"client_params": {"id": "...", "group": "..."}}';
+
 const bodySchema = z.object({
   client_params: z.object({
-    id: z
-      .string({ error: 'client_params.id must be a string' })
-      .min(1, 'client_params.id must not be empty')
-      .max(HOLDER_ID_MAX, `client_params.id is longer than ${HOLDER_ID_MAX} characters`)
-      .regex(/^[^\u0000-\u001f\u007f]+$/, 'client_params.id must not contain control characters'),
+    // One message per id: the first rule it breaks.
+    id: z.string({ error: 'client_params.id must be a string' }).superRefine((id, ctx) => {
+      const problem = holderIdProblem(id);
+      if (problem) ctx.addIssue({ code: 'custom', message: `client_params.id ${problem}` });
+    }),
     group: z
       .string({ error: 'client_params.group must be a string' })
       .max(GROUP_MAX, `client_params.group is longer than ${GROUP_MAX} characters`)
       .regex(GROUP_PATTERN, `client_params.group must match ${GROUP_PATTERN.source}`),
-  }, { error: 'body must have a client_params object' }),
-});
+  }, { error: 'body must have a client_params object {"id": "...", "group": "..."}' }),
+}, { error: `body must be a JSON object ${BODY_SHAPE}` });
 
 type Operation = 'pre-reboot' | 'steady-state';
 
-function operationOf(path: string): Operation | null {
-  if (path.endsWith('/v1/pre-reboot')) return 'pre-reboot';
-  if (path.endsWith('/v1/steady-state')) return 'steady-state';
-  return null;
+/** An endpoint path, with or without one trailing slash (Zincati joins `v1/pre-reboot` onto its base URL). */
+const ENDPOINT = /\/v1\/(pre-reboot|steady-state)\/?$/;
+/** Deeper paths under an endpoint name: not FleetLock, but answered in FleetLock's shape. */
+const LOOKALIKE = /\/v1\/(pre-reboot|steady-state)\//;
+
+function operationOf(path: string): Operation | 'lookalike' | null {
+  const m = ENDPOINT.exec(path);
+  if (m) return m[1] as Operation;
+  return LOOKALIKE.test(path) ? 'lookalike' : null;
 }
 
 async function readClient(ctx: Context): Promise<{ id: string; group: string }> {
   if (ctx.get('fleet-lock-protocol').trim().toLowerCase() !== 'true') {
     throw new FleetLockError('bad_request', 'missing header "fleet-lock-protocol: true"');
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await getRawBody(ctx.req, { limit: FLEETLOCK_MAX_BODY, encoding: 'utf8' });
+    bytes = await getRawBody(ctx.req, { limit: FLEETLOCK_MAX_BODY });
   } catch (err) {
     if ((err as { type?: string }).type === 'entity.too.large') {
       throw new FleetLockError('bad_request', `body larger than ${FLEETLOCK_MAX_BODY} bytes`, undefined, 413);
     }
     throw new FleetLockError('bad_request', 'could not read the request body');
   }
+  // Strict: a lenient decoder would turn every bad byte into U+FFFD and merge distinct ids.
+  const text = decodeUtf8(bytes);
+  if (text === null) throw new FleetLockError('bad_request', 'body is not valid UTF-8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new FleetLockError('bad_request', 'body is not valid JSON; expected {"client_params": {"id": "...", "group": "..."}}');
+    throw new FleetLockError('bad_request', `body is not valid JSON; expected ${BODY_SHAPE}`);
   }
   const parsed = bodySchema.safeParse(json);
   if (!parsed.success) throw new FleetLockError('bad_request', parsed.error.issues.map((i) => i.message).join('; '));
@@ -88,6 +100,12 @@ async function preReboot(service: RebootService, group: string, id: string): Pro
         lease_expired: r.holder.expiredAt !== null,
       };
     case 'unknown-group':
+      if (r.limit !== undefined) {
+        throw new FleetLockError(
+          'unknown_group',
+          `group "${group}" does not exist and this server already has ${r.limit} groups created on first use (--max-auto-groups); an operator can create it`,
+        );
+      }
       throw new FleetLockError('unknown_group', `group "${group}" does not exist (this server does not create groups on first use)`);
     case 'paused':
       throw new FleetLockError('group_paused', `group "${group}" is paused by an operator${r.reason ? `: ${r.reason}` : ''}`, 300);
@@ -118,6 +136,9 @@ export function fleetlockMiddleware(service: RebootService, log: Logger): Middle
     const op = operationOf(ctx.path);
     if (!op) return next();
     try {
+      if (op === 'lookalike') {
+        throw new FleetLockError('bad_request', 'no FleetLock endpoint here; use POST <base_url>/v1/pre-reboot or <base_url>/v1/steady-state', undefined, 404);
+      }
       if (ctx.method !== 'POST') {
         ctx.set('Allow', 'POST');
         throw new FleetLockError('bad_request', `${op} takes POST, not ${ctx.method}`, undefined, 405);

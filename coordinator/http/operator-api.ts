@@ -10,7 +10,7 @@ import { parseMinutes } from '../domain/duration.ts';
 import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
 import { parseWindow, WindowError } from '../domain/window-parse.ts';
 import type { RebootService } from '../service.ts';
-import { isGroupName, GROUP_PATTERN, HOLDER_ID_MAX } from './names.ts';
+import { holderIdProblem, isGroupName, GROUP_PATTERN } from './names.ts';
 
 export const REBOOT_GROUPS_PATH = '/api/v1/reboot-groups';
 /** The operator routes live under the same /api/v1 prefix as the release API. */
@@ -43,6 +43,19 @@ function groupParam(ctx: Context): string {
   const g = String((ctx as unknown as { params: Record<string, string> }).params.group ?? '');
   if (!isGroupName(g)) throw new ApiError('bad_request', `group must match ${GROUP_PATTERN.source} (at most 128 characters)`);
   return g;
+}
+
+/** The holder id in the path. koa-router hands back a segment that is not UTF-8 (`%ED%A0%80`) undecoded: refused. */
+function holderParam(ctx: Context): string {
+  const raw = String((ctx as unknown as { params: Record<string, string> }).params.id ?? '');
+  try {
+    decodeURIComponent(ctx.path);
+  } catch {
+    throw new ApiError('bad_request', 'holder id is not valid percent-encoded UTF-8');
+  }
+  const problem = holderIdProblem(raw);
+  if (problem) throw new ApiError('bad_request', `holder id ${problem}`);
+  return raw;
 }
 
 function toChange(body: z.infer<typeof putSchema>): GroupChange {
@@ -157,8 +170,7 @@ export const OPERATOR_ROUTES = [
     responses: { 200: '{ released, group, id, fencingToken, since }', 404: 'no such group or holder' },
     handler: async (ctx, { service }: OperatorDeps) => {
       const group = groupParam(ctx);
-      const id = String((ctx as unknown as { params: Record<string, string> }).params.id ?? '');
-      if (!id || id.length > HOLDER_ID_MAX) throw new ApiError('bad_request', 'holder id must be 1 to 256 characters');
+      const id = holderParam(ctx);
       const reason = typeof ctx.query.reason === 'string' ? ctx.query.reason.slice(0, 500) : undefined;
       const out = await service.forceUnlock(group, id, actorOf(ctx.state), reason);
       if (out.kind === 'unknown-group') throw notFound(group);

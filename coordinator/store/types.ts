@@ -9,7 +9,8 @@ export type { GroupChange };
 export type AcquireResult =
   | { kind: 'granted'; holder: Holder }
   | { kind: 'held'; holder: Holder }
-  | { kind: 'unknown-group' }
+  /** `limit`: the group would be created on first use, but that many such groups exist already. */
+  | { kind: 'unknown-group'; limit?: number }
   | { kind: 'paused'; reason: string | null }
   | { kind: 'outside-window'; windows: RebootWindow[] }
   /** `holders` lists the oldest few (at most FULL_SAMPLE), `count` all of them. */
@@ -50,6 +51,10 @@ export interface ExpiryEvent extends Expiry {
 export interface SlotStoreOptions {
   /** Create a group on its first pre-reboot (with `defaults`) instead of answering unknown-group. */
   createUnknownGroups: boolean;
+  /** At most this many groups created on first use (and not configured by an operator since) at a time. */
+  maxAutoGroups: number;
+  /** A group created on first use with no holder and no configuration for this long is forgotten. */
+  autoGroupIdleMs: number;
   defaults: GroupDefaults;
   /** History lines kept per group. */
   historyCap: number;
@@ -60,6 +65,8 @@ export interface SlotStoreOptions {
 }
 
 export const DEFAULT_STORE_OPTIONS: Omit<SlotStoreOptions, 'createUnknownGroups' | 'defaults'> = {
+  maxAutoGroups: 100,
+  autoGroupIdleMs: 86_400_000,
   historyCap: 1000,
   waitingCap: 1000,
   targetTtlSeconds: 30 * 86400,
@@ -73,6 +80,11 @@ export interface SlotStore {
   release(group: string, holder: string, now: number, by: ReleaseBy): Promise<ReleaseResult>;
   /** Processes every lease that ran out, in all groups. */
   expireDue(now: number): Promise<ExpiryEvent[]>;
+  /**
+   * Forgets groups created on first use that had no holder and no configuration for `autoGroupIdleMs`
+   * (a sweep over an index of such groups, never over all groups); returns their names.
+   */
+  forgetIdle(now: number): Promise<string[]>;
   /** Creates (when `create`) or changes a group; null when it does not exist and `create` is false. */
   configure(group: string, change: GroupChange, now: number, actor: string, create: boolean): Promise<GroupConfig | null>;
   read(group: string, opts: { historyLimit: number; waitingSince: number }): Promise<GroupSnapshot | null>;

@@ -6,7 +6,7 @@ import type { GroupConfig, GroupState, Holder } from '../../coordinator/domain/t
 
 const T = 1_000_000;
 const config = (over: Partial<GroupConfig> = {}): GroupConfig => ({
-  group: 'g', max: 2, paused: false, pauseReason: null, leaseSeconds: 60, leasePolicy: 'hold', windows: [], epoch: 1, createdAt: 0, updatedAt: 0, ...over,
+  group: 'g', max: 2, paused: false, pauseReason: null, leaseSeconds: 60, leasePolicy: 'hold', windows: [], epoch: 1, autoCreated: false, createdAt: 0, updatedAt: 0, ...over,
 });
 const holder = (id: string, since: number, over: Partial<Holder> = {}): Holder => ({ id, token: 1, since, leaseUntil: since + 60_000, expiredAt: null, ...over });
 const state = (holders: Holder[], over: Partial<GroupConfig> = {}, fence = 5): GroupState => ({ config: config(over), holders, fence });

@@ -65,10 +65,38 @@ describe('FleetLock: the airlock table, row by row', () => {
       }
     }));
 
+  it("a body that is not a JSON object gets Platte's own words, not the validation library's", () =>
+    withPlatte(async (t) => {
+      const shape = 'body must be a JSON object {"client_params": {"id": "...", "group": "..."}}';
+      for (const raw of ['null', '[]', '[{"client_params": {"id": "a", "group": "default"}}]', '5', '"text"', 'true']) {
+        const res = await t.http.post(PRE).set('fleet-lock-protocol', 'true').send(raw).expect(400);
+        assert.deepStrictEqual(res.body, { kind: 'bad_request', value: shape }, raw);
+      }
+      for (const raw of ['{}', '{"client_params": "a"}', '{"client_params": null}']) {
+        const res = await t.http.post(PRE).set('fleet-lock-protocol', 'true').send(raw).expect(400);
+        assert.deepStrictEqual(res.body, { kind: 'bad_request', value: 'body must have a client_params object {"id": "...", "group": "..."}' }, raw);
+      }
+    }));
+
+  it('a body that is not UTF-8 → 400 bad_request, never decoded with replacement characters', () =>
+    withPlatte(async (t) => {
+      const bytes = (id: number[]) =>
+        Buffer.concat([Buffer.from('{"client_params": {"id": "node'), Buffer.from(id), Buffer.from('", "group": "default"}}')]);
+      // 0xff is never UTF-8; ED A0 80 is U+D800 encoded as if it were a character (CESU-8).
+      for (const bad of [[0xff], [0xed, 0xa0, 0x80], [0xc3]]) {
+        const res = await t.http.post(PRE).set('fleet-lock-protocol', 'true').set('content-type', 'application/octet-stream').send(bytes(bad)).expect(400);
+        assert.deepStrictEqual(res.body, { kind: 'bad_request', value: 'body is not valid UTF-8' });
+      }
+      await t.http.get('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.readOnly)).expect(404);
+      await t.http.post(PRE).set('fleet-lock-protocol', 'true').set('content-type', 'application/octet-stream').send(bytes([0xc3, 0xbc])).expect(200, /"id":"nodeü"/);
+    }));
+
   it('empty id or group, or a group outside ^[a-zA-Z0-9.-]+$ → 400 bad_request (airlock: 400 invalid_client_identity)', () =>
     withPlatte(async (t) => {
       const cases: [unknown, RegExp][] = [
-        [client(''), /id must not be empty/],
+        [client(''), /^client_params\.id must not be empty$/],
+        [client('node\ud800'), /^client_params\.id must be well-formed Unicode \(it has a lone surrogate\)$/],
+        [client('\udc00'), /well-formed Unicode/],
         [client('a', ''), /group must match/],
         [client('a', 'with space'), /group must match/],
         [client('a', 'under_score'), /group must match/],
@@ -110,19 +138,32 @@ describe('FleetLock: the airlock table, row by row', () => {
       assert.equal(g.body.max, 1);
     }));
 
-  it('all slots taken → 409 slots_full naming holders and since when (airlock: 500 failed_lock)', () =>
+  it('all slots taken → 409 slots_full saying how many and since when, never who (airlock: 500 failed_lock)', () =>
     withPlatte(async (t) => {
-      await t.http.put('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.release)).send({ max: 2 }).expect(200);
-      await fl(t, PRE, client('a')).expect(200);
-      t.clock.now += 60_000;
-      await fl(t, PRE, client('b')).expect(200);
-      const res = await fl(t, PRE, client('c')).expect(409);
+      await t.http.put('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.release)).send({ max: 4 }).expect(200);
+      for (const id of ['holder-a', 'holder-b', 'holder-c', 'holder-d']) {
+        await fl(t, PRE, client(id)).expect(200);
+        t.clock.now += 60_000;
+      }
+      const res = await fl(t, PRE, client('e')).expect(409);
       assert.equal(res.body.kind, 'slots_full');
+      // A holder id is all an anonymous caller needs to release someone else's slot with steady-state.
       assert.equal(
         res.body.value,
-        'group "default": 2 of 2 slots taken, held by a since 2025-01-06T10:00:00.000Z, b since 2025-01-06T10:01:00.000Z',
+        'group "default": 4 of 4 slots taken, held since 2025-01-06T10:00:00.000Z, 2025-01-06T10:01:00.000Z, 2025-01-06T10:02:00.000Z and 1 more',
       );
+      assert.doesNotMatch(JSON.stringify(res.body), /holder-/);
       assert.ok(Number(res.headers['retry-after']) > 0);
+      // The operator API, behind a token, still names them.
+      const view = await t.http.get('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.readOnly)).expect(200);
+      assert.deepStrictEqual(view.body.holders.map((h: { id: string }) => h.id), ['holder-a', 'holder-b', 'holder-c', 'holder-d']);
+    }));
+
+  it('max 0 → slots_full saying the group allows no reboots', () =>
+    withPlatte(async (t) => {
+      await t.http.put('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.release)).send({ max: 0 }).expect(200);
+      const res = await fl(t, PRE, client('a')).expect(409);
+      assert.equal(res.body.value, 'group "default": group allows no reboots (max 0)');
     }));
 
   it('racing clients never fail: 50 parallel pre-reboots with 100 free slots all get 200 (airlock: 23 of 50 failed)', () =>
@@ -202,7 +243,21 @@ describe("FleetLock: Platte's own error kinds", () => {
       await fl(t, '/fleetlock/v1/pre-reboot', client('a')).expect(200);
       await fl(t, '/a/b/c/v1/pre-reboot', client('a')).expect(200, /"already_held":true/);
       await fl(t, '/fleetlock/v1/steady-state', client('a')).expect(200, /"released":true/);
-      await t.http.post('/v1/pre-reboot/extra').set('fleet-lock-protocol', 'true').send(client('a')).expect(404);
+    }));
+
+  it('a trailing slash is the same endpoint; other FleetLock-looking paths answer 404 as FleetLock', () =>
+    withPlatte(async (t) => {
+      await fl(t, '/v1/pre-reboot/', client('a')).expect(200, /"already_held":false/);
+      await fl(t, '/fleetlock/v1/pre-reboot/', client('a')).expect(200, /"already_held":true/);
+      await fl(t, '/fleetlock/v1/steady-state/', client('a')).expect(200, /"released":true/);
+      const get = await t.http.get('/v1/steady-state/').set('fleet-lock-protocol', 'true').expect(405);
+      assert.equal(get.body.kind, 'bad_request');
+      for (const path of ['/v1/pre-reboot/extra', '/fleetlock/v1/steady-state/x/y', '/v1/pre-reboot//']) {
+        const res = await fl(t, path, client('a')).expect(404);
+        assert.deepStrictEqual(Object.keys(res.body).sort(), ['kind', 'value'], path);
+        assert.equal(res.body.kind, 'bad_request');
+        assert.match(res.body.value, /no FleetLock endpoint here; use POST <base_url>\/v1\/pre-reboot or <base_url>\/v1\/steady-state/);
+      }
     }));
 
   it('extra fields in the body are ignored (forward compatible), as is the content type', () =>

@@ -30,7 +30,7 @@ function createModel(opts: SlotStoreOptions) {
   let state: GroupState | null = null;
   const ensure = (now: number): GroupState =>
     (state ??= {
-      config: { group: GROUP, max: opts.defaults.max, paused: false, pauseReason: null, leaseSeconds: opts.defaults.leaseSeconds, leasePolicy: opts.defaults.leasePolicy, windows: [], epoch: 1, createdAt: now, updatedAt: now },
+      config: { group: GROUP, max: opts.defaults.max, paused: false, pauseReason: null, leaseSeconds: opts.defaults.leaseSeconds, leasePolicy: opts.defaults.leasePolicy, windows: [], epoch: 1, autoCreated: true, createdAt: now, updatedAt: now },
       holders: [],
       fence: 0,
     });

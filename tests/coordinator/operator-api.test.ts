@@ -158,6 +158,22 @@ for (const kind of ['embedded', 'redis'] as const) {
       await steady(t, 'a').expect(200, /"released":false/);
     }));
 
+    it('force-unlock refuses holder ids no node can have: not UTF-8, control characters, too long', withPlatte(async (t) => {
+      await pre(t, 'a').expect(200);
+      const cases: [string, RegExp][] = [
+        ['%ED%A0%80', /holder id is not valid percent-encoded UTF-8/],
+        ['%FF', /holder id is not valid percent-encoded UTF-8/],
+        ['a%0Ab', /holder id must not contain control characters/],
+        ['x'.repeat(257), /holder id is longer than 256 characters/],
+      ];
+      for (const [id, msg] of cases) {
+        const res = await t.http.delete(`${G}/default/holders/${id}`).set(as(TOKENS.release)).expect(400);
+        assert.equal(res.body.error.code, 'bad_request');
+        assert.match(res.body.error.message, msg, id);
+      }
+      await t.http.delete(`${G}/default/holders/a`).set(as(TOKENS.release)).expect(200);
+    }));
+
     it('a lease that runs out (policy hold) is shown expired, recorded, keeps the slot until steady-state', withPlatte(async (t) => {
       await t.http.put(`${G}/default`).set(as(TOKENS.release)).send({ lease: '30m' }).expect(200);
       await pre(t, 'a').expect(200);
@@ -170,7 +186,7 @@ for (const kind of ['embedded', 'redis'] as const) {
       assert.equal(body.holders[0].leaseLeftSeconds, 0);
       assert.deepStrictEqual(body.history[0], { at: '2025-01-06T10:30:00.000Z', event: 'expire', holder: 'a', by: 'lease', freed: false, fencingToken: 1 });
       const full = await pre(t, 'b').expect(409);
-      assert.match(full.body.value, /held by a since 2025-01-06T10:00:00.000Z \(lease expired\)/);
+      assert.equal(full.body.value, 'group "default": 1 of 1 slots taken, held since 2025-01-06T10:00:00.000Z (lease expired)');
       const again = await pre(t, 'a').expect(200);
       assert.equal(again.body.lease_expired, true);
       await steady(t, 'a').expect(200, /"released":true/);

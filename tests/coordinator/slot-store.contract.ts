@@ -8,6 +8,7 @@ import { DEFAULT_STORE_OPTIONS, type SlotStore, type SlotStoreOptions } from '..
 /** Monday 2025-01-06 10:00 UTC. */
 export const T0 = Date.parse('2025-01-06T10:00:00Z');
 const MIN = 60_000;
+const DAY = 86_400_000;
 const NODE = { event: 'release', by: 'node' } as const;
 
 export interface OpenedStores {
@@ -69,6 +70,71 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.equal(cfg?.max, 2);
       assert.equal((await store.acquire('nope', 'a', T0)).result.kind, 'granted');
     }, { createUnknownGroups: false });
+
+    test('groups created on first use are capped; operator groups do not count; configuring one frees its place', async ({ store }) => {
+      assert.equal((await store.acquire('a1', 'n', T0)).result.kind, 'granted');
+      assert.equal((await store.acquire('a2', 'n', T0)).result.kind, 'granted');
+      assert.deepStrictEqual(await store.acquire('a3', 'n', T0), { result: { kind: 'unknown-group', limit: 2 }, expired: [] });
+      assert.deepStrictEqual(await store.release('a3', 'n', T0, NODE), { kind: 'unknown-group' });
+      assert.equal(await store.read('a3', { historyLimit: 10, waitingSince: 0 }), null, 'nothing written');
+      await store.configure('ops', { max: 3 }, T0, 'op', true);
+      assert.equal((await store.acquire('ops', 'n', T0)).result.kind, 'granted', 'operator groups are not capped');
+      assert.deepStrictEqual(await store.listGroups(), ['a1', 'a2', 'ops']);
+      assert.equal((await store.read('a1', { historyLimit: 0, waitingSince: 0 }))!.config.autoCreated, true);
+      assert.equal((await store.read('ops', { historyLimit: 0, waitingSince: 0 }))!.config.autoCreated, false);
+      const taken = await store.configure('a1', { max: 2 }, T0 + 1, 'op', false);
+      assert.equal(taken?.autoCreated, false, 'an operator took a1 over');
+      assert.equal((await store.acquire('a3', 'n', T0 + 2)).result.kind, 'granted');
+      assert.equal((await store.acquire('a4', 'n', T0 + 2)).result.kind, 'unknown-group');
+    }, { maxAutoGroups: 2 });
+
+    test('the cap holds across processes: 20 first pre-reboots of distinct groups at once create exactly the cap', async ({ store, another }) => {
+      const other = await another();
+      const res = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).acquire(`g${i}`, 'n', T0)));
+      const granted = res.filter((r) => r.result.kind === 'granted').length;
+      assert.equal(granted, 5);
+      assert.equal(res.filter((r) => r.result.kind === 'unknown-group' && r.result.limit === 5).length, 15);
+      assert.equal((await store.listGroups()).length, 5);
+      assert.equal((await other.listGroups()).length, 5);
+    }, { maxAutoGroups: 5 });
+
+    test('a group created on first use is forgotten a day after its last holder left; holders and operators keep groups', async ({ store, another }) => {
+      const H = 3600_000;
+      await store.acquire('idle', 'a', T0);
+      await store.acquire('idle', 'b', T0 + 1);
+      await store.acquire('busy', 'a', T0);
+      await store.acquire('conf', 'a', T0);
+      await store.configure('conf', { max: 1 }, T0 + 1, 'op', false);
+      await store.configure('ops', { max: 1 }, T0, 'op', true);
+      await store.release('idle', 'a', T0 + H, NODE);
+      await store.release('conf', 'a', T0 + H, NODE);
+      assert.deepStrictEqual(await store.forgetIdle(T0 + H + DAY - 1), []);
+      const other = await another();
+      assert.deepStrictEqual(await other.forgetIdle(T0 + H + DAY), ['idle'], 'any process sweeps');
+      assert.deepStrictEqual(await store.forgetIdle(T0 + H + DAY), [], 'once');
+      assert.equal(await store.read('idle', { historyLimit: 10, waitingSince: 0 }), null);
+      assert.deepStrictEqual(await store.listGroups(), ['busy', 'conf', 'ops'], 'busy has a holder (its lease ran out: still a holder)');
+      // Forgotten is gone: created anew, with its own history, waiting list and fencing tokens.
+      const again = await store.acquire('idle', 'c', T0 + H + DAY + 1);
+      assert.equal(again.result.kind === 'granted' && again.result.holder.token, 1);
+      const snap = await store.read('idle', { historyLimit: 10, waitingSince: 0 });
+      assert.deepStrictEqual(events(snap!.history), ['grant c #1', 'create']);
+      assert.deepStrictEqual(snap!.waiting, []);
+      // busy's last holder leaves on day 2: forgotten a day after that, not a day after the sweep looked at it.
+      await store.release('busy', 'a', T0 + 2 * DAY, NODE);
+      assert.deepStrictEqual(await store.forgetIdle(T0 + 3 * DAY - 1), []);
+      assert.deepStrictEqual(await other.forgetIdle(T0 + 3 * DAY), ['busy']);
+      assert.deepStrictEqual(await store.forgetIdle(T0 + 30 * DAY), [], 'idle has a holder again; conf and ops were configured: kept for good');
+      assert.deepStrictEqual(await store.listGroups(), ['conf', 'idle', 'ops']);
+    }, { autoGroupIdleMs: DAY });
+
+    test('a forgotten group frees its place under the cap', async ({ store }) => {
+      await store.acquire('one', 'a', T0);
+      await store.release('one', 'a', T0, NODE);
+      assert.equal((await store.acquire('two', 'a', T0)).result.kind, 'unknown-group');
+      assert.deepStrictEqual(await store.forgetIdle(T0 + DAY), ['one']);
+      assert.equal((await store.acquire('two', 'a', T0 + DAY)).result.kind, 'granted');
+    }, { maxAutoGroups: 1, autoGroupIdleMs: DAY });
 
     test('owned and recursive: asking again keeps the slot, others cannot release it', async ({ store }) => {
       await store.acquire('g', 'a', T0);

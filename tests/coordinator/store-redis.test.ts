@@ -33,7 +33,22 @@ runSlotStoreContract('redis', async (opts) => {
 describe('redis slot store: layout', () => {
   it('Lua scripts are named <name>-<numKeys>.lua and document every KEYS and ARGV they use', () => {
     const dir = fileURLToPath(new URL('../../coordinator/store/redis/lua', import.meta.url));
-    assert.deepStrictEqual(assertLuaScriptsDocumented(dir).sort(), ['slotApply-6.lua', 'slotConfigure-2.lua', 'slotExpire-4.lua']);
+    assert.deepStrictEqual(assertLuaScriptsDocumented(dir).sort(), [
+      'slotAdmit-2.lua', 'slotApply-6.lua', 'slotConfigure-2.lua', 'slotExpire-4.lua', 'slotForget-6.lua', 'slotUnlist-2.lua',
+    ]);
+  });
+
+  it('lone surrogates all reach Redis as U+FFFD: why FleetLock and the operator API refuse them', async () => {
+    const { url } = await server;
+    const redis = new Redis(url);
+    try {
+      const store = createRedisSlotStore(redis, 'surrogates', storeOptions());
+      assert.equal((await store.acquire('g', 'node\ud800', T0)).result.kind, 'granted');
+      assert.equal((await store.acquire('g', 'node\udbff', T0)).result.kind, 'held', 'another node, told it holds the slot');
+      assert.equal((await store.release('g', 'node\udc00', T0, { event: 'release', by: 'node' })).kind, 'released', 'and a third releases it');
+    } finally {
+      await redis.quit();
+    }
   });
 
   it("a group's keys share its hash tag; everything carries the prefix", async () => {

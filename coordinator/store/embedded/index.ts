@@ -5,110 +5,21 @@
 import type Database from 'better-sqlite3';
 import { decideAcquire, decideRelease, dueForExpiry, expire, type Expiry } from '../../domain/decide.ts';
 import { describeChange } from '../../domain/describe.ts';
-import type { GroupChange, GroupConfig, Holder, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
+import type { GroupChange, GroupConfig, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../domain/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
 import { createGroupCommit } from '../../../server/store/embedded/group-commit.ts';
 import { migrate } from './schema.ts';
-
-interface GroupRow {
-  name: string;
-  max: number;
-  paused: number;
-  pause_reason: string | null;
-  lease_seconds: number;
-  lease_policy: string;
-  windows: string;
-  epoch: number;
-  fence: number;
-  seq: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface HolderRow {
-  holder: string;
-  token: number;
-  since: number;
-  lease_until: number;
-  expired_at: number | null;
-}
+import { prepareStatements, toConfig, toHolder, type GroupRow } from './statements.ts';
 
 /** History is trimmed once every this many events of a group (keeps most writes to one page). */
 const TRIM_EVERY = 64;
 /** Waiting nodes are trimmed about once every this many refusals. */
 const WAITING_TRIM_EVERY = 64;
 
-const HOLDER_COLUMNS = 'holder, token, since, lease_until, expired_at';
-
-function toConfig(r: GroupRow): GroupConfig {
-  return {
-    group: r.name,
-    max: r.max,
-    paused: r.paused === 1,
-    pauseReason: r.pause_reason,
-    leaseSeconds: r.lease_seconds,
-    leasePolicy: r.lease_policy as LeasePolicy,
-    windows: r.windows === '[]' ? [] : JSON.parse(r.windows),
-    epoch: r.epoch,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-function toHolder(r: HolderRow): Holder {
-  return { id: r.holder, token: r.token, since: r.since, leaseUntil: r.lease_until, expiredAt: r.expired_at };
-}
-
 export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOptions): SlotStore {
   migrate(db);
-  const q = {
-    group: db.prepare<[string], GroupRow>('SELECT * FROM slot_groups WHERE name = ?'),
-    groups: db.prepare<[], { name: string }>('SELECT name FROM slot_groups ORDER BY name'),
-    insertGroup: db.prepare(
-      'INSERT INTO slot_groups (name, max, lease_seconds, lease_policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    updateGroup: db.prepare(
-      `UPDATE slot_groups SET max = @max, paused = @paused, pause_reason = @pause_reason, lease_seconds = @lease_seconds,
-       lease_policy = @lease_policy, windows = @windows, epoch = epoch + 1, updated_at = @updated_at WHERE name = @name`,
-    ),
-    /** Counters of a group: the fencing token and the history sequence, in one page write. */
-    setCounters: db.prepare('UPDATE slot_groups SET fence = ?, seq = ? WHERE name = ?'),
-    mine: db.prepare<[string, string], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? AND holder = ?`),
-    count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM slot_holders WHERE grp = ?'),
-    holders: db.prepare<[string], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? ORDER BY since, holder`),
-    oldest: db.prepare<[string, number], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? ORDER BY since, holder LIMIT ?`),
-    due: db.prepare<[string, number], HolderRow>(
-      `SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? AND expired_at IS NULL AND lease_until <= ?`,
-    ),
-    dueGroups: db.prepare<[number], { grp: string }>(
-      'SELECT DISTINCT grp FROM slot_holders WHERE expired_at IS NULL AND lease_until <= ?',
-    ),
-    insertHolder: db.prepare('INSERT INTO slot_holders (grp, holder, token, since, lease_until) VALUES (?, ?, ?, ?, ?)'),
-    deleteHolder: db.prepare('DELETE FROM slot_holders WHERE grp = ? AND holder = ?'),
-    markExpired: db.prepare('UPDATE slot_holders SET expired_at = ? WHERE grp = ? AND holder = ?'),
-    heldBy: db.prepare<[string], { grp: string }>('SELECT grp FROM slot_holders WHERE holder = ? ORDER BY grp'),
-    addEvent: db.prepare('INSERT INTO slot_history (grp, seq, entry) VALUES (?, ?, ?)'),
-    history: db.prepare<[string, number], { entry: string }>('SELECT entry FROM slot_history WHERE grp = ? ORDER BY seq DESC LIMIT ?'),
-    trimHistory: db.prepare('DELETE FROM slot_history WHERE grp = ? AND seq <= ?'),
-    noteWaiting: db.prepare(
-      `INSERT INTO slot_waiting (grp, holder, seen_at, reason) VALUES (?, ?, ?, ?)
-       ON CONFLICT (grp, holder) DO UPDATE SET seen_at = excluded.seen_at, reason = excluded.reason`,
-    ),
-    dropWaiting: db.prepare('DELETE FROM slot_waiting WHERE grp = ? AND holder = ?'),
-    waiting: db.prepare<[string, number], { holder: string; seen_at: number; reason: string }>(
-      'SELECT holder, seen_at, reason FROM slot_waiting WHERE grp = ? AND seen_at >= ? ORDER BY seen_at DESC LIMIT 1000',
-    ),
-    trimWaiting: db.prepare(
-      `DELETE FROM slot_waiting WHERE grp = @grp AND seen_at < (
-         SELECT seen_at FROM slot_waiting WHERE grp = @grp ORDER BY seen_at DESC LIMIT 1 OFFSET @keep)`,
-    ),
-    putTarget: db.prepare(
-      'INSERT INTO slot_targets (machine, version, at) VALUES (?, ?, ?) ON CONFLICT (machine) DO UPDATE SET version = excluded.version, at = excluded.at',
-    ),
-    target: db.prepare<[string, number], { version: string }>('SELECT version FROM slot_targets WHERE machine = ? AND at >= ?'),
-    dropOldTargets: db.prepare('DELETE FROM slot_targets WHERE at < ?'),
-  };
+  const q = prepareStatements(db);
 
   let refusals = 0;
 
@@ -138,9 +49,9 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     if (++refusals % WAITING_TRIM_EVERY === 0) q.trimWaiting.run({ grp: group, keep: opts.waitingCap - 1 });
   }
 
-  function createGroup(group: string, now: number, by: string, detail: string): GroupRow {
+  function createGroup(group: string, now: number, by: string, detail: string, auto: boolean): GroupRow {
     const d = opts.defaults;
-    q.insertGroup.run(group, d.max, d.leaseSeconds, d.leasePolicy, now, now);
+    q.insertGroup.run(group, d.max, d.leaseSeconds, d.leasePolicy, now, now, auto ? 1 : 0, now);
     const tx = begin(q.group.get(group) as GroupRow);
     addEvent(tx, { at: now, event: 'create', by, max: d.max, detail });
     flush(tx);
@@ -165,7 +76,9 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     let row = q.group.get(group);
     if (!row) {
       if (!opts.createUnknownGroups) return { result: { kind: 'unknown-group' }, expired: [] };
-      row = createGroup(group, now, 'node', 'created on first use');
+      const limit = opts.maxAutoGroups;
+      if ((q.autoCount.get() as { n: number }).n >= limit) return { result: { kind: 'unknown-group', limit }, expired: [] };
+      row = createGroup(group, now, 'node', 'created on first use', true);
     }
     const tx = begin(row);
     const expired = expireIn(tx, now);
@@ -227,7 +140,7 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       let row = q.group.get(group);
       if (!row) {
         if (!mayCreate) return null;
-        row = createGroup(group, now, actor, 'created by an operator');
+        row = createGroup(group, now, actor, 'created by an operator', false);
       }
       const c = toConfig(row);
       const next = {
@@ -250,6 +163,31 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     },
   );
 
+  /**
+   * Forgets the group if it was created on first use and had no holder and no configuration since
+   * `cutoff`; otherwise moves its index entry up to its last activity. True when forgotten.
+   */
+  const forgetTx = db.transaction((group: string, now: number, cutoff: number): boolean => {
+    const row = q.group.get(group);
+    if (!row || row.auto !== 1) return false;
+    const last = (q.count.get(group) as { n: number }).n > 0 ? now : lastActivity(row);
+    if (last > cutoff) {
+      q.setActive.run(last, group);
+      return false;
+    }
+    q.dropGroup.run(group);
+    q.dropHistory.run(group);
+    q.dropAllWaiting.run(group);
+    return true;
+  });
+
+  /** When a group without holders last changed: its newest history line (grant, release, expiry…). */
+  function lastActivity(row: GroupRow): number {
+    const newest = q.lastEvent.get(row.name);
+    const at = newest ? (JSON.parse(newest.entry) as SlotEvent).at : 0;
+    return Math.max(row.created_at, row.updated_at, at);
+  }
+
   const batch = createGroupCommit(db);
 
   return {
@@ -267,6 +205,12 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       }
       q.dropOldTargets.run(now - opts.targetTtlSeconds * 1000);
       return events;
+    },
+    async forgetIdle(now) {
+      const cutoff = now - opts.autoGroupIdleMs;
+      const forgotten: string[] = [];
+      for (const { name } of q.autoIdle.all(cutoff)) if (forgetTx.immediate(name, now, cutoff)) forgotten.push(name);
+      return forgotten;
     },
     async configure(group, change, now, actor, mayCreate) {
       return configureTx.immediate(group, change, now, actor, mayCreate);

@@ -3,6 +3,8 @@
 // by group (no separate index b-trees to update), history keyed by a per-group sequence kept in the
 // group row. The holders table only ever holds current holders (tens of rows), so the rare lookups
 // across groups (sweep, holder → group) scan it instead of paying for an index on every write.
+// Groups created on first use carry `auto = 1` and `active_at`, a lower bound of their last activity;
+// a partial index over those two is the forget sweep's index (the hot path never writes them).
 import type Database from 'better-sqlite3';
 
 const SCHEMA = `
@@ -18,7 +20,9 @@ CREATE TABLE IF NOT EXISTS slot_groups (
   fence INTEGER NOT NULL DEFAULT 0,
   seq INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  auto INTEGER NOT NULL DEFAULT 0,
+  active_at INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS slot_holders (
   grp TEXT NOT NULL,
@@ -50,6 +54,18 @@ CREATE TABLE IF NOT EXISTS slot_targets (
 ) STRICT, WITHOUT ROWID;
 `;
 
+/** Columns added after the first release, for databases created before them. */
+const ADDED_COLUMNS = ['auto INTEGER NOT NULL DEFAULT 0', 'active_at INTEGER NOT NULL DEFAULT 0'];
+
+const AUTO_INDEX = 'CREATE INDEX IF NOT EXISTS slot_groups_auto ON slot_groups(active_at) WHERE auto = 1';
+
 export function migrate(db: Database.Database): void {
-  db.exec(SCHEMA);
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const have = new Set((db.prepare('PRAGMA table_info(slot_groups)').all() as { name: string }[]).map((c) => c.name));
+    for (const col of ADDED_COLUMNS) {
+      if (!have.has(col.split(' ')[0] as string)) db.exec(`ALTER TABLE slot_groups ADD COLUMN ${col}`);
+    }
+    db.exec(AUTO_INDEX);
+  }).immediate();
 }

@@ -6,9 +6,12 @@
 // until the event loop has handled the I/O that is ready, then go as one batch.
 // Windows are evaluated here in TypeScript (Lua has no time zones) against a cached copy of the
 // group's windows; the script checks the cache's epoch and answers "stale" when config changed.
+// A group created on first use is first admitted under the cap by slotAdmit (the coordinator's
+// keys), then created by slotApply (the group's keys): each script stays within one hash slot.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { guardRedisStore } from '../../../server/store/redis/context.ts';
 import { defineScripts, runScript } from '../../../server/store/redis/scripts.ts';
 import { describeChange } from '../../domain/describe.ts';
 import type { Expiry } from '../../domain/decide.ts';
@@ -23,7 +26,10 @@ const MAX_STALE_RETRIES = 5;
 
 /** From expireDue: id, token, since, leaseUntil, freed (1|0), when it was processed. */
 type ExpiredRow = [string, number, number, number, number, number];
-/** One call's answer from slotApply (see the script's header): a number, a holder record or a coded list. */
+/**
+ * One call's answer from slotApply (see the script's header): a number, a holder record or a coded
+ * list. [-6] never comes from the script: runBatch answers it when slotAdmit refused the group.
+ */
 type Reply = number | string | [number, ...(number | string)[]];
 /** Calls one batch carries at most; more go in the next batch. */
 const MAX_BATCH = 256;
@@ -63,6 +69,7 @@ function parseConfig(group: string, flat: string[]): GroupConfig {
     leasePolicy: h.leasePolicy as LeasePolicy,
     windows: JSON.parse(h.windows ?? '[]') as RebootWindow[],
     epoch: Number(h.epoch),
+    autoCreated: h.auto === '1',
     createdAt: Number(h.createdAt),
     updatedAt: Number(h.updatedAt),
   };
@@ -72,10 +79,9 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
   defineScripts(redis, LUA_DIR);
   const keys = new SlotKeys(prefix);
   const groupsKey = keys.groups();
+  const autoKey = keys.autoGroups();
   /** Windows and lease length per group as last seen, with the epoch they belong to. */
   const windowCache = new Map<string, { epoch: number; windows: RebootWindow[]; leaseMs: number }>();
-  /** Groups this process already added to the set of known groups. */
-  const announced = new Set<string>();
   /** Per group: calls waiting for the next batch, and how many batches are on their way. */
   const lanes = new Map<string, { queue: Call[]; inFlight: number }>();
   const d = opts.defaults;
@@ -86,15 +92,25 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
     return list.slice(0, n);
   }
 
+  /** The group is missing and the batch has a pre-reboot: may it be created on first use (the cap)? */
+  async function admit(group: string, calls: Call[], replies: Reply[]): Promise<boolean> {
+    const first = calls.findIndex((c) => c.kind === 'a');
+    const reply = replies[first];
+    if (!opts.createUnknownGroups || first < 0 || !Array.isArray(reply) || reply[0] !== -1) return false;
+    const ok = await runScript<number>(redis, 'slotAdmit', [groupsKey, autoKey], [group, (calls[first] as Call).now, opts.maxAutoGroups]);
+    if (ok === 1) return true;
+    calls.forEach((c, i) => {
+      if (c.kind === 'a') replies[i] = [-6];
+    });
+    return false;
+  }
+
   async function runBatch(group: string, calls: Call[]): Promise<void> {
     try {
-      if (opts.createUnknownGroups && !announced.has(group) && calls.some((c) => c.kind === 'a')) {
-        await redis.sadd(groupsKey, group);
-        announced.add(group);
-      }
+      let admitted = false;
       for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
         const cached = windowCache.get(group);
-        const args: (string | number)[] = [cached?.epoch ?? -1, opts.createUnknownGroups ? 1 : 0, d.max, d.leaseSeconds, d.leasePolicy, opts.historyCap, opts.waitingCap, FULL_SAMPLE];
+        const args: (string | number)[] = [cached?.epoch ?? -1, admitted ? 1 : 0, d.max, d.leaseSeconds, d.leasePolicy, opts.historyCap, opts.waitingCap, FULL_SAMPLE];
         for (const c of calls) {
           if (c.kind === 'a') {
             // A pre-reboot carries its lease deadline, or 0 when no window is open.
@@ -109,6 +125,11 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
           continue;
         }
         const replies = out[1] as Reply[];
+        // Nothing was applied to a missing group: once admitted, the whole batch goes again.
+        if (!admitted && (await admit(group, calls, replies))) {
+          admitted = true;
+          continue;
+        }
         // Leases processed on the way are reported once, with the batch's first pre-reboot.
         let expired = parseExpired(out[2] as ExpiredRow[]);
         calls.forEach((c, i) => {
@@ -161,6 +182,8 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
         return { kind: 'held', holder: parseHolder(id, String(reply[1])) };
       case -1:
         return { kind: 'unknown-group' };
+      case -6:
+        return { kind: 'unknown-group', limit: opts.maxAutoGroups };
       case -3:
         return { kind: 'paused', reason: reply[1] === '' ? null : String(reply[1]) };
       case -4:
@@ -179,7 +202,8 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
     return parseExpired(rows).map((e) => ({ group, ...e }));
   }
 
-  return {
+  // Every call answers StoreUnavailableError when Redis does not answer (see server/store/redis/context.ts).
+  return guardRedisStore(redis, {
     kind: 'redis',
 
     async acquire(group, id, now) {
@@ -199,6 +223,18 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       return all.flat();
     },
 
+    async forgetIdle(now) {
+      const cutoff = now - opts.autoGroupIdleMs;
+      const due = await redis.zrangebyscore(autoKey, '-inf', cutoff, 'LIMIT', 0, 100);
+      const forgotten: string[] = [];
+      for (const group of due) {
+        const answer = await runScript<number>(redis, 'slotForget', groupKeyList(group, 6), [now, cutoff]);
+        if ((await runScript<number>(redis, 'slotUnlist', [groupsKey, autoKey], [group, cutoff, answer])) === 1) forgotten.push(group);
+        if (answer === 0) windowCache.delete(group);
+      }
+      return forgotten;
+    },
+
     async configure(group, change, now, actor, create) {
       const pairs: (string | number)[] = [];
       if (change.max !== undefined) pairs.push('max', change.max);
@@ -213,6 +249,9 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
         now, actor, create ? 1 : 0, d.max, d.leaseSeconds, d.leasePolicy, event, describeChange(change), opts.historyCap, ...pairs,
       ]);
       if (typeof flat === 'number') return null;
+      // The group is an operator's now: off the index of groups created on first use, and listed
+      // (again, in case a forget sweep unlisted it between the SADD above and the script).
+      await redis.multi().zrem(autoKey, group).sadd(groupsKey, group).exec();
       const config = parseConfig(group, flat);
       windowCache.set(group, { epoch: config.epoch, windows: config.windows, leaseMs: config.leaseSeconds * 1000 });
       return config;
@@ -239,7 +278,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       const waitingNodes = [];
       for (let i = 0; i < waiting.length; i += 2) {
         const id = waiting[i] as string;
-        waitingNodes.push({ id, lastSeen: Number(waiting[i + 1]), reason: (why[id] ?? 'full') as WaitReason });
+        waitingNodes.push({ id, lastSeen: Number(waiting[i + 1]), reason: (Object.hasOwn(why, id) ? why[id] : 'full') as WaitReason });
       }
       return {
         config,
@@ -273,5 +312,5 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       });
       return out;
     },
-  };
+  });
 }

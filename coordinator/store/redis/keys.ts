@@ -2,7 +2,7 @@
 // `{grp:<group>}` so each Lua script touches a single Cluster slot; machine keys have their own tag.
 
 export interface GroupKeys {
-  /** Hash: max, paused, pauseReason, leaseSeconds, leasePolicy, windows (JSON), epoch, fence, createdAt, updatedAt. */
+  /** Hash: max, paused, pauseReason, leaseSeconds, leasePolicy, windows (JSON), epoch, fence, createdAt, updatedAt, auto. */
   config: string;
   /** Hash: holder id → "token:since:leaseUntil[:expiredAt]" (fencing token, times in ms). */
   holders: string;
@@ -34,6 +34,14 @@ export class SlotKeys {
   /** Set of every group name (so the lease sweep and the hooks never scan keys). */
   groups(): string {
     return `${this.prefix}:{coord}:groups`;
+  }
+
+  /**
+   * Sorted set: group created on first use → a lower bound of its last activity (ms). Its size is
+   * what the cap counts; the forget sweep reads the entries older than a day (slotForget-6.lua).
+   */
+  autoGroups(): string {
+    return `${this.prefix}:{coord}:auto-groups`;
   }
 
   /** String: the version the Omaha side last offered to this machine (with a TTL). */

@@ -3,7 +3,7 @@
   force-unlock calls that arrived together, applied one after the other in one atomic step. Each
   call is decided exactly as if it came alone (see coordinator/domain/decide.ts).
 
-  KEYS[1] config       hash   group configuration, epoch, fencing counter (`fence`)
+  KEYS[1] config       hash   group configuration, epoch, fencing counter (`fence`), `auto` (created on first use)
   KEYS[2] holders      hash   holder id -> "token:since:leaseUntil[:expiredAt]" (includes/holder.lua)
   KEYS[3] leases       zset   holder id -> lease deadline (unexpired holders only)
   KEYS[4] history      list   JSON events, newest first
@@ -11,7 +11,8 @@
   KEYS[6] waitingWhy   hash   node id -> refusal reason (full | paused | outside-window)
 
   ARGV[1]  config epoch the caller evaluated windows with (-1 = none cached)
-  ARGV[2]  1 = a pre-reboot may create the unknown group with the defaults below, 0 = refuse it
+  ARGV[2]  1 = a pre-reboot may create the missing group with the defaults below, marked `auto` (the
+           caller had slotAdmit-2.lua admit it under the cap first), 0 = answer {-1} for it
   ARGV[3]  default max        ARGV[4] default lease seconds      ARGV[5] default lease policy
   ARGV[6]  history cap        ARGV[7] waiting cap                ARGV[8] holders listed when full
   ARGV[9..] the calls, each a kind followed by its arguments:
@@ -95,7 +96,7 @@ if not cfg[1] then
   end
   local at = ARGV[FIRST + 2]
   redis.call('HSET', configKey, 'max', ARGV[3], 'paused', '0', 'leaseSeconds', ARGV[4], 'leasePolicy', ARGV[5],
-    'windows', '[]', 'epoch', '1', 'fence', '0', 'createdAt', at, 'updatedAt', at)
+    'windows', '[]', 'epoch', '1', 'fence', '0', 'createdAt', at, 'updatedAt', at, 'auto', '1')
   addEvent(historyKey, {at = tonumber(at), event = 'create', by = 'node', max = tonumber(ARGV[3]), detail = 'created on first use'}, historyCap)
   cfg = redis.call('HMGET', configKey, unpack(CONFIG_FIELDS))
 end

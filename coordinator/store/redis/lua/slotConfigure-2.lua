@@ -1,8 +1,9 @@
 --[[
   Creates or changes a group's configuration in one atomic step and bumps its epoch, so every
-  process notices at its next pre-reboot that cached windows are stale.
+  process notices at its next pre-reboot that cached windows are stale. Clears `auto`: a group an
+  operator configured is no longer one created on first use, and is never forgotten.
 
-  KEYS[1] config    hash
+  KEYS[1] config    hash   (`auto` = 1: created on first use, see slotApply-6.lua)
   KEYS[2] history   list   JSON events, newest first
 
   ARGV[1] now (ms)
@@ -35,6 +36,7 @@ for i = 10, #ARGV, 2 do
 end
 redis.call('HINCRBY', configKey, 'epoch', 1)
 redis.call('HSET', configKey, 'updatedAt', ARGV[1])
+redis.call('HDEL', configKey, 'auto')
 local event = {at = now, event = ARGV[7], by = ARGV[2], max = tonumber(redis.call('HGET', configKey, 'max'))}
 if ARGV[8] ~= '' then event.detail = ARGV[8] end
 addEvent(historyKey, event, cap)
