@@ -1,7 +1,9 @@
 // Dashboard counters. Each instance sits in one bucket per dimension; the store appends the status
 // (`c/stable/3510.2.0|complete`) and moves the instance between buckets atomically, so "how many
 // nodes run which version, in which state" is read without walking instances.
+import { ARCHES } from './arch.ts';
 import { dict } from './dict.ts';
+import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
 import type { InstanceStatus } from './types.ts';
 
@@ -10,12 +12,16 @@ function clean(s: string, max = 64): string {
   return s.replace(/[^a-zA-Z0-9._-]/g, '_').slice(0, max);
 }
 
+/** The version that strings which are not release versions count under (and, over their cap, unknown versions). */
+export const OTHER_VERSION = 'other';
+
 /**
  * A node can send any version or track string; to keep the number of buckets bounded, versions
  * that are not release versions count as `other`, and unknown tracks are cut to 32 characters.
+ * The store then caps unknown tracks and unknown versions (below).
  */
 export function counterPrefixes(p: { channel: string; group: string; track: string; version: string }): string[] {
-  const version = isValidVersion(p.version) ? p.version : 'other';
+  const version = isValidVersion(p.version) ? p.version : OTHER_VERSION;
   const channel = p.channel ? clean(p.channel) : '-';
   const group = p.group ? clean(p.group) : `?${clean(p.track, 32)}`;
   return [`c/${channel}/${version}`, `g/${group}/${version}`];
@@ -48,11 +54,12 @@ export function unknownTrackOf(prefixesOrBuckets: readonly string[]): string | n
   return null;
 }
 
-/** What the store knows of the app's tallied unknown tracks, read inside its atomic step. */
-export interface TrackTally {
-  has(track: string): boolean;
+/** What the store knows of the app's tallied unknown tracks or versions, read inside its atomic step. */
+export interface Tally {
+  has(name: string): boolean;
   count(): number;
 }
+export type TrackTally = Tally;
 
 /** The prefixes to count an instance under, given its current buckets and the app's tally. */
 export function capUnknownTrack(prefixes: readonly string[], before: readonly string[], tally: TrackTally): readonly string[] {
@@ -61,6 +68,63 @@ export function capUnknownTrack(prefixes: readonly string[], before: readonly st
   if (tally.has(track) || tally.count() < UNKNOWN_TRACK_CAP) return prefixes;
   const from = `g/${track}/`;
   return prefixes.map((p) => (p.startsWith(from) ? `g/${OVERFLOW_TRACK}/${p.slice(from.length)}` : p));
+}
+
+// ---- the unknown-version cap
+//
+// Any well-formed version gets a bucket of its own, and nodes report what they like, so only the
+// app's packages (published by release managers, so bounded) always keep theirs. The planner marks
+// a version that names no package as unknown (InstanceChange.unknownVersion, see unknownVersionOf);
+// the config epoch check of the store step makes that mark hold for the store's current config.
+// The store keeps a tally (unknown version → instances counted under it) next to the buckets and
+// applies capUnknownVersion: an instance keeps the unknown version it is tallied under, a version
+// already tallied is counted, a new one is admitted while fewer than UNKNOWN_VERSION_CAP are
+// tallied, and otherwise the instance counts under OTHER_VERSION. A version leaves the tally with
+// its last instance (or when its instances check in after it was published). Both stores carry out
+// this same rule (the Redis one in lua/includes/buckets.lua, with the cap and `other` sent by the
+// caller), and each records which version an instance is tallied under.
+
+/** Most distinct unknown versions counted per app (further ones count as `other`). */
+export const UNKNOWN_VERSION_CAP = 50;
+
+/** True when the app has a package of this version, for any architecture. O(architectures). */
+export function isPackageVersion(index: ReleaseIndex, version: string): boolean {
+  // Packages are stored under a normalized architecture (domain/arch.ts).
+  return ARCHES.some((arch) => index.packages.has(packageKey(version, arch)));
+}
+
+/**
+ * The version a node reports when it is a release version naming no package of the app (no index:
+ * no package is known), else undefined.
+ */
+export function unknownVersionOf(index: ReleaseIndex | undefined, version: string): string | undefined {
+  if (!isValidVersion(version) || (index && isPackageVersion(index, version))) return undefined;
+  return version;
+}
+
+export interface VersionCap {
+  prefixes: readonly string[];
+  /** The unknown version the instance is now tallied under, or null. */
+  tallied: string | null;
+}
+
+/**
+ * The prefixes to count an instance under and the version it is tallied under, given the unknown
+ * version of the change (undefined: a package or `other`), the version it was tallied under and
+ * the app's tally.
+ */
+export function capUnknownVersion(
+  prefixes: readonly string[],
+  unknownVersion: string | undefined,
+  talliedBefore: string | null,
+  tally: Tally,
+): VersionCap {
+  const v = unknownVersion;
+  if (v === undefined) return { prefixes, tallied: null };
+  if (v === talliedBefore || tally.has(v) || tally.count() < UNKNOWN_VERSION_CAP) return { prefixes, tallied: v };
+  const suffix = `/${v}`;
+  const other = (p: string) => (p.endsWith(suffix) ? `${p.slice(0, p.length - v.length)}${OTHER_VERSION}` : p);
+  return { prefixes: prefixes.map(other), tallied: null };
 }
 
 // ---- the summary

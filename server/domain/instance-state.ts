@@ -4,12 +4,14 @@
 // x/0 (with errorcode, flag bits stripped) → error; 3/0 code 44 (rollback) is an error too;
 // x/9 → deferred. Every event lands in the history, whether or not an update was granted.
 // planCheckIn is pure: it turns one <app> of a request and the update decision into an
-// InstanceChange that the store applies atomically.
+// InstanceChange that the store applies atomically; the release index the decision was made on
+// tells whether the node's version is a package of the app (the unknown-version cap, counters.ts).
 import { errorCodeName, stripErrorFlags } from '../omaha/error-codes.ts';
 import { EventResult, EventType } from '../omaha/events.ts';
 import type { OmahaAppRequest, OmahaEvent } from '../omaha/types.ts';
-import { counterPrefixes } from './counters.ts';
+import { counterPrefixes, unknownVersionOf } from './counters.ts';
 import type { UpdateDecision } from './decide.ts';
+import type { ReleaseIndex } from './release-index.ts';
 import type { HistoryEntry, InstanceStatus } from './types.ts';
 import type { InstanceAttrs, InstanceChange } from '../store/types.ts';
 
@@ -54,6 +56,8 @@ export function planCheckIn(
   attrs: InstanceAttrs,
   decision: UpdateDecision | null,
   now: number,
+  /** The app's release index; without one no version counts as a package (all are capped). */
+  releases?: ReleaseIndex,
 ): CheckInPlan {
   const history: HistoryEntry[] = [];
   let status: InstanceStatus | null = null;
@@ -89,6 +93,7 @@ export function planCheckIn(
     }
   }
 
+  const unknownVersion = unknownVersionOf(releases, attrs.version);
   return {
     completed,
     change: {
@@ -99,6 +104,7 @@ export function planCheckIn(
       ...(error ? { error } : {}),
       history,
       counterPrefixes: counterPrefixes(attrs),
+      ...(unknownVersion !== undefined ? { unknownVersion } : {}),
     },
   };
 }

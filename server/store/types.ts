@@ -51,6 +51,12 @@ export interface InstanceChange {
    * (the final one) to each, removes the instance from its old buckets and adds it to the new ones.
    */
   counterPrefixes: string[];
+  /**
+   * Set when the version in counterPrefixes is a release version that names no package of the
+   * app: the store counts it under its own version only within the unknown-version cap, else as
+   * `other` (capUnknownVersion in domain/counters.ts).
+   */
+  unknownVersion?: string;
 }
 
 export type CheckInResult =

@@ -5,12 +5,21 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import {
   capUnknownTrack,
+  capUnknownVersion,
   counterPrefixes,
+  isPackageVersion,
+  OTHER_VERSION,
   OVERFLOW_TRACK,
   summarize,
   UNKNOWN_TRACK_CAP,
+  UNKNOWN_VERSION_CAP,
   unknownTrackOf,
+  unknownVersionOf,
 } from '../../server/domain/counters.ts';
+import { planCheckIn } from '../../server/domain/instance-state.ts';
+import { indexRelease } from '../../server/domain/release-index.ts';
+import type { PackageRecord } from '../../server/domain/types.ts';
+import type { OmahaAppRequest } from '../../server/omaha/types.ts';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', '__defineGetter__'];
 const VERSION = '3510.2.0';
@@ -101,5 +110,64 @@ describe('counterPrefixes and the unknown-track cap', () => {
     const overflow = [`c/-/${VERSION}`, `g/${OVERFLOW_TRACK}/${VERSION}`];
     assert.deepStrictEqual(capUnknownTrack(overflow, [], full), overflow);
     assert.deepStrictEqual(capUnknownTrack(['all', 'g/prod/1.0'], [], full), ['all', 'g/prod/1.0'], 'no unknown track');
+  });
+});
+
+describe('the unknown-version cap', () => {
+  const pkg = (version: string, arch: string): PackageRecord => ({
+    appId: 'a', version, arch, url: 'https://x.test/', name: 'u.gz', size: 1, sha256: 's', extraFiles: [], createdAt: 0,
+  });
+  const index = indexRelease({
+    epoch: 1,
+    app: { id: 'a', name: 'A', createdAt: 0 },
+    channels: [],
+    groups: [],
+    packages: [pkg(VERSION, 'amd64'), pkg('3602.2.0', 'arm64')],
+  });
+  const tally = (names: string[]) => ({ has: (v: string) => names.includes(v), count: () => names.length });
+  const full = tally(Array.from({ length: UNKNOWN_VERSION_CAP }, (_, i) => `1.0.${i}`));
+
+  it('a version is unknown when it is a release version naming no package of the app, for any arch', () => {
+    assert.equal(isPackageVersion(index, VERSION), true);
+    assert.equal(isPackageVersion(index, '3602.2.0'), true, 'an arm64-only package is a package too');
+    assert.equal(unknownVersionOf(index, VERSION), undefined);
+    assert.equal(unknownVersionOf(index, '3602.2.0'), undefined);
+    assert.equal(unknownVersionOf(index, '3602.2.1'), '3602.2.1');
+    assert.equal(unknownVersionOf(index, '3602.2'), '3602.2', 'the same number, spelled differently: not the package');
+    assert.equal(unknownVersionOf(index, 'junk'), undefined, 'not a release version: already `other`');
+    assert.equal(unknownVersionOf(index, '__proto__'), undefined);
+    assert.equal(unknownVersionOf(undefined, VERSION), VERSION, 'no index: no package is known');
+  });
+
+  it('capUnknownVersion keeps packages, own and tallied versions, admits new ones below the cap, folds the rest', () => {
+    const prefixes = [`c/stable/1.2.3`, `g/?1.2.3/1.2.3`];
+    assert.deepStrictEqual(capUnknownVersion(prefixes, undefined, null, full), { prefixes, tallied: null }, 'a package');
+    assert.deepStrictEqual(capUnknownVersion(prefixes, '1.2.3', null, tally(['9.9'])), { prefixes, tallied: '1.2.3' }, 'below the cap');
+    assert.deepStrictEqual(capUnknownVersion(prefixes, '1.2.3', null, full), {
+      prefixes: [`c/stable/${OTHER_VERSION}`, `g/?1.2.3/${OTHER_VERSION}`],
+      tallied: null,
+    });
+    assert.deepStrictEqual(capUnknownVersion(prefixes, '1.2.3', '1.2.3', full), { prefixes, tallied: '1.2.3' }, "the instance's own version");
+    const tallied = [`c/-/1.0.7`, `g/?x/1.0.7`];
+    assert.deepStrictEqual(capUnknownVersion(tallied, '1.0.7', '5.5.5', full), { prefixes: tallied, tallied: '1.0.7' }, 'already tallied');
+    assert.deepStrictEqual(capUnknownVersion(['all'], '1.2.3', null, full), { prefixes: ['all'], tallied: null }, 'no version in the prefixes');
+  });
+
+  it('the planner marks the version unknown from the release index it decided on', () => {
+    const app = (version: string): OmahaAppRequest => ({
+      appIdRaw: 'a', attrs: {}, version, track: 'stable', bootId: '', machineId: 'm', machineAlias: '', oem: '', oemVersion: '',
+      alephVersion: '', board: '', lang: '', ping: true, updateCheck: false, events: [],
+    });
+    const attrs = (version: string) => ({
+      alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version, track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64',
+    });
+    const plan = (version: string) => planCheckIn(app(version), 'm', attrs(version), null, 1, index).change;
+    assert.equal(plan(VERSION).unknownVersion, undefined);
+    assert.equal('unknownVersion' in plan(VERSION), false);
+    assert.equal(plan('3602.2.0').unknownVersion, undefined);
+    assert.equal(plan('3602.2.1').unknownVersion, '3602.2.1');
+    assert.deepStrictEqual(plan('3602.2.1').counterPrefixes, ['c/stable/3602.2.1', 'g/stable/3602.2.1']);
+    assert.equal(plan('ForcedUpdate').unknownVersion, undefined);
+    assert.equal(planCheckIn(app(VERSION), 'm', attrs(VERSION), null, 1).change.unknownVersion, VERSION, 'no index');
   });
 });

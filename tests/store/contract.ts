@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.ts';
 import { unknownTrackCases } from './contract-unknown-tracks.ts';
+import { unknownVersionCases } from './contract-unknown-versions.ts';
 import {
   activity,
   APP,
@@ -46,6 +47,7 @@ export function runStoreContract(name: string, open: Open): void {
     describe('history', () => historyCases(test));
     describe('counters', () => counterCases(test));
     describe('unknown-track cap', () => unknownTrackCases(test));
+    describe('unknown-version cap', () => unknownVersionCases(test));
     describe('listing, counting, pruning', () => listingCases(test));
     describe('tokens', () => tokenCases(test));
   });

@@ -1,14 +1,15 @@
 // The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, writes
 // the row back (attributes, status, buckets, history together) and moves counters only when the
-// instance's buckets changed; the unknown-track cap (domain/counters.ts) is decided here, in the
-// same transaction. The step is a better-sqlite3 transaction function: on its own it is
-// one IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
+// instance's buckets changed; the unknown-track and unknown-version caps (domain/counters.ts) are
+// decided here, in the same transaction. The step is a better-sqlite3 transaction function: on its
+// own it is one IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of
+// the batch.
 import type Database from 'better-sqlite3';
-import { capUnknownTrack } from '../../domain/counters.ts';
+import { capUnknownTrack, capUnknownVersion } from '../../domain/counters.ts';
 import type { InstanceStatus } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange } from '../types.ts';
 import { decodeBuckets, encodeBuckets } from './codec.ts';
-import type { Counters } from './counters.ts';
+import { talliedVersionOf, versionRow, type Counters } from './counters.ts';
 import { appendHistory } from './history.ts';
 
 interface CurrentRow {
@@ -31,6 +32,21 @@ export function finalStatus(cur: InstanceStatus | null, wanted: InstanceChange['
 /** The distinct buckets an instance with these prefixes and status is counted in. */
 export function bucketsOf(prefixes: readonly string[], status: InstanceStatus): string[] {
   return [...new Set(prefixes.map((p) => `${p}|${status}`))];
+}
+
+/** The instance's new buckets, both caps applied (plus its unknown-version tally entry). */
+function cappedBuckets(
+  counters: Counters,
+  appId: string,
+  change: InstanceChange,
+  old: readonly string[],
+  status: InstanceStatus,
+): string[] {
+  const tracked = capUnknownTrack(change.counterPrefixes, old, counters.tally(appId));
+  const versionTally = counters.versionTally(appId);
+  const { prefixes, tallied } = capUnknownVersion(tracked, change.unknownVersion, talliedVersionOf(old), versionTally);
+  const buckets = bucketsOf(prefixes, status);
+  return tallied === null ? buckets : [...buckets, versionRow(tallied)];
 }
 
 export type ApplyCheckIn = Database.Transaction<
@@ -61,8 +77,7 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     const previousStatus = cur?.status ?? null;
     const status = finalStatus(previousStatus, change.status);
     const oldBuckets = cur ? decodeBuckets(cur.buckets) : [];
-    const prefixes = capUnknownTrack(change.counterPrefixes, oldBuckets, counters.tally(appId));
-    const newBuckets = bucketsOf(prefixes, status);
+    const newBuckets = cappedBuckets(counters, appId, change, oldBuckets, status);
     const row = {
       ...change.attrs, // first: the keys below must win over anything extra a caller passed
       appId,

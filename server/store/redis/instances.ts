@@ -1,7 +1,8 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
 // counters and pruning. Layout per instance: one compact hash, one capped history list and one
 // member of the app's index sorted set (scored by lastCheck).
-import { OVERFLOW_TRACK, UNKNOWN_TRACK_CAP } from '../../domain/counters.ts';
+import { OTHER_VERSION, OVERFLOW_TRACK, UNKNOWN_TRACK_CAP, UNKNOWN_VERSION_CAP } from '../../domain/counters.ts';
+import { isValidVersion } from '../../domain/version.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
 import { num } from './codec.ts';
@@ -22,6 +23,14 @@ function prefixList(prefixes: string[]): string {
   return [...new Set(prefixes)].join(',');
 }
 
+/** The change's unknown version ('' for none); only a release version keeps the tally fields apart from buckets. */
+function unknownVersionArg(version: string | undefined): string {
+  if (version !== undefined && !isValidVersion(version)) {
+    throw new Error(`unknown version ${JSON.stringify(version)} must be a release version`);
+  }
+  return version ?? '';
+}
+
 /** ARGV of applyCheckIn-5.lua (see its header). */
 function checkInArgs(epoch: number, change: InstanceChange, now: number): (string | number)[] {
   const pairs = attrPairs(change.attrs);
@@ -40,6 +49,9 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number): (strin
     HISTORY_CAP,
     UNKNOWN_TRACK_CAP,
     OVERFLOW_TRACK,
+    unknownVersionArg(change.unknownVersion),
+    UNKNOWN_VERSION_CAP,
+    OTHER_VERSION,
     pairs.length / 2,
     ...pairs,
     ...change.history.map(encodeHistoryEntry),
@@ -113,7 +125,7 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
 
     async counters(appId) {
       const h = await redis.hgetall(keys.counters(appId));
-      // Buckets only (the unknown-track tally has no '|'); fromEntries defines own keys, whatever they are.
+      // Buckets only (the tallies have no '|'); fromEntries defines own keys, whatever they are.
       const buckets = Object.entries(h).filter(([field, value]) => field.includes('|') && num(value) > 0);
       return Object.fromEntries(buckets.map(([bucket, value]) => [bucket, num(value)]));
     },

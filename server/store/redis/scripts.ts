@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 
-export const SCRIPT_VERSION = 1;
+export const SCRIPT_VERSION = 2;
 
 function expandIncludes(source: string, dir: string): string {
   return source.replace(/^--@include\s+(\S+)\s*$/gm, (_, file: string) =>

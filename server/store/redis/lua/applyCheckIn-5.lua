@@ -5,10 +5,12 @@
   Input:
     KEYS[1] app hash (field epoch)
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
-            tv targetVersion, ec errorCode, en errorName, cp counter prefixes, + attributes)
+            tv targetVersion, ec errorCode, en errorName, cp counter prefixes, uv the unknown version
+            the instance is tallied under, + attributes)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
-    KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track tally: see buckets.lua)
+    KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track and unknown-version
+            tallies: see buckets.lua)
     ARGV[1] config epoch the change was decided on
     ARGV[2] now (ms)
     ARGV[3] machine id
@@ -23,9 +25,12 @@
     ARGV[12] history cap
     ARGV[13] unknown-track cap (UNKNOWN_TRACK_CAP in server/domain/counters.ts)
     ARGV[14] overflow track that unknown tracks over the cap count under (OVERFLOW_TRACK there)
-    ARGV[15] n = number of attribute field/value pairs that follow
-    ARGV[16 .. 15+2n] attribute field, value, ...
-    ARGV[16+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
+    ARGV[15] the version in the prefixes when it names no package of the app, else ''
+    ARGV[16] unknown-version cap (UNKNOWN_VERSION_CAP in server/domain/counters.ts)
+    ARGV[17] version that unknown versions over the cap count under (OTHER_VERSION there)
+    ARGV[18] n = number of attribute field/value pairs that follow
+    ARGV[19 .. 18+2n] attribute field, value, ...
+    ARGV[19+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
   Output:
     {1, previous status ('' for a new instance), final status}
     -5 stale config: the app is gone or its epoch differs (nothing written)
@@ -37,11 +42,13 @@ local epoch = redis.call('HGET', appKey, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return -5 end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', instKey, 's', 'cp')
-local curStatus, curPrefixes = cur[1], cur[2]
+local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv')
+local curStatus, curPrefixes, curTallied = cur[1], cur[2], cur[3] or nil
 local isNew = not curStatus
--- the unknown-track cap, decided before anything is written
+-- the unknown-track and unknown-version caps, decided before anything is written
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
+local tallied
+prefixes, tallied = capVersion(countersKey, prefixes, ARGV[15], curTallied, tonumber(ARGV[16]), ARGV[17])
 
 -- 3. final status
 local status
@@ -66,9 +73,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[15])
-local firstEntry = 16 + 2 * nAttrs
-for i = 16, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[18])
+local firstEntry = 19 + 2 * nAttrs
+for i = 19, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
@@ -79,6 +86,7 @@ if ARGV[8] == '1' then
   put('en', ARGV[10], '')
 end
 put('cp', prefixes, '')
+put('uv', tallied or '', '')
 redis.call('HSET', instKey, unpack(set))
 if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
 redis.call('ZADD', indexKey, now, machineId)
@@ -106,8 +114,9 @@ if #ARGV >= firstEntry then
   if pushed then redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1) end
 end
 
--- 9. counters, and the unknown-track tally
+-- 9. counters, and the unknown-track and unknown-version tallies
 moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
+moveVersion(countersKey, curTallied, tallied)
 
 return {1, curStatus or '', status}

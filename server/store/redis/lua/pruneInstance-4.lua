@@ -3,7 +3,7 @@
   index entry and counter contributions.
   Input:
     KEYS[1] instance index sorted set
-    KEYS[2] counters hash (with the unknown-track tally: see buckets.lua)
+    KEYS[2] counters hash (with the unknown-track and unknown-version tallies: see buckets.lua)
     KEYS[3] instance hash
     KEYS[4] instance history list
     ARGV[1] machine id
@@ -15,9 +15,10 @@
 --@include buckets.lua
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score or tonumber(score) >= tonumber(ARGV[2]) then return 0 end
-local cur = redis.call('HMGET', KEYS[3], 's', 'cp')
+local cur = redis.call('HMGET', KEYS[3], 's', 'cp', 'uv')
 moveBuckets(KEYS[2], bucketSet(cur[2], cur[1]), {})
 moveTrack(KEYS[2], cur[2], nil, nil)
+moveVersion(KEYS[2], cur[3] or nil, nil)
 redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 1

@@ -21,6 +21,18 @@
   moveTrack(countersKey, oldPrefixes, newPrefixes, overflow)
   Moves one instance between the tallies of its old and new unknown tracks (`overflow` and a track
   missing from the tally are not tallied; `overflow` may be nil when nothing is added).
+
+  The unknown-version cap (same file, same way): fields 'v/<version>' -> instances tallied under
+  that unknown version, 'v' -> how many versions the tally holds. The instance hash names the
+  version the instance is tallied under (field 'uv'), since a version may be published meanwhile.
+
+  capVersion(countersKey, prefixes, version, oldTallied, cap, other) -> prefixes, tallied version
+  `version` ('' for a package or `other`) keeps its prefixes when it is the one the instance is
+  tallied under (`oldTallied`), is tallied, or fewer than `cap` are tallied; otherwise prefixes
+  ending in '/<version>' end in '/<other>' instead, and nothing is tallied (nil).
+
+  moveVersion(countersKey, old, new)
+  Moves one instance between the tallies of the unknown versions `old` and `new` (either may be nil).
 ]]
 local function bucketSet(prefixes, status)
   local set = {}
@@ -79,5 +91,32 @@ local function moveTrack(countersKey, oldPrefixes, newPrefixes, overflow)
   end
   if new and new ~= overflow and redis.call('HINCRBY', countersKey, 'u/' .. new, 1) == 1 then
     redis.call('HINCRBY', countersKey, 'u', 1)
+  end
+end
+
+local function capVersion(countersKey, prefixes, version, oldTallied, cap, other)
+  if version == '' then return prefixes, nil end
+  if version == oldTallied or redis.call('HEXISTS', countersKey, 'v/' .. version) == 1
+    or tonumber(redis.call('HGET', countersKey, 'v') or '0') < cap then
+    return prefixes, version
+  end
+  local suffix = '/' .. version
+  local out = {}
+  for p in string.gmatch(prefixes, '[^,]+') do
+    if #p >= #suffix and string.sub(p, -#suffix) == suffix then p = string.sub(p, 1, #p - #version) .. other end
+    out[#out + 1] = p
+  end
+  return table.concat(out, ','), nil
+end
+
+local function moveVersion(countersKey, old, new)
+  if old == new then return end
+  if old then
+    local n = redis.call('HINCRBY', countersKey, 'v/' .. old, -1)
+    if n <= 0 then redis.call('HDEL', countersKey, 'v/' .. old) end
+    if n == 0 and redis.call('HINCRBY', countersKey, 'v', -1) <= 0 then redis.call('HDEL', countersKey, 'v') end
+  end
+  if new and redis.call('HINCRBY', countersKey, 'v/' .. new, 1) == 1 then
+    redis.call('HINCRBY', countersKey, 'v', 1)
   end
 end
