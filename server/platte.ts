@@ -40,7 +40,7 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
     backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
   }
   const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
-  const auth = createAuth(store, config.adminToken);
+  const auth = createAuth(store, config.adminToken, { now });
   const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now });
   const app = buildApp({ config, store, auth, coordinator, log, now });
   coordinator.start();

@@ -31,11 +31,29 @@ export interface Auth {
   resolve(secret: string): Promise<Principal | null>;
 }
 
+export interface AuthOptions {
+  /** Clock for the token cache (tests pass a fake one). */
+  now?: () => number;
+}
+
+/**
+ * How long a lookup is reused. A revocation evicts its token at once on this process and, through
+ * the store's announcement, on every other one; this bounds how long a revocation whose
+ * announcement was lost keeps being honoured.
+ */
 const CACHE_MS = 5_000;
 
-export function createAuth(tokens: TokenStore, adminToken?: string): Auth {
+export function createAuth(tokens: TokenStore, adminToken?: string, opts: AuthOptions = {}): Auth {
+  const now = opts.now ?? Date.now;
   const adminHash = adminToken ? hashToken(adminToken) : null;
   const cache = new Map<string, { at: number; rec: TokenRecord | null }>();
+  // Bumped by every revocation: a lookup that was in flight across one is used but not kept.
+  let revocations = 0;
+  tokens.onTokenRevoked((hash) => {
+    revocations++;
+    if (hash === null) cache.clear();
+    else cache.delete(hash);
+  });
 
   async function resolve(secret: string): Promise<Principal | null> {
     const hash = hashToken(secret);
@@ -43,13 +61,14 @@ export function createAuth(tokens: TokenStore, adminToken?: string): Auth {
       return { name: 'admin (PLATTE_ADMIN_TOKEN)', role: 'admin' };
     }
     const hit = cache.get(hash);
-    const now = Date.now();
     let rec: TokenRecord | null;
-    if (hit && now - hit.at < CACHE_MS) rec = hit.rec;
+    if (hit && now() - hit.at < CACHE_MS) rec = hit.rec;
     else {
+      const at = now();
+      const seen = revocations;
       rec = await tokens.findToken(hash);
       if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { at: now, rec });
+      if (seen === revocations) cache.set(hash, { at, rec });
     }
     return rec ? { name: rec.name, role: rec.role } : null;
   }

@@ -134,6 +134,12 @@ export interface TokenStore {
   bootstrapToken(token: TokenRecord): Promise<boolean>;
   listTokens(): Promise<TokenRecord[]>;
   deleteToken(hash: string): Promise<boolean>;
+  /**
+   * Hears revocations: `listener(hash)` once deleteToken removed a token, on this process at once
+   * and (Redis) on every other one through pub/sub; `listener(null)` when some may have been missed
+   * (the subscription came back after a break): forget every cached grant. Returns the unsubscribe.
+   */
+  onTokenRevoked(listener: (hash: string | null) => void): () => void;
 }
 
 export interface Store extends ReleaseStore, InstanceStore, TokenStore {

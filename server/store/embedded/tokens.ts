@@ -1,5 +1,6 @@
 // API tokens (only their hashes). Writes are durable: losing a token change on a crash would
-// resurrect a revoked token or drop a new one.
+// resurrect a revoked token or drop a new one. One process owns the file, so a revocation is
+// announced to this process's listeners only.
 import type Database from 'better-sqlite3';
 import type { Role, TokenRecord } from '../../domain/types.ts';
 import type { TokenStore } from '../types.ts';
@@ -21,6 +22,7 @@ const fromRow = (r: TokenRow): TokenRecord => ({
 
 export function createTokenStore(db: Database.Database): TokenStore {
   const durable = durableWriter(db);
+  const listeners = new Set<(hash: string | null) => void>();
   const s = {
     find: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     list: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, hash'),
@@ -46,7 +48,15 @@ export function createTokenStore(db: Database.Database): TokenStore {
       return s.list.all().map(fromRow);
     },
     async deleteToken(hash) {
-      return durable(() => s.remove.run(hash).changes === 1);
+      const deleted = durable(() => s.remove.run(hash).changes === 1);
+      if (deleted) for (const listener of listeners) listener(hash);
+      return deleted;
+    },
+    onTokenRevoked(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }

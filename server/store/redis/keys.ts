@@ -28,6 +28,8 @@ export interface StoreKeys {
   counters(appId: string): string;
   /** Hash: token hash → token JSON. */
   tokens(): string;
+  /** Pub/sub channel (not a key): the hash of each revoked token, so every process evicts it. */
+  tokenRevocations(): string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -46,5 +48,6 @@ export function storeKeys(prefix: string): StoreKeys {
     instanceIndex: (appId) => `${app(appId)}:idx`,
     counters: (appId) => `${app(appId)}:cnt`,
     tokens: () => `${prefix}:tokens`,
+    tokenRevocations: () => `${prefix}:tokens:revoked`,
   };
 }

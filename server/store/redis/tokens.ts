@@ -1,11 +1,42 @@
 // API tokens on Redis: one hash, token hash → JSON. bootstrapToken is one Lua script so two
-// processes starting together cannot both add a first token.
+// processes starting together cannot both add a first token. A revocation is published on a
+// channel in the same MULTI as the delete; every process hears it on its own subscriber connection
+// (a subscribed connection runs no other command), opened with the first listener.
+import type { Redis } from 'ioredis';
 import type { TokenStore } from '../types.ts';
 import { decodeToken, encodeToken } from './codec.ts';
 import type { RedisContext } from './context.ts';
 import { runScript } from './scripts.ts';
 
-export function createTokenStore({ redis, keys }: RedisContext): TokenStore {
+type Listener = (hash: string | null) => void;
+
+export function createTokenStore({ redis, keys }: RedisContext): TokenStore & { stopRevocations(): void } {
+  const listeners = new Set<Listener>();
+  const notify = (hash: string | null) => {
+    for (const listener of listeners) listener(hash);
+  };
+  let subscriber: Redis | null = null;
+
+  function subscribe(): void {
+    if (subscriber) return;
+    const channel = keys.tokenRevocations();
+    // Resubscribed by hand on every (re)connect, so listeners hear when the subscription is back.
+    const sub = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
+    subscriber = sub;
+    sub.on('error', () => {}); // the main connection reports Redis being away; this one retries by itself
+    sub.on('message', (ch: string, hash: string) => {
+      if (ch === channel) notify(hash);
+    });
+    sub.on('ready', () => {
+      // A revocation published while this connection was down was missed: listeners forget everything.
+      sub.subscribe(channel).then(
+        () => notify(null),
+        () => {}, // the connection broke again; the next 'ready' retries
+      );
+    });
+    sub.connect().catch(() => {});
+  }
+
   return {
     async findToken(hash) {
       const json = await redis.hget(keys.tokens(), hash);
@@ -29,7 +60,27 @@ export function createTokenStore({ redis, keys }: RedisContext): TokenStore {
     },
 
     async deleteToken(hash) {
-      return (await redis.hdel(keys.tokens(), hash)) === 1;
+      // One transaction: a revocation Redis acknowledged was also announced to every subscriber.
+      const replies = await redis.multi().hdel(keys.tokens(), hash).publish(keys.tokenRevocations(), hash).exec();
+      const [err, removed] = replies?.[0] ?? [new Error('token revocation: MULTI was discarded'), 0];
+      if (err) throw err;
+      // This process does not wait for its own announcement to come back.
+      if (removed === 1) notify(hash);
+      return removed === 1;
+    },
+
+    onTokenRevoked(listener) {
+      listeners.add(listener);
+      subscribe();
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    stopRevocations() {
+      listeners.clear();
+      subscriber?.disconnect();
+      subscriber = null;
     },
   };
 }
