@@ -1,7 +1,8 @@
 // Answers one <app> of an Omaha request: decide, record the check-in, build the app's answer.
 import { normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
-import { decideUpdate, type UpdateDecision } from '../domain/decide.ts';
+import { decideUpdate, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
+import type { ReleaseIndex } from '../domain/release-index.ts';
 import { planCheckIn } from '../domain/instance-state.ts';
 import { EventResult } from './events.ts';
 import type { PackageRecord } from '../domain/types.ts';
@@ -20,8 +21,13 @@ export interface AnswerDeps {
   pollInterval?: number;
 }
 
-/** A check-in refused for a stale config is retried with a fresh one this many times. */
-const STALE_RETRIES = 3;
+/**
+ * A check-in refused for a stale config is decided again on a newer one, again and again: each
+ * refusal means another release write landed, so the retries make progress. These bounds only stop
+ * a store that keeps refusing, or a writer faster than one check-in's two round trips.
+ */
+const STALE_RETRY_LIMIT = 500;
+const STALE_RETRY_MS = 2_000;
 
 export function manifestOf(pkg: PackageRecord): UpdateManifest {
   return {
@@ -53,7 +59,7 @@ export async function answerApp(
     return { ...res, ...(app.updateCheck ? { updateCheck: { status: 'error-internal' as const } } : {}) };
   }
 
-  let index = await deps.releases.get(appId);
+  const index = await deps.releases.get(appId);
   if (!index) return { ...res, status: 'error-unknownApplication', ping: false, events: 0 };
 
   const machineId = normalizeMachineId(app.machineId);
@@ -65,40 +71,10 @@ export async function answerApp(
     targetVersionPrefix: app.targetVersionPrefix,
     reportsError: app.events.some((e) => e.eventResult === EventResult.Error),
   };
-
-  let decision: UpdateDecision = decideUpdate(index, facts);
-  if (machineId) {
-    for (let attempt = 0; ; attempt++) {
-      const attrs: InstanceAttrs = {
-        alias: app.machineAlias,
-        ip,
-        oem: app.oem,
-        oemVersion: app.oemVersion,
-        alephVersion: app.alephVersion,
-        bootId: app.bootId,
-        version: app.version,
-        track: facts.track,
-        group: decision.group,
-        channel: decision.channel,
-        arch,
-      };
-      const plan = planCheckIn(app, machineId, attrs, app.updateCheck ? decision : null, deps.now());
-      const result = await deps.instances.applyCheckIn(appId, index.config.epoch, plan.change, deps.now());
-      if (result.applied) {
-        if (app.updateCheck && decision.kind === 'update') {
-          const target = decision.pkg.version;
-          await safely(deps, () => deps.hooks.onUpdateGranted(machineId, target));
-        }
-        if (plan.completed) await safely(deps, () => deps.hooks.onUpdateComplete(machineId, app.version));
-        break;
-      }
-      if (attempt >= STALE_RETRIES) throw new Error(`config of app ${appId} kept changing during a check-in`);
-      const fresh = await deps.releases.reload(appId);
-      if (!fresh) return { ...res, status: 'error-unknownApplication', ping: false, events: 0 };
-      index = fresh;
-      decision = decideUpdate(index, facts);
-    }
-  }
+  const decision = machineId
+    ? await recordCheckIn(deps, { appId, machineId, app, facts, ip }, index)
+    : decideUpdate(index, facts);
+  if (!decision) return { ...res, status: 'error-unknownApplication', ping: false, events: 0 };
 
   if (!app.updateCheck) return res;
   const poll = deps.pollInterval ? { pollInterval: deps.pollInterval } : {};
@@ -106,6 +82,63 @@ export async function answerApp(
     return { ...res, updateCheck: { status: 'ok', manifest: manifestOf(decision.pkg), ...poll } };
   }
   return { ...res, updateCheck: { status: 'noupdate', ...poll } };
+}
+
+interface CheckIn {
+  appId: string;
+  machineId: string;
+  app: OmahaAppRequest;
+  facts: NodeFacts;
+  ip: string;
+}
+
+function attrsOf({ app, facts, ip }: CheckIn, decision: UpdateDecision): InstanceAttrs {
+  return {
+    alias: app.machineAlias,
+    ip,
+    oem: app.oem,
+    oemVersion: app.oemVersion,
+    alephVersion: app.alephVersion,
+    bootId: app.bootId,
+    version: facts.version,
+    track: facts.track,
+    group: decision.group,
+    channel: decision.channel,
+    arch: facts.arch,
+  };
+}
+
+/**
+ * Decides and records one check-in in one store step. The step is refused when the app's config
+ * changed since `first` was read; the check-in is then decided again on the newest config (see
+ * STALE_RETRY_LIMIT). Null when the app is gone.
+ */
+async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex): Promise<UpdateDecision | null> {
+  const started = deps.now();
+  let index = first;
+  for (let attempt = 1; ; attempt++) {
+    const decision = decideUpdate(index, c.facts);
+    const { app, facts } = c;
+    const plan = planCheckIn(app, c.machineId, attrsOf(c, decision), app.updateCheck ? decision : null, deps.now(), index);
+    const epoch = index.config.epoch;
+    const result = await deps.instances.applyCheckIn(c.appId, epoch, plan.change, deps.now());
+    if (result.applied) {
+      if (app.updateCheck && decision.kind === 'update') {
+        const target = decision.pkg.version;
+        await safely(deps, () => deps.hooks.onUpdateGranted(c.machineId, target));
+      }
+      if (plan.completed) await safely(deps, () => deps.hooks.onUpdateComplete(c.machineId, facts.version));
+      return decision;
+    }
+    if (attempt >= STALE_RETRY_LIMIT || deps.now() - started > STALE_RETRY_MS) {
+      throw new Error(`config of app ${c.appId} kept changing during a check-in (${attempt} tries)`);
+    }
+    const fresh = await deps.releases.newerThan(c.appId, epoch);
+    if (!fresh) return null;
+    // The store refused `epoch` yet reports no newer one: retrying could not end.
+    if (fresh.config.epoch <= epoch) throw new Error(`store refused epoch ${epoch} of app ${c.appId} but reports epoch ${fresh.config.epoch}`);
+    index = fresh;
+  }
 }
 
 /** The coordinator's bookkeeping must never fail a node's update check. */
