@@ -16,10 +16,14 @@ const schema = z.object({
   adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
   trustedProxies: z.array(z.string().min(1)).default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a whole request (headers and body) may take to arrive; then 408 and the connection closes. */
+  requestTimeout: z.coerce.number().int().min(1).max(3600).default(30),
   /** Seconds sent as updatecheck@PollInterval; unset = the client's own default (45 min). */
   pollInterval: z.coerce.number().int().min(60).max(86400).optional(),
   /** Reboot coordinator: what to do with a FleetLock group nobody configured. */
   unknownGroups: z.enum(['create', 'refuse']).default('create'),
+  /** Reboot coordinator: at most this many groups created on first use (`create`) at a time. */
+  maxAutoGroups: z.coerce.number().int().min(0).max(1_000_000).default(100),
   defaultMaxHolders: z.coerce.number().int().min(0).max(1_000_000).default(1),
   defaultLeaseSeconds: z.coerce.number().int().min(10).max(30 * 86400).default(3600),
   /** When a holder's lease runs out: keep the slot until an operator acts (hold) or free it. */
@@ -39,8 +43,10 @@ const SOURCES: Record<keyof Config, { flag: string; env: string }> = {
   adminToken: { flag: '--admin-token', env: 'PLATTE_ADMIN_TOKEN' },
   trustedProxies: { flag: '--trusted-proxy', env: 'PLATTE_TRUSTED_PROXIES' },
   logLevel: { flag: '--log-level', env: 'PLATTE_LOG_LEVEL' },
+  requestTimeout: { flag: '--request-timeout', env: 'PLATTE_REQUEST_TIMEOUT' },
   pollInterval: { flag: '--poll-interval', env: 'PLATTE_POLL_INTERVAL' },
   unknownGroups: { flag: '--unknown-groups', env: 'PLATTE_UNKNOWN_GROUPS' },
+  maxAutoGroups: { flag: '--max-auto-groups', env: 'PLATTE_MAX_AUTO_GROUPS' },
   defaultMaxHolders: { flag: '--default-max-holders', env: 'PLATTE_DEFAULT_MAX_HOLDERS' },
   defaultLeaseSeconds: { flag: '--default-lease', env: 'PLATTE_DEFAULT_LEASE_SECONDS' },
   defaultLeasePolicy: { flag: '--default-lease-policy', env: 'PLATTE_DEFAULT_LEASE_POLICY' },

@@ -1,6 +1,8 @@
 // One error type for the whole HTTP surface, after koa's contract: `status` picks the HTTP status,
 // `expose` says whether the message may reach the client (otherwise only the status text does and
 // the error is logged). Each surface renders it in its own body format (JSON API, Omaha, FleetLock).
+// A store that does not answer (StoreUnavailableError) is a 503 `unavailable` that says so.
+import { StoreUnavailableError } from './store/unavailable.ts';
 
 export const ERROR_CODES = {
   bad_request: 400,
@@ -28,13 +30,19 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.status = ERROR_CODES[code];
-    this.expose = this.status < 500;
+    // `unavailable` tells the client to try again later; its message names no internals.
+    this.expose = this.status < 500 || code === 'unavailable';
   }
 }
 
 /** Turns anything thrown into an ApiError (unknown errors become an unexposed 500). */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError) {
+    const unavailable = new ApiError('unavailable', 'the store is not answering; try again shortly');
+    (unavailable as { cause?: unknown }).cause = err;
+    return unavailable;
+  }
   const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
   const status = e?.status ?? e?.statusCode;
   if (status === 413 || e?.type === 'entity.too.large') return new ApiError('payload_too_large', 'request body too large');

@@ -22,6 +22,24 @@ export async function bootstrapAdminToken(platte: Platte): Promise<string | null
   return added ? secret : null;
 }
 
+/**
+ * Node's own limits, from --request-timeout: the whole request (headers and body) must arrive in
+ * time, or Node answers 408 and closes the connection (the body reader then sees it aborted).
+ */
+export function httpServerOptions(requestTimeoutSeconds: number): http.ServerOptions {
+  const requestTimeout = requestTimeoutSeconds * 1000;
+  return {
+    requestTimeout,
+    // The headers' own limit must not outlast the whole request's.
+    headersTimeout: requestTimeout,
+    // Node checks both limits on this period (30 s by default, which let a 30 s limit run to 60 s
+    // and more): check often enough that the 408 comes at the limit.
+    connectionsCheckingInterval: Math.min(1000, requestTimeout / 4),
+    // Longer than the idle timeout of common load balancers (60 s), so they close first.
+    keepAliveTimeout: 65_000,
+  };
+}
+
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const platte = await createPlatte(config, { log });
   const secret = await bootstrapAdminToken(platte);
@@ -31,10 +49,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         `Use it as PLATTE_TOKEN for the CLI, or set PLATTE_ADMIN_TOKEN to choose your own.\n\n`,
     );
   }
-  const server = http.createServer(platte.app.callback());
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+  const server = http.createServer(httpServerOptions(config.requestTimeout), platte.app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -17,8 +17,10 @@ export function registerServeCommand(program: Command): void {
     .option('--admin-token <token>', 'admin token [PLATTE_ADMIN_TOKEN]; without one, the first start prints a new one')
     .option('--trusted-proxy <addr...>', 'proxies whose X-Forwarded-For is believed (IPs or CIDRs) [PLATTE_TRUSTED_PROXIES, comma-separated]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [PLATTE_LOG_LEVEL, info]')
+    .option('--request-timeout <seconds>', 'a whole request (headers and body) must arrive within this, else 408 [PLATTE_REQUEST_TIMEOUT, 30]')
     .option('--poll-interval <seconds>', 'PollInterval sent to nodes [PLATTE_POLL_INTERVAL]')
     .option('--unknown-groups <mode>', 'FleetLock groups nobody configured: create|refuse [PLATTE_UNKNOWN_GROUPS, create]')
+    .option('--max-auto-groups <n>', 'at most this many groups created on first use [PLATTE_MAX_AUTO_GROUPS, 100]')
     .option('--default-max-holders <n>', 'slots of a group created on first use [PLATTE_DEFAULT_MAX_HOLDERS, 1]')
     .option('--default-lease <seconds>', 'reboot slot lease [PLATTE_DEFAULT_LEASE_SECONDS, 3600]')
     .option('--default-lease-policy <policy>', 'lease ran out: hold (keep the slot until an operator acts) or release [PLATTE_DEFAULT_LEASE_POLICY, hold]')
@@ -34,8 +36,10 @@ export function registerServeCommand(program: Command): void {
           adminToken: o.adminToken,
           trustedProxies: o.trustedProxy,
           logLevel: o.logLevel,
+          requestTimeout: o.requestTimeout,
           pollInterval: o.pollInterval,
           unknownGroups: o.unknownGroups,
+          maxAutoGroups: o.maxAutoGroups,
           defaultMaxHolders: o.defaultMaxHolders,
           defaultLeaseSeconds: o.defaultLease,
           defaultLeasePolicy: o.defaultLeasePolicy,

@@ -31,7 +31,10 @@ export function openMemoryBackend(): Backend {
 
 /** `onError` hears connection errors (ioredis retries by itself; requests meanwhile fail fast). */
 export async function openRedisBackend(url: string, prefix = 'platte', onError: (err: Error) => void = () => {}): Promise<Backend> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  // No offline queue: while the connection is down a command fails at once (the stores answer
+  // StoreUnavailableError, a 503) instead of waiting in a queue and being applied minutes after
+  // its caller gave up. Commands in flight when the connection drops are retried twice at most.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true });
   let last = 0;
   redis.on('error', (err: Error) => {
     // One report per 5 s while Redis is away, not one per reconnect attempt.

@@ -1,7 +1,8 @@
 // The store contract. Two adapters implement it: store/embedded (SQLite file, one process, the
 // default) and store/redis (ioredis + Lua, many processes). tests/store/contract.ts runs the same
 // cases against both. Decisions are made by pure functions in server/domain; a store only carries
-// out a decided change, atomically.
+// out a decided change, atomically. A call the store does not answer rejects with
+// StoreUnavailableError (./unavailable.ts), which every surface turns into a 503.
 
 import type {
   ActivityEntry,
@@ -146,4 +147,6 @@ export interface Store extends ReleaseStore, InstanceStore, TokenStore {
   readonly kind: 'embedded' | 'redis';
   /** Flushes pending writes (graceful shutdown); the connection itself is closed by closeBackend. */
   close(): Promise<void>;
+  /** A cheap round trip to the store (/readyz); rejects when it cannot be made. */
+  ready(): Promise<void>;
 }

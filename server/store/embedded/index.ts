@@ -25,5 +25,9 @@ export function createEmbeddedStore(backend: Extract<Backend, { kind: 'embedded'
       // connection stays open: closeBackend owns it (the coordinator shares it).
       if (db.open && backend.file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
     },
+    async ready() {
+      // Reads the schema: throws when the connection is closed or the file cannot be read.
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    },
   };
 }

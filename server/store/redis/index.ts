@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../backend.ts';
 import type { Store } from '../types.ts';
+import { StoreUnavailableError } from '../unavailable.ts';
+import { guardRedisStore } from './context.ts';
 import { createInstanceStore } from './instances.ts';
 import { storeKeys } from './keys.ts';
 import { createReleaseStore } from './release.ts';
@@ -15,13 +17,23 @@ export async function createRedisStore(backend: Extract<Backend, { kind: 'redis'
   const { redis, prefix } = backend;
   defineScripts(redis, LUA_DIR);
   const ctx = { redis, keys: storeKeys(prefix) };
-  return {
+  const { stopRevocations, ...tokens } = createTokenStore(ctx);
+  // Every call answers StoreUnavailableError when Redis does not answer (see context.ts).
+  return guardRedisStore(redis, {
     kind: 'redis',
     ...createReleaseStore(ctx),
     ...createInstanceStore(ctx),
-    ...createTokenStore(ctx),
+    ...tokens,
     // Every write is acknowledged by Redis before its promise resolves: nothing to flush. The
-    // connection is closed by closeBackend (the coordinator shares it).
-    async close() {},
-  };
+    // connection is closed by closeBackend (the coordinator shares it); the token revocation
+    // subscriber is the store's own.
+    async close() {
+      stopRevocations();
+    },
+    async ready() {
+      // Not connected: say so at once instead of queueing a PING behind the reconnection attempts.
+      if (redis.status !== 'ready') throw new StoreUnavailableError(`Redis connection is ${redis.status}`);
+      await redis.ping();
+    },
+  });
 }
