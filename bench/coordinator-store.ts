@@ -13,7 +13,7 @@ import { Semaphore } from 'redis-semaphore';
 import { createEmbeddedSlotStore } from '../coordinator/store/embedded/index.ts';
 import { createRedisSlotStore } from '../coordinator/store/redis/index.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore, type SlotStoreOptions } from '../coordinator/store/types.ts';
-import { closeBackend, openEmbeddedBackend } from '../server/store/backend.ts';
+import { closeBackend, openEmbeddedBackend } from '../kernel/storage/backend.ts';
 import { startRedis } from '../tests/helpers/redis-server.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InstanceStatus } from '../server/domain/types.ts';
-import { closeBackend, openEmbeddedBackend, type Backend } from '../server/store/backend.ts';
+import { closeBackend, openEmbeddedBackend, type Backend } from '../kernel/storage/backend.ts';
 import { createEmbeddedStore } from '../server/store/embedded/index.ts';
 import type { InstanceChange, Store } from '../server/store/types.ts';
 import { attrs } from '../tests/store/fixtures/records.ts';
-import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
+import { FLATCAR_APP_ID } from '../protocol/omaha/appid.ts';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -10,8 +10,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { testConfig } from '../server/config.ts';
-import { createPlatte } from '../server/platte.ts';
+import { testConfig } from '../platte/config.ts';
+import { createPlatte } from '../platte/platte.ts';
 import { freePort, startRedis } from '../tests/helpers/redis-server.ts';
 import { startTarget } from './load.ts';
 

@@ -4,11 +4,11 @@
 // Run: node --import tsx bench/omaha-xml.ts [secondsPerCase]
 import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
-import { buildOmahaResponse } from '../server/omaha/build.ts';
-import { parseOmahaRequest } from '../server/omaha/parse.ts';
+import { buildOmahaResponse } from '../protocol/omaha/build.ts';
+import { parseOmahaRequest } from '../protocol/omaha/parse.ts';
 import { nebraskaRelease } from '../tests/helpers/nebraska-release.ts';
-import type { OmahaResponse } from '../server/omaha/types.ts';
-import { guardOmahaXml } from '../server/omaha/xml-guard.ts';
+import type { OmahaResponse } from '../protocol/omaha/types.ts';
+import { guardOmahaXml } from '../protocol/omaha/xml-guard.ts';
 
 const SECONDS = Number(process.argv[2] ?? 1);
 const REQUEST = readFileSync(new URL('../../shared/vectors/omaha/flatcar-ue-rs-request.xml', import.meta.url), 'utf8');

@@ -4,11 +4,11 @@
 // Run: node --import tsx bench/redis-memory.ts [count] [historyEntries]
 // (historyEntries > 1 writes that many distinct entries per instance, to see a longer history.)
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeBackend, openRedisBackend, type Backend } from '../server/store/backend.ts';
+import { closeBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
 import { createRedisStore } from '../server/store/redis/index.ts';
 import { storeKeys } from '../server/store/redis/keys.ts';
 import { startRedis } from '../tests/helpers/redis-server.ts';
-import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
+import { FLATCAR_APP_ID } from '../protocol/omaha/appid.ts';
 
 const APP = FLATCAR_APP_ID;
 const PREFIX = 'platte';

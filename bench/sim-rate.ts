@@ -15,8 +15,8 @@ import { FLATCAR_APP_ID, buildRequest } from '../client-sim/omaha-request.ts';
 import { startPayloadServer } from '../client-sim/file-server.ts';
 import { SimClock } from '../client-sim/scheduler.ts';
 import type { SimSummary } from '../client-sim/stats.ts';
-import { testConfig } from '../server/config.ts';
-import { createPlatte } from '../server/platte.ts';
+import { testConfig } from '../platte/config.ts';
+import { createPlatte } from '../platte/platte.ts';
 import { freePort } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget } from './load.ts';
 

@@ -9,7 +9,7 @@ import { startRedis } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget } from './load.ts';
 import { freePort } from '../tests/helpers/redis-server.ts';
 import { storeKeys } from '../server/store/redis/keys.ts';
-import { FLATCAR_APP_ID } from '../server/domain/appid.ts';
+import { FLATCAR_APP_ID } from '../protocol/omaha/appid.ts';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const CONNECTIONS = 64;

@@ -1,6 +1,6 @@
 // The update_engine error codes a virtual node reports in a `3/0` event. Numbers, flag bits and
 // names come from the server's table (server/omaha/error-codes.ts): one source for both sides.
-import { ERROR_FLAGS, ErrorCode as UE, HTTP_RESPONSE_BASE, errorCodeName, stripErrorFlags } from '../server/omaha/error-codes.ts';
+import { ERROR_FLAGS, ErrorCode as UE, HTTP_RESPONSE_BASE, errorCodeName, stripErrorFlags } from '../protocol/omaha/error-codes.ts';
 
 /** kActionCodeTestOmahaUrlFlag: set when the Omaha URL is not the official one (always for Platte). */
 export const SELF_HOSTED_FLAG = ERROR_FLAGS['test-omaha-url'];

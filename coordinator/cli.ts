@@ -1,9 +1,9 @@
 // `platte locks …`: the locksmithctl of Platte. Talks to a running server's operator API.
 import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
-import { apiRequest, CliError } from '../server/cli/client.ts';
-import { ago, clientOptions, withClientOptions } from '../server/cli/common.ts';
-import { formatSeconds } from './domain/duration.ts';
+import { apiRequest, CliError } from '../kernel/cli/client.ts';
+import { ago, clientOptions, withClientOptions } from '../kernel/cli/common.ts';
+import { formatSeconds } from '../kernel/duration.ts';
 import type { GroupView } from './service.ts';
 
 type LockOpts = { server: string; token?: string; group: string; json?: boolean };

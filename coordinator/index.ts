@@ -2,15 +2,15 @@
 // (Zincati) on any path prefix and the operator API under /api/v1/reboot-groups, takes hints from
 // the Omaha side (target versions, completed updates) and sweeps expired leases.
 import type { Middleware } from 'koa';
-import type { Config } from '../server/config.ts';
-import type { Logger } from '../server/log.ts';
-import type { RequireRole } from '../server/api/auth.ts';
-import type { Backend } from '../server/store/backend.ts';
+import type { Logger } from '../kernel/log.ts';
+import type { RequireRole } from '../kernel/auth/auth.ts';
+import type { Backend } from '../kernel/storage/backend.ts';
 import { fleetlockMiddleware } from './http/fleetlock.ts';
 import { operatorRouter } from './http/operator-api.ts';
 import { createRebootService, type RebootService } from './service.ts';
 import { openSlotStore } from './store/open.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore } from './store/types.ts';
+import type { LeasePolicy } from './domain/types.ts';
 
 /** What the Omaha side tells the coordinator. Called only on grants and completions (rare). */
 export interface RebootHooks {
@@ -20,9 +20,20 @@ export interface RebootHooks {
   onUpdateComplete(machineId: string, version: string): Promise<void>;
 }
 
+/** The settings the coordinator reads (the binary's configuration has them under these names). */
+export interface CoordinatorSettings {
+  /** A FleetLock group nobody configured: create it on first use (max defaultMaxHolders) or refuse. */
+  unknownGroups: 'create' | 'refuse';
+  /** At most this many groups created on first use at a time. */
+  maxAutoGroups: number;
+  defaultMaxHolders: number;
+  defaultLeaseSeconds: number;
+  defaultLeasePolicy: LeasePolicy;
+}
+
 export interface CoordinatorDeps {
   backend: Backend;
-  config: Config;
+  config: CoordinatorSettings;
   log: Logger;
   requireRole: RequireRole;
   now: () => number;

@@ -1,8 +1,8 @@
 // The reboot coordinator's use cases: FleetLock pre-reboot / steady-state, the operator's view and
 // actions, the Omaha hooks and the lease sweep. Decisions live in domain/, atomic steps in store/;
 // this file strings them together and turns store records into what the API shows.
-import type { Logger } from '../server/log.ts';
-import { formatSeconds } from './domain/duration.ts';
+import type { Logger } from '../kernel/log.ts';
+import { formatSeconds } from '../kernel/duration.ts';
 import type { GroupChange, Holder, SlotEvent } from './domain/types.ts';
 import { describeWindow, localText, type WindowView } from './domain/window-parse.ts';
 import { currentClosing, isOpen, nextOpening } from './domain/windows.ts';

@@ -1,5 +1,5 @@
 // Human text for history lines and error values, shared by both stores and the HTTP layer.
-import { formatSeconds } from './duration.ts';
+import { formatSeconds } from '../../kernel/duration.ts';
 import { describeWindow } from './window-parse.ts';
 import type { GroupChange, Holder } from './types.ts';
 

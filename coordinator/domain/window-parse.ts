@@ -1,7 +1,7 @@
 // Turns what operators write into RebootWindow values, and back. Accepts Platte's form
 // ({ days: "Mon-Fri", start: "04:00", length: "1h30m", zone: "Europe/Berlin" }) and locksmith's
 // (REBOOT_WINDOW_START "Thu 04:00" or "04:00" with REBOOT_WINDOW_LENGTH "1h").
-import { formatMinutes, parseMinutes } from './duration.ts';
+import { formatMinutes, parseMinutes } from '../../kernel/duration.ts';
 import type { RebootWindow } from './types.ts';
 import { isValidZone } from './zone.ts';
 

@@ -4,13 +4,13 @@
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
-import type { Logger } from '../../server/log.ts';
-import { decodeUtf8 } from '../../server/unicode.ts';
+import type { Logger } from '../../kernel/log.ts';
+import { decodeUtf8 } from '../../kernel/unicode.ts';
 import { describeFull } from '../domain/describe.ts';
 import { localText } from '../domain/window-parse.ts';
 import type { RebootService } from '../service.ts';
-import { FleetLockError } from './fleetlock-errors.ts';
-import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from './names.ts';
+import { FleetLockError } from '../../protocol/fleetlock/errors.ts';
+import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from '../../protocol/fleetlock/names.ts';
 
 export const FLEETLOCK_MAX_BODY = 16 * 1024;
 /** A store call that takes longer than this answers store_unavailable. */

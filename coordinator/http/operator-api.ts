@@ -3,18 +3,17 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { actorOf, type RequireRole } from '../../server/api/auth.ts';
-import { registerRoutes, route } from '../../server/api/route-spec.ts';
-import { ApiError } from '../../server/errors.ts';
-import { parseMinutes } from '../domain/duration.ts';
+import { actorOf, type RequireRole } from '../../kernel/auth/auth.ts';
+import { API_PREFIX, registerRoutes, route } from '../../kernel/http/route-spec.ts';
+import { ApiError } from '../../kernel/http/errors.ts';
+import { parseMinutes } from '../../kernel/duration.ts';
 import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
 import { parseWindow, WindowError } from '../domain/window-parse.ts';
 import type { RebootService } from '../service.ts';
-import { holderIdProblem, isGroupName, GROUP_PATTERN } from './names.ts';
+import { holderIdProblem, isGroupName, GROUP_PATTERN } from '../../protocol/fleetlock/names.ts';
 
 export const REBOOT_GROUPS_PATH = '/api/v1/reboot-groups';
 /** The operator routes live under the same /api/v1 prefix as the release API. */
-const API_PREFIX = '/api/v1';
 const MAX_BODY = 16 * 1024;
 const LEASE_MIN_S = 10;
 const LEASE_MAX_S = 30 * 86400;

@@ -1,5 +1,5 @@
 // Picks the slot store for the backend Platte runs on.
-import type { Backend } from '../../server/store/backend.ts';
+import type { Backend } from '../../kernel/storage/backend.ts';
 import { createEmbeddedSlotStore } from './embedded/index.ts';
 import { createRedisSlotStore } from './redis/index.ts';
 import type { SlotStore, SlotStoreOptions } from './types.ts';

@@ -1,9 +1,9 @@
 // Path and query parameters shared by the JSON API routes.
 import type { Context } from 'koa';
-import { isValidAppId, normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
-import { isReservedName } from '../domain/dict.ts';
+import { isValidAppId, normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
+import { isReservedName } from '../../kernel/dict.ts';
 import type { AppRecord } from '../domain/types.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../kernel/http/errors.ts';
 import type { ReleaseStore } from '../store/types.ts';
 import { NAME_PATTERN, RESERVED_NAME_MESSAGE } from './schemas.ts';
 

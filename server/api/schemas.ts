@@ -1,10 +1,10 @@
 // JSON API input schemas (zod). The same schemas validate requests and describe them in OpenAPI.
 import { z } from 'zod';
-import { APP_ID_PATTERN, normalizeAppId } from '../domain/appid.ts';
+import { APP_ID_PATTERN, normalizeAppId } from '../../protocol/omaha/appid.ts';
 import { ARCHES, normalizeArch } from '../domain/arch.ts';
-import { isReservedName, RESERVED_NAMES } from '../domain/dict.ts';
+import { isReservedName, RESERVED_NAMES } from '../../kernel/dict.ts';
 import { VERSION_PATTERN } from '../domain/version.ts';
-import { ROLES } from './auth.ts';
+import { ROLES } from '../../kernel/auth/tokens.ts';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
 

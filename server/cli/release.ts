@@ -2,8 +2,9 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { InstanceRecord } from '../domain/types.ts';
-import { apiRequest, CliError } from './client.ts';
-import { ago, clientOptions, printJson, printTable, withAppOptions, withClientOptions } from './common.ts';
+import { apiRequest, CliError } from '../../kernel/cli/client.ts';
+import { ago, clientOptions, printJson, printTable, withClientOptions } from '../../kernel/cli/common.ts';
+import { withAppOptions } from './app-options.ts';
 import { digestFile } from './file-digest.ts';
 
 type AppOpts = { server: string; token?: string; app: string; json?: boolean };
@@ -105,17 +106,5 @@ export function registerReleaseCommands(program: Command): void {
     .action(async (name: string, o: AppOpts & { role: string }) => {
       const r = await apiRequest<{ token: { secret: string; id: string } }>(clientOptions(o), 'POST', '/api/v1/tokens', { name, role: o.role });
       process.stdout.write(`token ${r.token.id} (${o.role}), shown once:\n${r.token.secret}\n`);
-    });
-}
-
-/** `platte openapi`: prints the API description (the same document the server serves). */
-export function registerOpenApiCommand(program: Command): void {
-  program
-    .command('openapi')
-    .description('print the OpenAPI description of the JSON API')
-    .action(async () => {
-      const { DOCUMENTED_ROUTES } = await import('../api/router.ts');
-      const { openApiDocument } = await import('../api/openapi.ts');
-      printJson(openApiDocument(DOCUMENTED_ROUTES));
     });
 }

@@ -2,7 +2,7 @@
 // (`c/stable/3510.2.0|complete`) and moves the instance between buckets atomically, so "how many
 // nodes run which version, in which state" is read without walking instances.
 import { ARCHES } from './arch.ts';
-import { dict } from './dict.ts';
+import { dict } from '../../kernel/dict.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
 import type { InstanceStatus } from './types.ts';

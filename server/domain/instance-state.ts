@@ -6,14 +6,13 @@
 // planCheckIn is pure: it turns one <app> of a request and the update decision into an
 // InstanceChange that the store applies atomically; the release index the decision was made on
 // tells whether the node's version is a package of the app (the unknown-version cap, counters.ts).
-import { errorCodeName, stripErrorFlags } from '../omaha/error-codes.ts';
-import { EventResult, EventType } from '../omaha/events.ts';
-import type { OmahaAppRequest, OmahaEvent } from '../omaha/types.ts';
+import { errorCodeName, stripErrorFlags } from '../../protocol/omaha/error-codes.ts';
+import { EventResult, EventType } from '../../protocol/omaha/events.ts';
+import type { OmahaAppRequest, OmahaEvent } from '../../protocol/omaha/types.ts';
 import { counterPrefixes, unknownVersionOf } from './counters.ts';
 import type { UpdateDecision } from './decide.ts';
 import type { ReleaseIndex } from './release-index.ts';
-import type { HistoryEntry, InstanceStatus } from './types.ts';
-import type { InstanceAttrs, InstanceChange } from '../store/types.ts';
+import type { HistoryEntry, InstanceAttrs, InstanceChange, InstanceStatus } from './types.ts';
 
 /** A previousversion that names a real earlier version (not absent, empty or the "no state" marker). */
 function realPreviousVersion(ev: OmahaEvent): string | null {

@@ -1,6 +1,6 @@
 // An AppConfig snapshot indexed for O(1) lookups on the update path. Built once per config epoch.
 import type { ChannelRecord, GroupRecord, PackageRecord } from './types.ts';
-import type { AppConfig } from '../store/types.ts';
+import type { AppConfig } from './types.ts';
 
 export interface ReleaseIndex {
   config: AppConfig;

@@ -134,12 +134,42 @@ export interface ActivityEntry {
   data: Record<string, string | number | null>;
 }
 
-export type Role = 'admin' | 'release' | 'read-only';
+/**
+ * Everything the update decision needs about one app, read once and cached per process.
+ * `epoch` grows on every change to the app's config; a check-in written with an older epoch is
+ * refused (`stale-config`) so a process never acts on a config another process has changed.
+ */
+export interface AppConfig {
+  epoch: number;
+  app: AppRecord;
+  channels: ChannelRecord[];
+  groups: GroupRecord[];
+  packages: PackageRecord[];
+}
 
-export interface TokenRecord {
-  /** Hex SHA-256 of the secret; the secret itself is never stored. */
-  hash: string;
-  name: string;
-  role: Role;
-  createdAt: number;
+/**
+ * A decided change to one instance (built by instance-state.ts). The store applies it
+ * atomically: attrs overwrite; status moves to `status.to` unless the current status is in
+ * `status.unlessIn`; history entries are appended (folding repeats); counters move.
+ */
+export interface InstanceChange {
+  machineId: string;
+  attrs: InstanceAttrs;
+  status: { to: InstanceStatus; unlessIn: InstanceStatus[] } | null;
+  /** Set when an update was granted; otherwise the stored target is kept. */
+  targetVersion?: string;
+  /** Set with an error status. */
+  error?: { code: number; name: string };
+  history: HistoryEntry[];
+  /**
+   * Counter buckets this instance belongs to, without the status: the store appends `|<status>`
+   * (the final one) to each, removes the instance from its old buckets and adds it to the new ones.
+   */
+  counterPrefixes: string[];
+  /**
+   * Set when the version in counterPrefixes is a release version that names no package of the
+   * app: the store counts it under its own version only within the unknown-version cap, else as
+   * `other` (capUnknownVersion in counters.ts).
+   */
+  unknownVersion?: string;
 }

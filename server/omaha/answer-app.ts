@@ -1,21 +1,21 @@
 // Answers one <app> of an Omaha request: decide, record the check-in, build the app's answer.
-import { normalizeAppId, normalizeMachineId } from '../domain/appid.ts';
+import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
 import { decideUpdate, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
 import { planCheckIn } from '../domain/instance-state.ts';
-import { EventResult } from './events.ts';
+import { EventResult } from '../../protocol/omaha/events.ts';
 import type { PackageRecord } from '../domain/types.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
-import type { RebootHooks } from '../../coordinator/index.ts';
-import type { Logger } from '../log.ts';
+import type { UpdateObserver } from '../deps.ts';
+import type { Logger } from '../../kernel/log.ts';
 import type { ReleaseCache } from './release-cache.ts';
-import type { OmahaAppRequest, OmahaAppResponse, OmahaRequest, UpdateManifest } from './types.ts';
+import type { OmahaAppRequest, OmahaAppResponse, OmahaRequest, UpdateManifest } from '../../protocol/omaha/types.ts';
 
 export interface AnswerDeps {
   releases: ReleaseCache;
   instances: InstanceStore;
-  hooks: RebootHooks;
+  observer: UpdateObserver;
   log: Logger;
   now: () => number;
   pollInterval?: number;
@@ -125,9 +125,9 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
     if (result.applied) {
       if (app.updateCheck && decision.kind === 'update') {
         const target = decision.pkg.version;
-        await safely(deps, () => deps.hooks.onUpdateGranted(c.machineId, target));
+        await safely(deps, () => deps.observer.onUpdateGranted(c.machineId, target));
       }
-      if (plan.completed) await safely(deps, () => deps.hooks.onUpdateComplete(c.machineId, facts.version));
+      if (plan.completed) await safely(deps, () => deps.observer.onUpdateComplete(c.machineId, facts.version));
       return decision;
     }
     if (attempt >= STALE_RETRY_LIMIT || deps.now() - started > STALE_RETRY_MS) {

@@ -5,13 +5,13 @@
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import proxyaddr from 'proxy-addr';
-import type { RouteDeps } from '../app.ts';
-import { decodeUtf8 } from '../unicode.ts';
+import type { ServerDeps } from '../deps.ts';
+import { decodeUtf8 } from '../../kernel/unicode.ts';
 import { answerApp, type AnswerDeps } from './answer-app.ts';
-import { buildOmahaResponse, OmahaBuildError } from './build.ts';
-import { parseOmahaRequest } from './parse.ts';
-import { OmahaInputError } from './xml-guard.ts';
-import type { OmahaAppResponse, OmahaRequest } from './types.ts';
+import { buildOmahaResponse, OmahaBuildError } from '../../protocol/omaha/build.ts';
+import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
+import { OmahaInputError } from '../../protocol/omaha/xml-guard.ts';
+import type { OmahaAppResponse, OmahaRequest } from '../../protocol/omaha/types.ts';
 
 export const OMAHA_MAX_BODY = 64 * 1024;
 const PATHS = new Set(['/v1/update', '/v1/update/']);
@@ -30,15 +30,15 @@ function unsupportedProtocol(req: OmahaRequest): OmahaAppResponse[] {
   }));
 }
 
-export function omahaMiddleware(deps: RouteDeps): Middleware {
-  const trust = proxyaddr.compile(deps.config.trustedProxies);
+export function omahaMiddleware(deps: ServerDeps): Middleware {
+  const trust = proxyaddr.compile(deps.settings.trustedProxies);
   const answer: AnswerDeps = {
     releases: deps.releases,
     instances: deps.store,
-    hooks: deps.coordinator.hooks,
+    observer: deps.observer,
     log: deps.log,
     now: deps.now,
-    ...(deps.config.pollInterval ? { pollInterval: deps.config.pollInterval } : {}),
+    ...(deps.settings.pollInterval ? { pollInterval: deps.settings.pollInterval } : {}),
   };
   const log = deps.log.child({ component: 'omaha' });
 

@@ -4,61 +4,11 @@
 // out a decided change, atomically. A call the store does not answer rejects with
 // StoreUnavailableError (./unavailable.ts), which every surface turns into a 503.
 
-import type {
-  ActivityEntry,
-  AppRecord,
-  ChannelRecord,
-  GroupRecord,
-  HistoryEntry,
-  InstanceAttrs,
-  InstanceRecord,
-  InstanceStatus,
-  PackageRecord,
-  TokenRecord,
-} from '../domain/types.ts';
+import type { TokenLookup, TokenRecord } from '../../kernel/auth/tokens.ts';
+import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, GroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord } from '../domain/types.ts';
 
-/** Re-exported: the store contract speaks of the attributes a check-in writes. */
-export type { InstanceAttrs };
-
-/**
- * Everything the update decision needs about one app, read once and cached per process.
- * `epoch` grows on every change to the app's config; a check-in written with an older epoch is
- * refused (`stale-config`) so a process never acts on a config another process has changed.
- */
-export interface AppConfig {
-  epoch: number;
-  app: AppRecord;
-  channels: ChannelRecord[];
-  groups: GroupRecord[];
-  packages: PackageRecord[];
-}
-
-/**
- * A decided change to one instance (built by domain/instance-state.ts). The store applies it
- * atomically: attrs overwrite; status moves to `status.to` unless the current status is in
- * `status.unlessIn`; history entries are appended (folding repeats); counters move.
- */
-export interface InstanceChange {
-  machineId: string;
-  attrs: InstanceAttrs;
-  status: { to: InstanceStatus; unlessIn: InstanceStatus[] } | null;
-  /** Set when an update was granted; otherwise the stored target is kept. */
-  targetVersion?: string;
-  /** Set with an error status. */
-  error?: { code: number; name: string };
-  history: HistoryEntry[];
-  /**
-   * Counter buckets this instance belongs to, without the status: the store appends `|<status>`
-   * (the final one) to each, removes the instance from its old buckets and adds it to the new ones.
-   */
-  counterPrefixes: string[];
-  /**
-   * Set when the version in counterPrefixes is a release version that names no package of the
-   * app: the store counts it under its own version only within the unknown-version cap, else as
-   * `other` (capUnknownVersion in domain/counters.ts).
-   */
-  unknownVersion?: string;
-}
+/** Re-exported: the store contract speaks of the domain's config and decided changes. */
+export type { AppConfig, InstanceAttrs, InstanceChange };
 
 export type CheckInResult =
   | { applied: true; previousStatus: InstanceStatus | null; status: InstanceStatus }
@@ -128,19 +78,12 @@ export const HISTORY_CAP = 32;
 /** Most activity entries kept per app. */
 export const ACTIVITY_CAP = 1000;
 
-export interface TokenStore {
-  findToken(hash: string): Promise<TokenRecord | null>;
+export interface TokenStore extends TokenLookup {
   addToken(token: TokenRecord): Promise<void>;
   /** Adds the token only when no token exists yet (first start); false when one already does. */
   bootstrapToken(token: TokenRecord): Promise<boolean>;
   listTokens(): Promise<TokenRecord[]>;
   deleteToken(hash: string): Promise<boolean>;
-  /**
-   * Hears revocations: `listener(hash)` once deleteToken removed a token, on this process at once
-   * and (Redis) on every other one through pub/sub; `listener(null)` when some may have been missed
-   * (the subscription came back after a break): forget every cached grant. Returns the unsubscribe.
-   */
-  onTokenRevoked(listener: (hash: string | null) => void): () => void;
 }
 
 export interface Store extends ReleaseStore, InstanceStore, TokenStore {

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
 import { registerLocksCommand } from '../../coordinator/cli.ts';
-import { CliError } from '../../server/cli/client.ts';
+import { CliError } from '../../kernel/cli/client.ts';
 import { client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
 
 describe('platte locks', () => {

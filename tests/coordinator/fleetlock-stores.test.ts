@@ -3,7 +3,7 @@
 // forgetting such groups once they stayed idle for a day.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig } from '../../platte/config.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { bearer, client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
 

@@ -2,7 +2,7 @@
 // answers instead, and each of Platte's error kinds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLEETLOCK_KINDS } from '../../coordinator/http/fleetlock-errors.ts';
+import { FLEETLOCK_KINDS } from '../../protocol/fleetlock/errors.ts';
 import { bearer, client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
 
 const PRE = '/v1/pre-reboot';

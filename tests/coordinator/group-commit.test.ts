@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
-import { createGroupCommit } from '../../server/store/embedded/group-commit.ts';
+import { createGroupCommit } from '../../kernel/storage/sqlite/group-commit.ts';
 
 function setup() {
   const db = new Database(':memory:');

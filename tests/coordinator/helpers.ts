@@ -1,8 +1,8 @@
 // A whole Platte (createPlatte) for coordinator tests, with a settable clock and one token per role.
 import supertest from 'supertest';
-import { hashToken } from '../../server/api/auth.ts';
-import { testConfig, type ConfigInput } from '../../server/config.ts';
-import { createPlatte, type Platte } from '../../server/platte.ts';
+import { hashToken } from '../../kernel/auth/auth.ts';
+import { testConfig, type ConfigInput } from '../../platte/config.ts';
+import { createPlatte, type Platte } from '../../platte/platte.ts';
 
 export const ADMIN = 'a'.repeat(24);
 export const TOKENS = { admin: ADMIN, release: 'r'.repeat(24), readOnly: 'o'.repeat(24) };

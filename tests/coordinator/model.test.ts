@@ -14,7 +14,7 @@ import { isOpen } from '../../coordinator/domain/windows.ts';
 import { createEmbeddedSlotStore } from '../../coordinator/store/embedded/index.ts';
 import { createRedisSlotStore } from '../../coordinator/store/redis/index.ts';
 import type { SlotStore, SlotStoreOptions } from '../../coordinator/store/types.ts';
-import { openMemoryBackend } from '../../server/store/backend.ts';
+import { openMemoryBackend } from '../../kernel/storage/backend.ts';
 import { startRedis } from '../helpers/redis-server.ts';
 import { storeOptions, T0 } from './slot-store.contract.ts';
 

@@ -1,5 +1,5 @@
 // The slot-store contract on the embedded (SQLite) adapter, in memory.
-import { openMemoryBackend } from '../../server/store/backend.ts';
+import { openMemoryBackend } from '../../kernel/storage/backend.ts';
 import { createEmbeddedSlotStore } from '../../coordinator/store/embedded/index.ts';
 import { runSlotStoreContract } from './slot-store.contract.ts';
 

@@ -1,7 +1,7 @@
 // Reboot windows: parsing (Platte and locksmith forms), open/closed, next opening, DST and zones.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatMinutes, parseMinutes } from '../../coordinator/domain/duration.ts';
+import { formatMinutes, parseMinutes } from '../../kernel/duration.ts';
 import { describeWindow, localText, parseDays, parseLocksmithWindow, parseWindow, WindowError } from '../../coordinator/domain/window-parse.ts';
 import { currentClosing, isOpen, nextOpening } from '../../coordinator/domain/windows.ts';
 

@@ -19,7 +19,7 @@ import {
 import { planCheckIn } from '../../server/domain/instance-state.ts';
 import { indexRelease } from '../../server/domain/release-index.ts';
 import type { PackageRecord } from '../../server/domain/types.ts';
-import type { OmahaAppRequest } from '../../server/omaha/types.ts';
+import type { OmahaAppRequest } from '../../protocol/omaha/types.ts';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', '__defineGetter__'];
 const VERSION = '3510.2.0';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { UpdateDecision } from '../../server/domain/decide.ts';
 import { eventOutcome, planCheckIn } from '../../server/domain/instance-state.ts';
-import type { OmahaAppRequest } from '../../server/omaha/types.ts';
+import type { OmahaAppRequest } from '../../protocol/omaha/types.ts';
 import type { InstanceAttrs } from '../../server/store/types.ts';
 
 const attrs: InstanceAttrs = { alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version: '3374.2.0', track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { compareVersions, isValidVersion, versionParts } from '../../server/domain/version.ts';
 import { archOfNode } from '../../server/domain/arch.ts';
-import { normalizeAppId } from '../../server/domain/appid.ts';
+import { normalizeAppId } from '../../protocol/omaha/appid.ts';
 
 it('compares versions numerically per component', () => {
   assert.ok(compareVersions('3510.2.0', '3510.10.0') < 0);

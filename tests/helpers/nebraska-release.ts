@@ -1,6 +1,6 @@
 // The release behind shared/vectors/omaha/nebraska-response-with-sysext.xml (a real Flatcar
 // release with sysext extra packages), as a manifest for build tests and the XML benchmark.
-import type { UpdateManifest } from '../../server/omaha/types.ts';
+import type { UpdateManifest } from '../../protocol/omaha/types.ts';
 
 /** The release of nebraska-response-with-sysext.xml. */
 export function nebraskaRelease(): UpdateManifest {

@@ -1,9 +1,9 @@
 // Starts a real Platte (createPlatte) on either store for integration tests, with an admin token and
 // a supertest agent. Redis-backed instances get a private redis-server per test file.
 import supertest from 'supertest';
-import { FLATCAR_APP_ID } from '../../server/domain/appid.ts';
-import { testConfig, type ConfigInput } from '../../server/config.ts';
-import { createPlatte, type Platte } from '../../server/platte.ts';
+import { FLATCAR_APP_ID } from '../../protocol/omaha/appid.ts';
+import { testConfig, type ConfigInput } from '../../platte/config.ts';
+import { createPlatte, type Platte } from '../../platte/platte.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

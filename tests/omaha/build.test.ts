@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import xml2js from 'xml2js';
-import { buildOmahaResponse, escapeAttr, OmahaBuildError } from '../../server/omaha/build.ts';
-import type { OmahaAppResponse, OmahaResponse, UpdateManifest } from '../../server/omaha/types.ts';
+import { buildOmahaResponse, escapeAttr, OmahaBuildError } from '../../protocol/omaha/build.ts';
+import type { OmahaAppResponse, OmahaResponse, UpdateManifest } from '../../protocol/omaha/types.ts';
 import { nebraskaRelease } from '../helpers/nebraska-release.ts';
 import { vector } from '../helpers/vectors.ts';
 

@@ -7,8 +7,8 @@ import {
   errorCodeName,
   errorFlags,
   stripErrorFlags,
-} from '../../server/omaha/error-codes.ts';
-import { describeEvent, EventResult, EventType, eventResultName, eventTypeName } from '../../server/omaha/events.ts';
+} from '../../protocol/omaha/error-codes.ts';
+import { describeEvent, EventResult, EventType, eventResultName, eventTypeName } from '../../protocol/omaha/events.ts';
 
 describe('stripErrorFlags', () => {
   const cases: Array<[number, number]> = [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseOmahaRequest } from '../../server/omaha/parse.ts';
-import { guardOmahaXml, OMAHA_XML_LIMITS, OmahaInputError } from '../../server/omaha/xml-guard.ts';
+import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
+import { guardOmahaXml, OMAHA_XML_LIMITS, OmahaInputError } from '../../protocol/omaha/xml-guard.ts';
 import { VECTORS_DIR } from '../helpers/vectors.ts';
 
 const VECTORS = VECTORS_DIR;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseOmahaRequest } from '../../server/omaha/parse.ts';
-import type { OmahaAppRequest, OmahaRequest } from '../../server/omaha/types.ts';
-import { OmahaInputError } from '../../server/omaha/xml-guard.ts';
+import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
+import type { OmahaAppRequest, OmahaRequest } from '../../protocol/omaha/types.ts';
+import { OmahaInputError } from '../../protocol/omaha/xml-guard.ts';
 import { VECTORS_DIR, vector } from '../helpers/vectors.ts';
 
 const VECTORS = VECTORS_DIR;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig } from '../../platte/config.ts';
 
 it('defaults, then environment, then flags', () => {
   assert.equal(loadConfig({}, {}).port, 8080);

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { it } from 'node:test';
-import { openApiDocument } from '../../server/api/openapi.ts';
-import { DOCUMENTED_ROUTES } from '../../server/api/router.ts';
+import { openApiDocument } from '../../kernel/http/openapi.ts';
+import { DOCUMENTED_ROUTES } from '../../platte/openapi.ts';
 
 it('docs/openapi.json matches the routes', () => {
   const committed = JSON.parse(fs.readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { loadConfig } from '../../server/config.ts';
+import { loadConfig } from '../../platte/config.ts';
 import { startServe, type ServerProcess } from '../helpers/cli.ts';
 import { ueRequest } from '../helpers/omaha.ts';
 import { FLATCAR } from '../helpers/platte.ts';

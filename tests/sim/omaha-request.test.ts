@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildRequest, FLATCAR_APP_ID, servicePack, xmlEncode, type NodeIdentity } from '../../client-sim/omaha-request.ts';
-import { parseOmahaRequest } from '../../server/omaha/parse.ts';
+import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
 import { parseRequest } from './fixtures/drive.ts';
 import { vector } from '../helpers/vectors.ts';
 

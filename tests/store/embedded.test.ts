@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { closeBackend, openEmbeddedBackend, openMemoryBackend, type Backend } from '../../server/store/backend.ts';
+import { closeBackend, openEmbeddedBackend, openMemoryBackend, type Backend } from '../../kernel/storage/backend.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
 import { durableWriter } from '../../server/store/embedded/durable.ts';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../server/store/embedded/schema.ts';
@@ -366,7 +366,7 @@ describe('group-committed check-ins (one transaction per event-loop turn, a save
 
   it('keeps every check-in of a batch acknowledged before a kill -9', async () => {
     const storeUrl = new URL('../../server/store/embedded/index.ts', import.meta.url).href;
-    const backendUrl = new URL('../../server/store/backend.ts', import.meta.url).href;
+    const backendUrl = new URL('../../kernel/storage/backend.ts', import.meta.url).href;
     const recordsUrl = new URL('./fixtures/records.ts', import.meta.url).href;
     // 40 concurrent check-ins (one batch), "written" once all are answered, then hang until killed.
     const script = `

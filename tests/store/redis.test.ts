@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { InstanceStatus } from '../../server/domain/types.ts';
-import { closeBackend, openRedisBackend, type Backend } from '../../server/store/backend.ts';
+import { closeBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
 import { createRedisStore } from '../../server/store/redis/index.ts';
 import { storeKeys } from '../../server/store/redis/keys.ts';
 import type { Store } from '../../server/store/types.ts';

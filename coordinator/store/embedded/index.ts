@@ -8,7 +8,7 @@ import { describeChange } from '../../domain/describe.ts';
 import type { GroupChange, GroupConfig, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../domain/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
-import { createGroupCommit } from '../../../server/store/embedded/group-commit.ts';
+import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { migrate } from './schema.ts';
 import { prepareStatements, toConfig, toHolder, type GroupRow } from './statements.ts';
 

@@ -11,8 +11,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { guardRedisStore } from '../../../server/store/redis/context.ts';
-import { defineScripts, runScript } from '../../../server/store/redis/scripts.ts';
+import { guardRedisStore } from '../../../kernel/storage/redis/guard.ts';
+import { defineScripts, runScript } from '../../../kernel/storage/redis/scripts.ts';
 import { describeChange } from '../../domain/describe.ts';
 import type { Expiry } from '../../domain/decide.ts';
 import type { GroupConfig, Holder, LeasePolicy, RebootWindow, SlotEvent, WaitReason } from '../../domain/types.ts';

@@ -1,9 +1,9 @@
 // Apps and their activity log.
-import { ApiError } from '../../errors.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
-import { actorOf } from '../auth.ts';
+import { actorOf } from '../../../kernel/auth/auth.ts';
 import { intQuery, requireApp } from '../params.ts';
-import { route } from '../route-spec.ts';
+import { route } from '../route.ts';
 import { appCreate } from '../schemas.ts';
 
 export const appRoutes = [

@@ -1,9 +1,9 @@
 // Channels: promote a version, read where a channel points.
-import { ApiError } from '../../errors.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
-import { actorOf } from '../auth.ts';
+import { actorOf } from '../../../kernel/auth/auth.ts';
 import { nameParam, requireApp } from '../params.ts';
-import { route } from '../route-spec.ts';
+import { route } from '../route.ts';
 import { channelPromote } from '../schemas.ts';
 
 export const channelRoutes = [

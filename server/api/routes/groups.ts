@@ -1,18 +1,18 @@
 // Groups map a node-sent track to a channel. Without a group, a track equal to a channel's name
 // follows that channel.
 import type { Context } from 'koa';
-import type { RouteDeps } from '../../app.ts';
+import type { ServerDeps } from '../../deps.ts';
 import type { GroupRecord } from '../../domain/types.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
-import { actorOf } from '../auth.ts';
+import { actorOf } from '../../../kernel/auth/auth.ts';
 import { nameParam, requireApp } from '../params.ts';
-import { route } from '../route-spec.ts';
+import { route } from '../route.ts';
 import { groupBody, groupCreate } from '../schemas.ts';
 
 async function saveGroup(
   ctx: Context,
-  deps: RouteDeps,
+  deps: ServerDeps,
   appId: string,
   id: string,
   body: { name?: string | undefined; track: string; channel: string },

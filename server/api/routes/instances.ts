@@ -1,9 +1,9 @@
 // Instances (nodes) as Platte last saw them, their history, and the fleet summary.
 import { summarize } from '../../domain/counters.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
 import { HISTORY_CAP } from '../../store/types.ts';
 import { intQuery, machineIdParam, requireApp } from '../params.ts';
-import { route } from '../route-spec.ts';
+import { route } from '../route.ts';
 import { pruneBody } from '../schemas.ts';
 
 export const instanceRoutes = [

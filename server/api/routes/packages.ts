@@ -1,10 +1,10 @@
 // Packages: one build of one version for one architecture.
 import type { PackageRecord } from '../../domain/types.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
-import { actorOf } from '../auth.ts';
+import { actorOf } from '../../../kernel/auth/auth.ts';
 import { requireApp } from '../params.ts';
-import { route } from '../route-spec.ts';
+import { route } from '../route.ts';
 import { packageCreate } from '../schemas.ts';
 
 export const packageRoutes = [

@@ -1,8 +1,8 @@
 // API tokens (admin only). The secret is shown once, at creation; only its hash is stored.
-import { ApiError } from '../../errors.ts';
-import type { Role, TokenRecord } from '../../domain/types.ts';
-import { hashToken, newTokenSecret } from '../auth.ts';
-import { route } from '../route-spec.ts';
+import { ApiError } from '../../../kernel/http/errors.ts';
+import type { Role, TokenRecord } from '../../../kernel/auth/tokens.ts';
+import { hashToken, newTokenSecret } from '../../../kernel/auth/auth.ts';
+import { route } from '../route.ts';
 import { tokenCreate } from '../schemas.ts';
 
 /** Public id of a token: the first 12 hex characters of its hash. */

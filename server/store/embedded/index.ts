@@ -1,6 +1,6 @@
 // The embedded store (the default): one process, one SQLite file (WAL). better-sqlite3 is
 // synchronous; the Store methods are async only to share the interface with the Redis adapter.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../../kernel/storage/backend.ts';
 import type { Store } from '../types.ts';
 import { createInstanceStore, type InstanceStoreOptions } from './instances.ts';
 import { createReleaseStore } from './release.ts';

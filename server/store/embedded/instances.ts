@@ -14,7 +14,7 @@ import {
   type InstanceRow,
 } from './codec.ts';
 import { createCounters } from './counters.ts';
-import { createGroupCommit } from './group-commit.ts';
+import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 
 export interface InstanceStoreOptions {
   /**

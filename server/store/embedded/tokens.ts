@@ -2,7 +2,7 @@
 // resurrect a revoked token or drop a new one. One process owns the file, so a revocation is
 // announced to this process's listeners only.
 import type Database from 'better-sqlite3';
-import type { Role, TokenRecord } from '../../domain/types.ts';
+import type { Role, TokenRecord } from '../../../kernel/auth/tokens.ts';
 import type { TokenStore } from '../types.ts';
 import { durableWriter } from './durable.ts';
 

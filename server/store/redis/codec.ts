@@ -1,15 +1,7 @@
 // Turns records into what Redis stores and back. Redis hands every value back as a string, so
 // decoding converts explicitly to the exact TypeScript types and drops fields the type lacks.
-import type {
-  ActivityEntry,
-  AppRecord,
-  ChannelRecord,
-  ExtraFile,
-  GroupRecord,
-  PackageRecord,
-  Role,
-  TokenRecord,
-} from '../../domain/types.ts';
+import { ROLES, type TokenRecord } from '../../../kernel/auth/tokens.ts';
+import type { ActivityEntry, AppRecord, ChannelRecord, ExtraFile, GroupRecord, PackageRecord } from '../../domain/types.ts';
 
 /** A number stored as a Redis string (or JSON number); `fallback` when absent or not a number. */
 export function num(value: unknown, fallback = 0): number {
@@ -134,7 +126,6 @@ export function decodeActivity(text: string): ActivityEntry {
 
 // ---- tokens: JSON in the tokens hash, keyed by the token hash
 
-const ROLES: readonly Role[] = ['admin', 'release', 'read-only'];
 
 export function encodeToken(t: TokenRecord): string {
   return JSON.stringify({ name: t.name, role: t.role, createdAt: t.createdAt });

@@ -1,14 +1,14 @@
 // The Redis store: release data, instances and tokens on the backend's ioredis client, every
 // atomic write one Lua script (lua/*.lua). Works with many Platte processes on one Redis.
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../../../kernel/storage/backend.ts';
 import type { Store } from '../types.ts';
-import { StoreUnavailableError } from '../unavailable.ts';
-import { guardRedisStore } from './context.ts';
+import { StoreUnavailableError } from '../../../kernel/storage/unavailable.ts';
+import { guardRedisStore } from '../../../kernel/storage/redis/guard.ts';
 import { createInstanceStore } from './instances.ts';
 import { storeKeys } from './keys.ts';
 import { createReleaseStore } from './release.ts';
-import { defineScripts } from './scripts.ts';
+import { defineScripts } from '../../../kernel/storage/redis/scripts.ts';
 import { createTokenStore } from './tokens.ts';
 
 const LUA_DIR = fileURLToPath(new URL('./lua', import.meta.url));

@@ -8,10 +8,10 @@ import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStor
 import { num } from './codec.ts';
 import { Refused, unexpectedReply } from './codes.ts';
 import type { RedisContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
 import { decodeHistoryEntry, encodeHistoryEntry } from './history-codec.ts';
 import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
-import { runScript } from './scripts.ts';
+import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 /** Counter prefixes as the comma list the script stores; rejects what would break the encoding. */
 function prefixList(prefixes: string[]): string {

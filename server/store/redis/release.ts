@@ -17,7 +17,7 @@ import {
 } from './codec.ts';
 import { Refused, unexpectedReply } from './codes.ts';
 import type { RedisContext } from './context.ts';
-import { runScript } from './scripts.ts';
+import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 const byCreated = <T extends { createdAt: number }>(key: (x: T) => string) => (a: T, b: T) =>
   a.createdAt - b.createdAt || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);

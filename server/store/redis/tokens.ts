@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { TokenStore } from '../types.ts';
 import { decodeToken, encodeToken } from './codec.ts';
 import type { RedisContext } from './context.ts';
-import { runScript } from './scripts.ts';
+import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 type Listener = (hash: string | null) => void;
 

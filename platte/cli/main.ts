@@ -1,9 +1,11 @@
 // The `platte` command.
 import { Command, CommanderError } from 'commander';
 import { registerLocksCommand } from '../../coordinator/cli.ts';
-import { registerDemoCommand, registerSimCommand } from '../../client-sim/cli.ts';
-import { CliError } from './client.ts';
-import { registerOpenApiCommand, registerReleaseCommands } from './release.ts';
+import { registerSimCommand } from '../../client-sim/cli.ts';
+import { registerDemoCommand } from './demo-command.ts';
+import { CliError } from '../../kernel/cli/client.ts';
+import { registerReleaseCommands } from '../../server/cli/release.ts';
+import { registerOpenApiCommand } from './openapi-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 
 const program = new Command('platte')

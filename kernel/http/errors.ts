@@ -2,7 +2,7 @@
 // `expose` says whether the message may reach the client (otherwise only the status text does and
 // the error is logged). Each surface renders it in its own body format (JSON API, Omaha, FleetLock).
 // A store that does not answer (StoreUnavailableError) is a 503 `unavailable` that says so.
-import { StoreUnavailableError } from './store/unavailable.ts';
+import { StoreUnavailableError } from '../storage/unavailable.ts';
 
 export const ERROR_CODES = {
   bad_request: 400,

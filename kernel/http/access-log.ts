@@ -1,7 +1,7 @@
 // Access log: API calls (people and automation, rare) at info; node traffic (Omaha, FleetLock,
 // thousands per second) only at debug, so it costs nothing at the default level.
 import type { Middleware } from 'koa';
-import type { Logger } from './log.ts';
+import type { Logger } from '../log.ts';
 
 export function accessLog(log: Logger): Middleware {
   const http = log.child({ component: 'http' });

@@ -5,7 +5,7 @@
 // characters, `<` inside attribute values, duplicate attributes) and it has no limits of its own.
 // One linear scan here rejects all of that with a short, human message and caps the work the parser
 // and the server can be asked to do. Body size is capped earlier, by the route (64 KiB → 413).
-import { isWellFormed } from '../unicode.ts';
+import { isWellFormed } from '../../kernel/unicode.ts';
 
 export class OmahaInputError extends Error {
   override name = 'OmahaInputError';

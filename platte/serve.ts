@@ -1,9 +1,9 @@
 // `platte serve`: start Platte, print the first admin token once, shut down gracefully.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hashToken, newTokenSecret } from './api/auth.ts';
+import { hashToken, newTokenSecret } from '../kernel/auth/auth.ts';
 import type { Config } from './config.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../kernel/log.ts';
 import { createPlatte, type Platte } from './platte.ts';
 
 export interface RunningServer {

@@ -2,14 +2,14 @@
 // Used by `platte serve`, the tests (supertest against the real app) and the benchmarks.
 import type Koa from 'koa';
 import { createCoordinator, type Coordinator } from '../coordinator/index.ts';
-import { createAuth } from './api/auth.ts';
-import { buildApp } from './app.ts';
+import { createAuth } from '../kernel/auth/auth.ts';
+import { buildApp } from './http-app.ts';
 import type { Config } from './config.ts';
-import { silentLogger, type Logger } from './log.ts';
-import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from './store/backend.ts';
-import { createEmbeddedStore } from './store/embedded/index.ts';
-import { createRedisStore } from './store/redis/index.ts';
-import type { Store } from './store/types.ts';
+import { silentLogger, type Logger } from '../kernel/log.ts';
+import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
+import { createEmbeddedStore } from '../server/store/embedded/index.ts';
+import { createRedisStore } from '../server/store/redis/index.ts';
+import type { Store } from '../server/store/types.ts';
 
 export interface Platte {
   app: Koa;

@@ -1,9 +1,9 @@
 // `platte serve` and its options (flags override environment variables; see server/config.ts).
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { closeOnSignals, startServer } from '../serve.ts';
-import { CliError } from './client.ts';
+import { CliError } from '../../kernel/cli/client.ts';
 
 export function registerServeCommand(program: Command): void {
   program

@@ -1,6 +1,6 @@
 // What a FleetLock group name and node id may look like (protocol: group ^[a-zA-Z0-9.-]+$, id non-empty).
-import { RESERVED_NAMES } from '../../server/domain/dict.ts';
-import { isWellFormed } from '../../server/unicode.ts';
+import { RESERVED_NAMES } from '../../kernel/dict.ts';
+import { isWellFormed } from '../../kernel/unicode.ts';
 
 /** The protocol's pattern, minus the names refused wherever users name things (server/domain/dict.ts). */
 export const GROUP_PATTERN = new RegExp(`^(?!(?:${RESERVED_NAMES.join('|')})$)[a-zA-Z0-9.-]+$`);

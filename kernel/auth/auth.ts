@@ -2,12 +2,8 @@
 // stored. Roles are ordered: read-only < release < admin. Omaha and FleetLock stay open to nodes.
 import crypto from 'node:crypto';
 import type { Middleware } from 'koa';
-import type { Role, TokenRecord } from '../domain/types.ts';
-import type { TokenStore } from '../store/types.ts';
-import { ApiError } from '../errors.ts';
-
-const RANK: Record<Role, number> = { 'read-only': 0, release: 1, admin: 2 };
-export const ROLES = Object.keys(RANK) as Role[];
+import { ApiError } from '../http/errors.ts';
+import { ROLE_RANK, type Role, type TokenLookup, type TokenRecord } from './tokens.ts';
 
 export function hashToken(secret: string): string {
   return crypto.createHash('sha256').update(secret).digest('hex');
@@ -43,7 +39,7 @@ export interface AuthOptions {
  */
 const CACHE_MS = 5_000;
 
-export function createAuth(tokens: TokenStore, adminToken?: string, opts: AuthOptions = {}): Auth {
+export function createAuth(tokens: TokenLookup, adminToken?: string, opts: AuthOptions = {}): Auth {
   const now = opts.now ?? Date.now;
   const adminHash = adminToken ? hashToken(adminToken) : null;
   const cache = new Map<string, { at: number; rec: TokenRecord | null }>();
@@ -79,7 +75,7 @@ export function createAuth(tokens: TokenStore, adminToken?: string, opts: AuthOp
     if (!m) throw new ApiError('unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
     const who = await resolve(m[1] as string);
     if (!who) throw new ApiError('unauthorized', 'unknown or revoked token');
-    if (RANK[who.role] < RANK[min]) {
+    if (ROLE_RANK[who.role] < ROLE_RANK[min]) {
       throw new ApiError('forbidden', `this action needs the ${min} role; the token has ${who.role}`);
     }
     ctx.state.principal = who;

@@ -1,13 +1,15 @@
 // A JSON API route described once: the router registers it, validates its body with the schema, and
 // openapi.ts documents it from the same description. `D` is what the handler needs (the release
-// API's RouteDeps, the coordinator's service).
+// update server's ServerDeps, the coordinator's service).
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { RouteDeps } from '../app.ts';
-import type { Role } from '../domain/types.ts';
-import type { RequireRole } from './auth.ts';
+import type { Role } from '../auth/tokens.ts';
+import type { RequireRole } from '../auth/auth.ts';
 import { readJson, validate } from './body.ts';
+
+/** Every JSON API route lives under this prefix. */
+export const API_PREFIX = '/api/v1';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -16,7 +18,7 @@ export interface Handled {
   body: unknown;
 }
 
-export interface RouteSpec<B extends z.ZodType = z.ZodType, D = RouteDeps> {
+export interface RouteSpec<B extends z.ZodType = z.ZodType, D = unknown> {
   method: Method;
   /** Path under /api/v1 in koa-router form: `/apps/:app/channels/:channel`. */
   path: string;
@@ -37,7 +39,7 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, D = RouteDeps> {
 }
 
 /** Keeps the body type of each route while building a heterogeneous list. */
-export function route<B extends z.ZodType, D = RouteDeps>(spec: RouteSpec<B, D>): RouteSpec<z.ZodType, D> {
+export function route<B extends z.ZodType, D>(spec: RouteSpec<B, D>): RouteSpec<z.ZodType, D> {
   return spec as unknown as RouteSpec<z.ZodType, D>;
 }
 

@@ -1,7 +1,6 @@
 // Options shared by the CLI commands that talk to a running server.
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
-import { FLATCAR_APP_ID } from '../domain/appid.ts';
 import type { ClientOptions } from './client.ts';
 
 /** Adds --server and --token (with their environment variables) to a command. */
@@ -9,11 +8,6 @@ export function withClientOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--server <url>', 'Platte server URL').env('PLATTE_URL').default('http://127.0.0.1:8080'))
     .addOption(new Option('--token <token>', 'API token').env('PLATTE_TOKEN'));
-}
-
-/** withClientOptions plus --app (default: Flatcar). */
-export function withAppOptions(cmd: Command): Command {
-  return withClientOptions(cmd).addOption(new Option('--app <appid>', 'Omaha app id').env('PLATTE_APP').default(FLATCAR_APP_ID));
 }
 
 export function clientOptions(opts: { server: string; token?: string }): ClientOptions {

@@ -4,7 +4,7 @@
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { z } from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from './errors.ts';
 import { decodeUtf8, findIllFormed } from '../unicode.ts';
 
 export const JSON_MAX_BODY = 256 * 1024;

@@ -1,0 +1,61 @@
+// `platte demo`: Platte on the embedded store plus a simulated fleet upgrading through it.
+import type { Command } from 'commander';
+import { faults, mixes, OptionError, parseNumber } from '../../client-sim/options.ts';
+import { SimError } from '../../client-sim/runner.ts';
+import { CliError } from '../../kernel/cli/client.ts';
+import { runDemo } from '../demo.ts';
+
+interface DemoFlags {
+  nodes: string;
+  speed: string;
+  port: string;
+  host: string;
+  dataDir?: string;
+  groups: string;
+  slots: string;
+  fail: string;
+  seed: string;
+  exit?: boolean;
+  progress: boolean;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'start Platte on the embedded store with the Flatcar app, two versions and a promoted channel, ' +
+        'then upgrade a simulated fleet through FleetLock reboot slots (no Redis, no network)',
+    )
+    .option('--nodes <n>', 'simulated nodes', '2000')
+    .option('--speed <x>', 'simulated time runs up to x times faster than real time', '600')
+    .option('--port <port>', 'port for Platte (0 = any free port)', '8080')
+    .option('--host <host>', 'address Platte listens on', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the embedded store lives (default: a new temporary directory)')
+    .option('--groups <list>', 'FleetLock reboot groups the nodes are spread over', 'web,db,workers,batch')
+    .option('--slots <n>', 'nodes of a group that may reboot at once', '5')
+    .option('--fail <shares>', 'percent of nodes per fault (see platte sim --help)', 'download:1,install:0.5,slow-return:1,no-return:0.1')
+    .option('--seed <n>', 'seed of the fleet', '1')
+    .option('--exit', 'stop Platte once the fleet is done (default: keep serving until Ctrl-C)')
+    .option('--no-progress', 'no live display')
+    .action(async (flags: DemoFlags) => {
+      try {
+        await runDemo({
+          nodes: parseNumber(flags.nodes, '--nodes', { int: true, min: 1, max: 200_000 }),
+          speed: parseNumber(flags.speed, '--speed', { min: 1, max: 1e9 }),
+          port: parseNumber(flags.port, '--port', { int: true, min: 0, max: 65535 }),
+          host: flags.host,
+          ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+          groups: mixes.groups(flags.groups.split(',').join(',')).map((g) => g.value),
+          slots: parseNumber(flags.slots, '--slots', { int: true, min: 1, max: 10_000 }),
+          faults: faults(flags.fail),
+          seed: parseNumber(flags.seed, '--seed', { int: true, min: 0, max: 2 ** 31 - 1 }),
+          exitWhenDone: flags.exit === true,
+          progress: flags.progress,
+        });
+      } catch (err) {
+        if (err instanceof OptionError) throw new CliError(`platte demo: ${err.message}`, 2);
+        if (err instanceof SimError) throw new CliError(err.message, 1);
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,55 @@
+// The Koa application: one process's HTTP surfaces in order. Health, the Omaha endpoint and
+// FleetLock render their own errors; everything else is the JSON API behind its error boundary.
+import Koa from 'koa';
+import type { Coordinator } from '../coordinator/index.ts';
+import type { Auth } from '../kernel/auth/auth.ts';
+import { accessLog } from '../kernel/http/access-log.ts';
+import { healthRoutes } from '../kernel/http/health.ts';
+import { jsonErrorBoundary, jsonNotFound } from '../kernel/http/json-errors.ts';
+import type { Logger } from '../kernel/log.ts';
+import { releaseApiRouter } from '../server/api/router.ts';
+import type { ServerDeps } from '../server/deps.ts';
+import { ReleaseCache } from '../server/omaha/release-cache.ts';
+import { omahaMiddleware } from '../server/omaha/route.ts';
+import type { Store } from '../server/store/types.ts';
+import type { Config } from './config.ts';
+import { apiDocument } from './openapi.ts';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  auth: Auth;
+  coordinator: Coordinator;
+  log: Logger;
+  now: () => number;
+}
+
+export function buildApp({ config, store, auth, coordinator, log, now }: AppDeps): Koa {
+  const server: ServerDeps = {
+    settings: { trustedProxies: config.trustedProxies, pollInterval: config.pollInterval },
+    store,
+    requireRole: auth.requireRole,
+    observer: coordinator.hooks,
+    log,
+    now,
+    releases: new ReleaseCache(store, now),
+  };
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+
+  app.use(accessLog(log));
+  app.use(jsonErrorBoundary(log));
+  app.use(healthRoutes(store, log));
+  app.use(omahaMiddleware(server));
+  app.use(coordinator.middleware);
+
+  const doc = apiDocument();
+  const api = releaseApiRouter(server);
+  api.get('/openapi.json', (ctx) => {
+    ctx.body = doc;
+  });
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  app.use(jsonNotFound);
+  return app;
+}

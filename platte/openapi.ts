@@ -1,0 +1,10 @@
+// The OpenAPI description of the whole JSON API: the release API's and the coordinator's routes.
+import { OPERATOR_ROUTES } from '../coordinator/http/operator-api.ts';
+import { openApiDocument } from '../kernel/http/openapi.ts';
+import { RELEASE_ROUTES } from '../server/api/router.ts';
+
+export const DOCUMENTED_ROUTES = [...RELEASE_ROUTES, ...OPERATOR_ROUTES];
+
+export function apiDocument(): Record<string, unknown> {
+  return openApiDocument(DOCUMENTED_ROUTES);
+}
