@@ -146,7 +146,7 @@ export class Fleet {
 
   /** The summary of a finished run (or of the run so far). */
   summary(result: RunResult = { stopReason: 'interrupted', completedAt: this.completedAt }): SimSummary {
-    return this.stats.summary({
+    const summary = this.stats.summary({
       server: this.opts.server,
       nodes: this.nodes.length,
       seed: this.seed,
@@ -156,6 +156,10 @@ export class Fleet {
       realNow: performance.now(),
       completedAt: result.completedAt,
     });
+    // Where each node ended up: a node in a routine check when the run stopped counts as settled.
+    const states: Record<string, number> = {};
+    for (const n of this.nodes) states[n.outcome] = (states[n.outcome] ?? 0) + 1;
+    return { ...summary, states };
   }
 
   /** Closes the HTTP agents (after run() settled). */

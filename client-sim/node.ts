@@ -149,6 +149,11 @@ export class VirtualNode implements NodeIdentity {
     return s === 'waiting-reboot' && this.strategy === 'off';
   }
 
+  /** The state a summary reports: a settled node in a routine check is reported as what it rests in. */
+  get outcome(): NodeState {
+    return this.state === 'checking' && this.settled ? this.restState : this.state;
+  }
+
   /** Called when `dueAt` has come. Returns what to send, or null when the node moved on by itself. */
   wake(env: NodeEnv): NodeAction | null {
     this.sentAt = env.now;
