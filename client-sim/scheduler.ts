@@ -8,8 +8,11 @@ import { performance } from 'node:perf_hooks';
  * The clock is elastic: it never runs more than the scheduler's allowed lag past the earliest event
  * still waiting, so a saturated simulator slows its clock instead of distorting every timing.
  */
+/** Real time in ms (performance.now by default; tests inject their own). */
+export type RealClock = () => number;
+
 export class SimClock {
-  private lastReal = performance.now();
+  private lastReal: number;
   private sim: number;
   /** Simulated instant the clock may not pass (set by the scheduler from its backlog). */
   private limitAt = Infinity;
@@ -17,9 +20,11 @@ export class SimClock {
   constructor(
     private speedFactor: number,
     start: number = Date.now(),
+    private readonly realNow: RealClock = () => performance.now(),
   ) {
     if (!(speedFactor > 0)) throw new RangeError('speed must be > 0');
     this.sim = start;
+    this.lastReal = realNow();
   }
 
   get speed(): number {
@@ -28,7 +33,7 @@ export class SimClock {
 
   /** Whole milliseconds, like Date.now() (servers given this clock store integers). */
   now(): number {
-    const real = performance.now();
+    const real = this.realNow();
     const advanced = this.sim + (real - this.lastReal) * this.speedFactor;
     this.sim = Math.max(this.sim, Math.min(advanced, this.limitAt));
     this.lastReal = real;
@@ -170,6 +175,8 @@ export interface SchedulerOptions {
   concurrency: number;
   /** Most items started per real second; unlimited when absent. */
   ratePerSecond?: number;
+  /** Real time for the rate limit (performance.now by default; tests inject their own). */
+  realNow?: RealClock;
   /** Simulated ms the clock may run ahead of the earliest waiting item (default 2 s). */
   maxLagMs?: number;
   /**
@@ -192,12 +199,13 @@ export class Scheduler {
   private immediate: NodeJS.Immediate | null = null;
   private running = false;
   private tokens: number;
-  private lastRefill = performance.now();
+  private lastRefill: number;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: SchedulerOptions) {
     this.queue = new TimerQueue(opts.capacity);
     this.tokens = this.burst();
+    this.lastRefill = this.realNow();
   }
 
   get inFlight(): number {
@@ -236,6 +244,10 @@ export class Scheduler {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private realNow(): number {
+    return this.opts.realNow ? this.opts.realNow() : performance.now();
+  }
+
   private burst(): number {
     const r = this.opts.ratePerSecond;
     return r === undefined ? Infinity : Math.max(1, r / 20);
@@ -244,7 +256,7 @@ export class Scheduler {
   private refill(): void {
     const r = this.opts.ratePerSecond;
     if (r === undefined) return;
-    const t = performance.now();
+    const t = this.realNow();
     this.tokens = Math.min(this.burst(), this.tokens + ((t - this.lastRefill) / 1000) * r);
     this.lastRefill = t;
   }

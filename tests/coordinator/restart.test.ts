@@ -56,12 +56,12 @@ describe('restarts (Redis with appendonly)', () => {
       await pre(t, 'a').expect(200);
       const before = await holders(t);
       await redis.kill();
-      const started = Date.now();
       const down = await pre(t, 'b');
       assert.equal(down.status, 503);
       assert.equal(down.body.kind, 'store_unavailable');
       assert.equal(down.headers['retry-after'], '5');
-      assert.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`);
+      // How soon it answers is the store guard's deadline (kernel/storage/redis/guard.ts), tested
+      // without timing in tests/server/redis-outage.test.ts; here it must answer at all, and in FleetLock's shape.
       const api = await t.http.get('/api/v1/reboot-groups/default').set('authorization', bearer(TOKENS.readOnly));
       assert.equal(api.status, 503);
       assert.equal(api.body.error.code, 'unavailable');

@@ -49,23 +49,24 @@ describe('TimerQueue', () => {
 });
 
 describe('SimClock', () => {
-  it('runs speed times faster than real time, never past its limit, never backwards', async () => {
-    const c = new SimClock(1000, 0);
-    await new Promise((r) => setTimeout(r, 20));
+  it('runs speed times faster than real time, never past its limit, never backwards', () => {
+    let real = 0;
+    const c = new SimClock(1000, 0, () => real);
+    real += 20;
     const t1 = c.now();
-    assert.ok(t1 >= 15_000, `${t1}`);
+    assert.equal(t1, 20_000);
     c.limit(t1 + 100);
-    await new Promise((r) => setTimeout(r, 20));
+    real += 20;
     assert.equal(c.now(), t1 + 100);
     c.limit(0);
     assert.equal(c.now(), t1 + 100, 'a lower limit does not move the clock back');
     c.limit(Infinity);
-    await new Promise((r) => setTimeout(r, 10));
-    assert.ok(c.now() > t1 + 100);
+    real += 10;
+    assert.equal(c.now(), t1 + 100 + 10_000);
     c.setSpeed(1);
     const t2 = c.now();
-    await new Promise((r) => setTimeout(r, 20));
-    assert.ok(c.now() - t2 < 200);
+    real += 20;
+    assert.equal(c.now() - t2, 20);
   });
 });
 
@@ -109,15 +110,23 @@ describe('Scheduler', () => {
     );
   });
 
-  it('limits requests started per second', async () => {
-    const clock = new SimClock(1, 0);
+  it('limits requests started per second (on injected real time)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+    let real = 0;
+    const realNow = () => real;
+    const clock = new SimClock(1, 0, realNow);
     let started = 0;
-    const sched = new Scheduler({ clock, capacity: 1000, concurrency: 1000, ratePerSecond: 200, run: () => (started++, Promise.resolve()) });
+    const sched = new Scheduler({ clock, realNow, capacity: 1000, concurrency: 1000, ratePerSecond: 200, run: () => (started++, Promise.resolve()) });
     for (let i = 0; i < 1000; i++) sched.schedule(i, 0);
     sched.start();
-    await new Promise((r) => setTimeout(r, 250));
+    // One simulated second in 1 ms steps: the burst (200 / 20 = 10) plus 200 per second.
+    for (let ms = 0; ms < 1000; ms++) {
+      real++;
+      t.mock.timers.tick(1);
+      await Promise.resolve();
+    }
     sched.stop();
-    assert.ok(started >= 30 && started <= 75, `${started} started in 250 ms at 200/s`);
+    assert.ok(started >= 205 && started <= 211, `${started} started in one second at 200/s`);
   });
 });
 

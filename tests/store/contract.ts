@@ -1,4 +1,4 @@
-// The store contract (.tmp/store-spec.md): every adapter runs these cases and must pass them all.
+// The store contract (server/store/types.ts): every adapter runs these cases and must pass them all.
 // Each case opens a fresh store and cleans it up; assertions use exact records (deepStrictEqual), so
 // an adapter that adds, drops or mistypes a field fails.
 import assert from 'node:assert/strict';
