@@ -220,7 +220,7 @@ describe('embedded store on a file', () => {
     const second = openFile(dir);
     try {
       assert.deepStrictEqual(migrate(second.backend.db), [], 'nothing left to apply');
-      const rows = second.backend.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+      const rows = second.backend.db.prepare("SELECT version FROM schema_migrations WHERE component = 'server' ORDER BY version").pluck().all();
       assert.deepStrictEqual(rows, MIGRATIONS.map((m) => m.version));
     } finally {
       await second.done();
@@ -230,7 +230,7 @@ describe('embedded store on a file', () => {
   it('refuses a database written by a newer Platte', async () => {
     const first = openFile(dir);
     first.backend.db
-      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .prepare("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES ('server', ?, ?, ?)")
       .run(SCHEMA_VERSION + 1, 'from the future', T0);
     await first.done();
     const backend = openEmbeddedBackend(dir) as Embedded;

@@ -1,13 +1,15 @@
-// The coordinator's tables in the shared SQLite database, all prefixed `slot_`. Each FleetLock call
-// is one write transaction, so the layout keeps the pages it touches few: WITHOUT ROWID tables keyed
-// by group (no separate index b-trees to update), history keyed by a per-group sequence kept in the
+// The coordinator's tables in the shared SQLite database, all prefixed `slot_`, as the `coordinator`
+// set of the one migration runner (kernel/storage/sqlite/migrations.ts). Each FleetLock call is one
+// write transaction, so the layout keeps the pages it touches few: WITHOUT ROWID tables keyed by
+// group (no separate index b-trees to update), history keyed by a per-group sequence kept in the
 // group row. The holders table only ever holds current holders (tens of rows), so the rare lookups
 // across groups (sweep, holder → group) scan it instead of paying for an index on every write.
-// Groups created on first use carry `auto = 1` and `active_at`, a lower bound of their last activity;
-// a partial index over those two is the forget sweep's index (the hot path never writes them).
 import type Database from 'better-sqlite3';
+import { runMigrations, type Migration, type MigrationSet } from '../../../kernel/storage/sqlite/migrations.ts';
 
-const SCHEMA = `
+// Up to commit fd1806e these tables were created unversioned, so a data directory from then has
+// them without a ledger row: IF NOT EXISTS makes version 1 adopt them as they are.
+const SLOT_TABLES = `
 CREATE TABLE IF NOT EXISTS slot_groups (
   name TEXT PRIMARY KEY,
   max INTEGER NOT NULL,
@@ -20,9 +22,7 @@ CREATE TABLE IF NOT EXISTS slot_groups (
   fence INTEGER NOT NULL DEFAULT 0,
   seq INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  auto INTEGER NOT NULL DEFAULT 0,
-  active_at INTEGER NOT NULL DEFAULT 0
+  updated_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS slot_holders (
   grp TEXT NOT NULL,
@@ -54,18 +54,29 @@ CREATE TABLE IF NOT EXISTS slot_targets (
 ) STRICT, WITHOUT ROWID;
 `;
 
-/** Columns added after the first release, for databases created before them. */
-const ADDED_COLUMNS = ['auto INTEGER NOT NULL DEFAULT 0', 'active_at INTEGER NOT NULL DEFAULT 0'];
+// Groups created on first use carry `auto = 1` and `active_at`, a lower bound of their last
+// activity; a partial index over those two is the forget sweep's index (the hot path never writes
+// them). Groups that existed before keep auto = 0: nothing tells which of them were created on first
+// use, so none is forgotten by surprise.
+const AUTO_COLUMNS = ['auto INTEGER NOT NULL DEFAULT 0', 'active_at INTEGER NOT NULL DEFAULT 0'];
 
-const AUTO_INDEX = 'CREATE INDEX IF NOT EXISTS slot_groups_auto ON slot_groups(active_at) WHERE auto = 1';
+/** A data directory from commit fd1806e has the columns already (added there without a version). */
+function addAutoGroups(db: Database.Database): void {
+  const have = new Set(db.prepare("SELECT name FROM pragma_table_info('slot_groups')").pluck().all() as string[]);
+  for (const col of AUTO_COLUMNS) {
+    if (!have.has(col.split(' ')[0] as string)) db.exec(`ALTER TABLE slot_groups ADD COLUMN ${col}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS slot_groups_auto ON slot_groups(active_at) WHERE auto = 1');
+}
 
-export function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    db.exec(SCHEMA);
-    const have = new Set((db.prepare('PRAGMA table_info(slot_groups)').all() as { name: string }[]).map((c) => c.name));
-    for (const col of ADDED_COLUMNS) {
-      if (!have.has(col.split(' ')[0] as string)) db.exec(`ALTER TABLE slot_groups ADD COLUMN ${col}`);
-    }
-    db.exec(AUTO_INDEX);
-  }).immediate();
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'slot tables', up: (db) => db.exec(SLOT_TABLES) },
+  { version: 2, name: 'groups created on first use', up: addAutoGroups },
+];
+
+export const COORDINATOR_SCHEMA: MigrationSet = { component: 'coordinator', migrations: MIGRATIONS };
+
+/** Brings the coordinator's tables up to date; returns the versions applied now. */
+export function migrate(db: Database.Database, now = Date.now()): number[] {
+  return runMigrations(db, COORDINATOR_SCHEMA, now);
 }

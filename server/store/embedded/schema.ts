@@ -1,19 +1,15 @@
-// The SQLite schema as an ordered list of migrations. `migrate` applies the ones a database has not
-// seen yet, each in its own transaction, and records them in `schema_migrations`. A database written
-// by a newer Platte (a version this build does not know) is refused rather than guessed at.
+// The update server's SQLite tables as an ordered list of migrations, the `server` set of the one
+// migration runner (kernel/storage/sqlite/migrations.ts), which records them in `schema_migrations`
+// next to the coordinator's set. A database written by a newer Platte is refused there.
 import type Database from 'better-sqlite3';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { runMigrations, type Migration, type MigrationSet } from '../../../kernel/storage/sqlite/migrations.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial',
-    sql: `
+    up: (db) =>
+      db.exec(`
       -- epoch: bumped by every release write; instance_count: kept here so counting is O(1).
       CREATE TABLE apps (
         id             TEXT PRIMARY KEY,
@@ -113,37 +109,16 @@ export const MIGRATIONS: readonly Migration[] = [
         role       TEXT NOT NULL,
         created_at INTEGER NOT NULL
       );
-    `,
+    `),
   },
 ];
 
+// 'server' also owns the rows of the ledger from before components (LEGACY_COMPONENT in the runner).
+export const SERVER_SCHEMA: MigrationSet = { component: 'server', migrations: MIGRATIONS };
+
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
-/** Brings the database up to SCHEMA_VERSION; returns the versions applied now. */
+/** Brings the server's tables up to SCHEMA_VERSION; returns the versions applied now. */
 export function migrate(db: Database.Database, now = Date.now()): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`);
-  const current = () =>
-    (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-  const found = current();
-  if (found > SCHEMA_VERSION) {
-    throw new Error(
-      `database schema version ${found} is newer than this Platte supports (${SCHEMA_VERSION}); upgrade Platte`,
-    );
-  }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    // Re-read inside the transaction: another process may have migrated meanwhile.
-    db.transaction(() => {
-      if (current() >= m.version) return;
-      db.exec(m.sql);
-      record.run(m.version, m.name, now);
-      applied.push(m.version);
-    }).immediate();
-  }
-  return applied;
+  return runMigrations(db, SERVER_SCHEMA, now);
 }
