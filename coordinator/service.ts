@@ -28,9 +28,8 @@ export interface HolderView {
   targetVersion: string | null;
 }
 
-export interface HistoryView extends Omit<SlotEvent, 'at' | 'token'> {
+export interface HistoryView extends Omit<SlotEvent, 'at'> {
   at: string;
-  fencingToken?: number;
 }
 
 export interface GroupView {
@@ -72,7 +71,7 @@ export function createRebootService(deps: ServiceDeps) {
   function logExpiries(events: readonly ExpiryEvent[]): void {
     for (const e of events) {
       log.warn(
-        { group: e.group, holder: e.holder.id, token: e.holder.token, since: iso(e.holder.since), freed: e.freed },
+        { group: e.group, holder: e.holder.id, fencingToken: e.holder.fencingToken, since: iso(e.holder.since), freed: e.freed },
         e.freed ? 'reboot slot lease ran out: slot freed (policy release)' : 'reboot slot lease ran out: node still holds the slot (policy hold)',
       );
     }
@@ -86,14 +85,15 @@ export function createRebootService(deps: ServiceDeps) {
       leaseLeftSeconds: Math.max(0, Math.round((h.leaseUntil - t) / 1000)),
       expired: h.expiredAt !== null || h.leaseUntil <= t,
       expiredAt: h.expiredAt !== null ? iso(h.expiredAt) : null,
-      fencingToken: h.token,
+      fencingToken: h.fencingToken,
       targetVersion: targets.get(h.id) ?? null,
     };
   }
 
   function historyView(e: SlotEvent): HistoryView {
-    const { at, token, ...rest } = e;
-    return { at: iso(at), ...rest, ...(token !== undefined ? { fencingToken: token } : {}) };
+    const { at, fencingToken, ...rest } = e;
+    // fencingToken last, as the API has always listed it.
+    return { at: iso(at), ...rest, ...(fencingToken !== undefined ? { fencingToken } : {}) };
   }
 
   async function view(group: string, historyLimit: number): Promise<GroupView | null> {
@@ -120,7 +120,7 @@ export function createRebootService(deps: ServiceDeps) {
       nextWindow: next === null ? null : { at: iso(next), local: localText(next, nextZone) },
       holders: snap.holders.map((h) => holderView(h, t, targets)),
       waiting: snap.waiting.filter((w) => !held.has(w.id)).map((w) => ({ id: w.id, lastSeen: iso(w.lastSeen), reason: w.reason })),
-      lastFencingToken: snap.fence,
+      lastFencingToken: snap.lastFencingToken,
       history: snap.history.map(historyView),
       autoCreated: config.autoCreated,
       createdAt: iso(config.createdAt),
@@ -134,7 +134,7 @@ export function createRebootService(deps: ServiceDeps) {
       const t = now();
       const { result, expired } = await store.acquire(group, id, t);
       logExpiries(expired.map((e) => ({ group, ...e })));
-      if (result.kind === 'granted') log.info({ group, holder: id, token: result.holder.token }, 'reboot slot granted');
+      if (result.kind === 'granted') log.info({ group, holder: id, fencingToken: result.holder.fencingToken }, 'reboot slot granted');
       if (result.kind !== 'outside-window') return result;
       const next = nextOpening(result.windows, t);
       const zone = (next !== null ? result.windows.find((w) => isOpen([w], next))?.zone : result.windows[0]?.zone) ?? 'UTC';
@@ -144,7 +144,7 @@ export function createRebootService(deps: ServiceDeps) {
     /** FleetLock steady-state: give the slot back (a no-op when none is held). */
     async steadyState(group: string, id: string): Promise<ReleaseResult> {
       const out = await store.release(group, id, now(), { event: 'release', by: 'node' });
-      if (out.kind === 'released') log.info({ group, holder: id, token: out.holder.token }, 'reboot slot released');
+      if (out.kind === 'released') log.info({ group, holder: id, fencingToken: out.holder.fencingToken }, 'reboot slot released');
       if (out.kind === 'unknown-group' && deps.createUnknownGroups) return { kind: 'not-held' };
       return out;
     },

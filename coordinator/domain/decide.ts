@@ -7,7 +7,7 @@ import type { GroupConfig, GroupState, Holder, LeasePolicy } from './types.ts';
 export interface SlotSituation {
   config: GroupConfig;
   /** Last fencing token handed out in the group. */
-  fence: number;
+  lastFencingToken: number;
   /** How many nodes hold a slot now (after expiry was processed). */
   count: number;
   /** The asking node's own slot, if it holds one. */
@@ -55,7 +55,7 @@ export function decideAcquire(s: SlotSituation, holderId: string, now: number, w
   if (s.count >= config.max) return { kind: 'full', max: config.max, count: s.count };
   return {
     kind: 'grant',
-    holder: { id: holderId, token: s.fence + 1, since: now, leaseUntil: now + config.leaseSeconds * 1000, expiredAt: null },
+    holder: { id: holderId, fencingToken: s.lastFencingToken + 1, since: now, leaseUntil: now + config.leaseSeconds * 1000, expiredAt: null },
   };
 }
 
@@ -82,5 +82,5 @@ export function applyExpiry(state: GroupState, now: number): { state: GroupState
 
 /** The situation of `holderId` in a whole group state. */
 export function situationOf(state: GroupState, holderId: string): SlotSituation {
-  return { config: state.config, fence: state.fence, count: state.holders.length, mine: state.holders.find((h) => h.id === holderId) ?? null };
+  return { config: state.config, lastFencingToken: state.lastFencingToken, count: state.holders.length, mine: state.holders.find((h) => h.id === holderId) ?? null };
 }

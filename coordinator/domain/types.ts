@@ -39,8 +39,8 @@ export interface GroupConfig {
 
 export interface Holder {
   id: string;
-  /** Fencing token: grows by one on every grant in the group. */
-  token: number;
+  /** Grows by one on every grant in the group (FleetLock answers it as `fencing_token`). */
+  fencingToken: number;
   since: number;
   leaseUntil: number;
   /** Set when the lease ran out while the node still held the slot (policy `hold`). */
@@ -51,7 +51,7 @@ export interface GroupState {
   config: GroupConfig;
   holders: Holder[];
   /** Last fencing token handed out in this group (0 before the first grant). */
-  fence: number;
+  lastFencingToken: number;
 }
 
 export type SlotEventKind = 'create' | 'configure' | 'pause' | 'resume' | 'grant' | 'release' | 'expire' | 'force-unlock';
@@ -61,7 +61,8 @@ export interface SlotEvent {
   at: number;
   event: SlotEventKind;
   holder?: string;
-  token?: number;
+  /** The holder's fencing token (grant, release, expire, force-unlock); stored as `token`. */
+  fencingToken?: number;
   /** Who acted: `node`, `omaha`, `lease` or an operator's token name. */
   by?: string;
   detail?: string;

@@ -1,10 +1,13 @@
 // FleetLock endpoints (the protocol Zincati speaks): POST <any prefix>/v1/pre-reboot and
-// /v1/steady-state, with or without a trailing slash. Errors are rendered here as {kind, value};
-// nothing reaches the JSON API boundary, not even for a path that only looks like FleetLock.
+// /v1/steady-state, with or without a trailing slash. Errors are rendered here as {kind, value}
+// (FleetLock's renderer of the error contract, kernel/http/errors.ts); nothing reaches the JSON API
+// boundary, not even for a path that only looks like FleetLock.
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
+import { classify, logFailure } from '../../kernel/http/errors.ts';
 import type { Logger } from '../../kernel/log.ts';
+import { withDeadline } from '../../kernel/storage/unavailable.ts';
 import { decodeUtf8 } from '../../kernel/unicode.ts';
 import { describeFull } from '../domain/describe.ts';
 import { localText } from '../domain/window-parse.ts';
@@ -13,8 +16,8 @@ import { FleetLockError } from '../../protocol/fleetlock/errors.ts';
 import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from '../../protocol/fleetlock/names.ts';
 
 export const FLEETLOCK_MAX_BODY = 16 * 1024;
-/** A store call that takes longer than this answers store_unavailable. */
-const STORE_TIMEOUT_MS = 3_000;
+/** A FleetLock operation whose store calls take longer than this answers store_unavailable. */
+const STORE_DEADLINE_MS = 3_000;
 
 const BODY_SHAPE = '{"client_params": {"id": "...", "group": "..."}}';
 
@@ -72,21 +75,8 @@ async function readClient(ctx: Context): Promise<{ id: string; group: string }> 
   return parsed.data.client_params;
 }
 
-async function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`store did not answer within ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function preReboot(service: RebootService, group: string, id: string): Promise<Record<string, unknown>> {
-  const r = await withTimeout(service.preReboot(group, id));
+  const r = await service.preReboot(group, id);
   switch (r.kind) {
     case 'granted':
     case 'held':
@@ -94,7 +84,7 @@ async function preReboot(service: RebootService, group: string, id: string): Pro
         group,
         id,
         already_held: r.kind === 'held',
-        fencing_token: r.holder.token,
+        fencing_token: r.holder.fencingToken,
         since: new Date(r.holder.since).toISOString(),
         lease_until: new Date(r.holder.leaseUntil).toISOString(),
         lease_expired: r.holder.expiredAt !== null,
@@ -124,17 +114,34 @@ async function preReboot(service: RebootService, group: string, id: string): Pro
 }
 
 async function steadyState(service: RebootService, group: string, id: string): Promise<Record<string, unknown>> {
-  const r = await withTimeout(service.steadyState(group, id));
+  const r = await service.steadyState(group, id);
   if (r.kind === 'unknown-group') {
     throw new FleetLockError('unknown_group', `group "${group}" does not exist (this server does not create groups on first use)`);
   }
   return { group, id, released: r.kind === 'released' };
 }
 
-export function fleetlockMiddleware(service: RebootService, log: Logger): Middleware {
+/** A failure as FleetLock answers it: its own errors as they are, the rest as the contract classifies them. */
+function asFleetLockError(err: unknown, log: Logger, context: Record<string, unknown>): FleetLockError {
+  if (err instanceof FleetLockError) return err;
+  const f = classify(err);
+  logFailure(log, f, context, 'FleetLock request failed');
+  if (f.kind === 'outage') return new FleetLockError('store_unavailable', 'the lock store is not answering; try again', f.retryAfter);
+  if (f.kind === 'bug') return new FleetLockError('internal', 'internal server error');
+  return new FleetLockError('bad_request', f.message, undefined, f.status);
+}
+
+export interface FleetLockOptions {
+  /** Deadline of one operation's store calls (default 3 s); past it the answer is store_unavailable. */
+  deadlineMs?: number;
+}
+
+export function fleetlockMiddleware(service: RebootService, log: Logger, opts: FleetLockOptions = {}): Middleware {
+  const deadlineMs = opts.deadlineMs ?? STORE_DEADLINE_MS;
   return async (ctx, next) => {
     const op = operationOf(ctx.path);
     if (!op) return next();
+    const context: Record<string, unknown> = { op };
     try {
       if (op === 'lookalike') {
         throw new FleetLockError('bad_request', 'no FleetLock endpoint here; use POST <base_url>/v1/pre-reboot or <base_url>/v1/steady-state', undefined, 404);
@@ -144,19 +151,15 @@ export function fleetlockMiddleware(service: RebootService, log: Logger): Middle
         throw new FleetLockError('bad_request', `${op} takes POST, not ${ctx.method}`, undefined, 405);
       }
       const { id, group } = await readClient(ctx);
-      try {
-        ctx.body = op === 'pre-reboot' ? await preReboot(service, group, id) : await steadyState(service, group, id);
-      } catch (err) {
-        if (err instanceof FleetLockError) throw err;
-        log.error({ err, group, id, op }, 'FleetLock request failed in the store');
-        throw new FleetLockError('store_unavailable', 'the lock store is not answering; try again', 5);
-      }
+      Object.assign(context, { group, id });
+      const answer = op === 'pre-reboot' ? preReboot(service, group, id) : steadyState(service, group, id);
+      ctx.body = await withDeadline(answer, deadlineMs, 'the lock store');
       ctx.status = 200;
     } catch (err) {
-      if (!(err instanceof FleetLockError)) throw err;
-      ctx.status = err.status;
-      if (err.retryAfter !== undefined) ctx.set('Retry-After', String(err.retryAfter));
-      ctx.body = { kind: err.kind, value: err.message };
+      const e = asFleetLockError(err, log, context);
+      ctx.status = e.status;
+      if (e.retryAfter !== undefined) ctx.set('Retry-After', String(e.retryAfter));
+      ctx.body = { kind: e.kind, value: e.message };
     }
   };
 }

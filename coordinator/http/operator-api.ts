@@ -12,8 +12,6 @@ import { parseWindow, WindowError } from '../domain/window-parse.ts';
 import type { RebootService } from '../service.ts';
 import { holderIdProblem, isGroupName, GROUP_PATTERN } from '../../protocol/fleetlock/names.ts';
 
-export const REBOOT_GROUPS_PATH = '/api/v1/reboot-groups';
-/** The operator routes live under the same /api/v1 prefix as the release API. */
 const MAX_BODY = 16 * 1024;
 const LEASE_MIN_S = 10;
 const LEASE_MAX_S = 30 * 86400;
@@ -174,25 +172,15 @@ export const OPERATOR_ROUTES = [
       const out = await service.forceUnlock(group, id, actorOf(ctx.state), reason);
       if (out.kind === 'unknown-group') throw notFound(group);
       if (out.kind === 'not-held') throw new ApiError('not_found', `"${id}" holds no slot in group "${group}"`);
-      return { body: { released: true, group, id, fencingToken: out.holder.token, since: new Date(out.holder.since).toISOString() } };
+      return { body: { released: true, group, id, fencingToken: out.holder.fencingToken, since: new Date(out.holder.since).toISOString() } };
     },
   }),
 ];
 
 export function operatorRouter(service: RebootService, requireRole: RequireRole): Router {
+  // Under the same /api/v1 prefix as the release API. Failures go to the JSON error boundary
+  // (kernel/http/errors.ts): a store that does not answer is a 503, a bug a logged 500.
   const router = new Router({ prefix: API_PREFIX });
-
-  // A store that does not answer is a 503, not a 500 (the boundary logs the cause).
-  router.use(REBOOT_GROUPS_PATH.slice(API_PREFIX.length), async (_ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      const e = new ApiError('unavailable', 'the lock store is not answering; try again');
-      (e as { cause?: unknown }).cause = err;
-      throw e;
-    }
-  });
   registerRoutes(router, OPERATOR_ROUTES, { service }, requireRole);
   return router;
 }

@@ -37,7 +37,8 @@ export interface ReleaseBy {
 export interface GroupSnapshot {
   config: GroupConfig;
   holders: Holder[];
-  fence: number;
+  /** Last fencing token handed out in the group (0 before the first grant). */
+  lastFencingToken: number;
   /** Newest first. */
   history: SlotEvent[];
   /** Nodes turned away since `waitingSince`, newest first. */

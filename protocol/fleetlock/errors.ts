@@ -1,5 +1,6 @@
 // The FleetLock error kinds Platte answers with: a small fixed set, each with one HTTP status.
-// Bodies are `{"kind": "...", "value": "human text"}` as the protocol asks.
+// Bodies are `{"kind": "...", "value": "human text"}` as the protocol asks. Failures that are not
+// FleetLock's own are classified by the one error contract (kernel/http/errors.ts).
 
 export const FLEETLOCK_KINDS = {
   /** Header missing, body not JSON or too large, id or group invalid, wrong method. */
@@ -14,6 +15,8 @@ export const FLEETLOCK_KINDS = {
   group_paused: 423,
   /** The store (Redis) did not answer. */
   store_unavailable: 503,
+  /** A bug in the server (logged with its stack, no details sent). Zincati retries as after any failure. */
+  internal: 500,
 } as const;
 
 export type FleetLockKind = keyof typeof FLEETLOCK_KINDS;

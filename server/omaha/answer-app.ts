@@ -9,6 +9,7 @@ import type { PackageRecord } from '../domain/types.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
 import type { UpdateObserver } from '../deps.ts';
 import type { Logger } from '../../kernel/log.ts';
+import { StoreContentionError } from '../../kernel/storage/unavailable.ts';
 import type { ReleaseCache } from './release-cache.ts';
 import type { OmahaAppRequest, OmahaAppResponse, OmahaRequest, UpdateManifest } from '../../protocol/omaha/types.ts';
 
@@ -131,12 +132,16 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
       return decision;
     }
     if (attempt >= STALE_RETRY_LIMIT || deps.now() - started > STALE_RETRY_MS) {
-      throw new Error(`config of app ${c.appId} kept changing during a check-in (${attempt} tries)`);
+      // Contention, not a bug: the node is told to come back (a 503), as during an outage.
+      throw new StoreContentionError(`config of app ${c.appId} kept changing during a check-in (${attempt} tries)`);
     }
     const fresh = await deps.releases.newerThan(c.appId, epoch);
     if (!fresh) return null;
-    // The store refused `epoch` yet reports no newer one: retrying could not end.
-    if (fresh.config.epoch <= epoch) throw new Error(`store refused epoch ${epoch} of app ${c.appId} but reports epoch ${fresh.config.epoch}`);
+    // The store refused `epoch` yet reports no newer one (the app recreated meanwhile, say): retrying
+    // now could not end, a later check-in may succeed.
+    if (fresh.config.epoch <= epoch) {
+      throw new StoreContentionError(`store refused epoch ${epoch} of app ${c.appId} but reports epoch ${fresh.config.epoch}`);
+    }
     index = fresh;
   }
 }

@@ -1,14 +1,17 @@
 // HTTP side of the Omaha endpoint: POST /v1/update and /v1/update/.
 // Limits: body ≤ 64 KiB (413), valid UTF-8, XML guarded and parsed (400 with a short text body on
 // bad input), protocol 3.x only (others get updatecheck error-unsupportedProtocol and change nothing).
-// A store failure answers 503, which makes update_engine back off.
-import type { Middleware } from 'koa';
+// Other failures are Omaha's rendering of the error contract (kernel/http/errors.ts), as short text:
+// a store outage is a 503, a bug a 500 logged with its stack; update_engine backs off after either.
+import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import proxyaddr from 'proxy-addr';
 import type { ServerDeps } from '../deps.ts';
+import { classify, logFailure } from '../../kernel/http/errors.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { decodeUtf8 } from '../../kernel/unicode.ts';
 import { answerApp, type AnswerDeps } from './answer-app.ts';
-import { buildOmahaResponse, OmahaBuildError } from '../../protocol/omaha/build.ts';
+import { buildOmahaResponse } from '../../protocol/omaha/build.ts';
 import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
 import { OmahaInputError } from '../../protocol/omaha/xml-guard.ts';
 import type { OmahaAppResponse, OmahaRequest } from '../../protocol/omaha/types.ts';
@@ -30,6 +33,39 @@ function unsupportedProtocol(req: OmahaRequest): OmahaAppResponse[] {
   }));
 }
 
+function answerText(ctx: Context, status: number, message: string): void {
+  ctx.status = status;
+  ctx.type = 'text/plain';
+  ctx.body = `${message}\n`;
+}
+
+/** Omaha's renderer of the error contract: short text, no internals. */
+function answerFailure(ctx: Context, log: Logger, err: unknown): void {
+  const f = classify(err);
+  logFailure(log, f, {}, 'update check failed');
+  if (f.retryAfter !== undefined) ctx.set('Retry-After', String(f.retryAfter));
+  if (f.kind === 'outage') return answerText(ctx, 503, 'update service temporarily unavailable');
+  if (f.kind === 'bug') return answerText(ctx, 500, 'internal server error');
+  answerText(ctx, f.status, `bad Omaha request: ${f.message}`);
+}
+
+/** The request's body as text, or null once a 4xx has been answered. */
+async function readBody(ctx: Context): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await getRawBody(ctx.req, { limit: OMAHA_MAX_BODY, length: ctx.get('content-length') || undefined });
+  } catch (err) {
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') answerText(ctx, 413, `request body larger than ${OMAHA_MAX_BODY} bytes`);
+    else answerText(ctx, e.status && e.status < 500 ? e.status : 400, 'could not read request body');
+    return null;
+  }
+  // update_engine sends UTF-8; anything else is refused rather than stored with U+FFFD in it.
+  const body = decodeUtf8(bytes);
+  if (body === null) answerText(ctx, 400, 'bad Omaha request: body is not valid UTF-8');
+  return body;
+}
+
 export function omahaMiddleware(deps: ServerDeps): Middleware {
   const trust = proxyaddr.compile(deps.settings.trustedProxies);
   const answer: AnswerDeps = {
@@ -45,64 +81,37 @@ export function omahaMiddleware(deps: ServerDeps): Middleware {
   return async (ctx, next) => {
     if (!PATHS.has(ctx.path)) return next();
     if (ctx.method !== 'POST') {
-      ctx.status = 405;
       ctx.set('Allow', 'POST');
-      ctx.type = 'text/plain';
-      ctx.body = 'method not allowed: use POST';
-      return;
+      return answerText(ctx, 405, 'method not allowed: use POST');
     }
-    const fail = (status: number, message: string) => {
-      ctx.status = status;
-      ctx.type = 'text/plain';
-      ctx.body = `${message}\n`;
-    };
-
-    let bytes: Buffer;
     try {
-      bytes = await getRawBody(ctx.req, { limit: OMAHA_MAX_BODY, length: ctx.get('content-length') || undefined });
-    } catch (err) {
-      const e = err as { type?: string; status?: number };
-      if (e.type === 'entity.too.large') return fail(413, `request body larger than ${OMAHA_MAX_BODY} bytes`);
-      return fail(e.status && e.status < 500 ? e.status : 400, 'could not read request body');
-    }
-    // update_engine sends UTF-8; anything else is refused rather than stored with U+FFFD in it.
-    const body = decodeUtf8(bytes);
-    if (body === null) return fail(400, 'bad Omaha request: body is not valid UTF-8');
-
-    let req: OmahaRequest;
-    try {
-      req = await parseOmahaRequest(body);
-    } catch (err) {
-      if (err instanceof OmahaInputError) return fail(400, `bad Omaha request: ${err.message}`);
-      throw err;
-    }
-
-    const now = deps.now();
-    let apps: OmahaAppResponse[];
-    if (!/^3\.\d+$/.test(req.protocol)) {
-      apps = unsupportedProtocol(req);
-    } else {
-      const ip = normalizeIp(proxyaddr(ctx.req, trust));
+      const body = await readBody(ctx);
+      if (body === null) return;
+      let req: OmahaRequest;
       try {
+        req = await parseOmahaRequest(body);
+      } catch (err) {
+        if (err instanceof OmahaInputError) return answerText(ctx, 400, `bad Omaha request: ${err.message}`);
+        throw err;
+      }
+      const now = deps.now();
+      let apps: OmahaAppResponse[];
+      if (!/^3\.\d+$/.test(req.protocol)) {
+        apps = unsupportedProtocol(req);
+      } else {
+        const ip = normalizeIp(proxyaddr(ctx.req, trust));
         apps = [];
         for (const app of req.apps) apps.push(await answerApp(answer, req, app, ip));
-      } catch (err) {
-        log.error({ err }, 'update check failed');
-        return fail(503, 'update service temporarily unavailable');
       }
-    }
-    let xml: string;
-    try {
-      xml = buildOmahaResponse({ daystartElapsedSeconds: secondsSinceMidnightUtc(now), apps });
+      // Throws OmahaBuildError for a package the clients would refuse: the API validates digests
+      // and sizes, so that is a bug, answered 500 like any other.
+      const xml = buildOmahaResponse({ daystartElapsedSeconds: secondsSinceMidnightUtc(now), apps });
+      ctx.status = 200;
+      ctx.type = 'text/xml; charset=utf-8';
+      ctx.body = xml;
     } catch (err) {
-      // A package the clients would refuse (the API validates digests and sizes, so this is a bug).
-      if (!(err instanceof OmahaBuildError)) throw err;
-      log.error({ err }, 'refused to send an Omaha answer update_engine would reject');
-      return fail(500, 'internal error building the answer');
+      answerFailure(ctx, log, err);
     }
-    ctx.status = 200;
-    ctx.type = 'text/xml; charset=utf-8';
-    ctx.body = xml;
   };
 }
 

@@ -9,11 +9,11 @@ const ev = (event: SlotEvent['event'], holder?: string, extra: Partial<SlotEvent
 it('accepts a correct history', () => {
   const r = checkHistory([
     ev('create', undefined, { max: 1 }),
-    ev('grant', 'a', { token: 1 }),
+    ev('grant', 'a', { fencingToken: 1 }),
     ev('release', 'a'),
     ev('configure', undefined, { max: 2 }),
-    ev('grant', 'b', { token: 2 }),
-    ev('grant', 'c', { token: 3 }),
+    ev('grant', 'b', { fencingToken: 2 }),
+    ev('grant', 'c', { fencingToken: 3 }),
     ev('expire', 'c', { freed: true }),
     ev('force-unlock', 'b'),
   ]);
@@ -23,9 +23,9 @@ it('accepts a correct history', () => {
 it('catches a grant beyond max, a skipped token, a double grant and a phantom release', () => {
   const r = checkHistory([
     ev('create', undefined, { max: 1 }),
-    ev('grant', 'a', { token: 1 }),
-    ev('grant', 'b', { token: 3 }),
-    ev('grant', 'b', { token: 4 }),
+    ev('grant', 'a', { fencingToken: 1 }),
+    ev('grant', 'b', { fencingToken: 3 }),
+    ev('grant', 'b', { fencingToken: 4 }),
     ev('release', 'z'),
     ev('expire', 'y', { freed: false }),
   ]);
@@ -37,11 +37,11 @@ it('catches a grant beyond max, a skipped token, a double grant and a phantom re
 it('a lowered max blocks grants until enough holders left', () => {
   const r = checkHistory([
     ev('create', undefined, { max: 3 }),
-    ev('grant', 'a', { token: 1 }),
-    ev('grant', 'b', { token: 2 }),
+    ev('grant', 'a', { fencingToken: 1 }),
+    ev('grant', 'b', { fencingToken: 2 }),
     ev('configure', undefined, { max: 1 }),
     ev('release', 'a'),
-    ev('grant', 'c', { token: 3 }),
+    ev('grant', 'c', { fencingToken: 3 }),
   ]);
   assert.equal(r.violations.length, 1);
 });

@@ -29,8 +29,8 @@ export function checkHistory(oldestFirst: readonly SlotEvent[]): CheckReport {
         report.grants++;
         if (!(holders.size < max)) report.violations.push(`${where}: granted with ${holders.size} holders and max ${max}`);
         if (holders.has(e.holder as string)) report.violations.push(`${where}: granted to a node already holding`);
-        if (e.token !== lastToken + 1) report.violations.push(`${where}: fencing token ${e.token} after ${lastToken}`);
-        lastToken = e.token ?? lastToken;
+        if (e.fencingToken !== lastToken + 1) report.violations.push(`${where}: fencing token ${e.fencingToken} after ${lastToken}`);
+        lastToken = e.fencingToken ?? lastToken;
         holders.add(e.holder as string);
         report.peak = Math.max(report.peak, holders.size);
         break;

@@ -8,12 +8,12 @@ const T = 1_000_000;
 const config = (over: Partial<GroupConfig> = {}): GroupConfig => ({
   group: 'g', max: 2, paused: false, pauseReason: null, leaseSeconds: 60, leasePolicy: 'hold', windows: [], epoch: 1, autoCreated: false, createdAt: 0, updatedAt: 0, ...over,
 });
-const holder = (id: string, since: number, over: Partial<Holder> = {}): Holder => ({ id, token: 1, since, leaseUntil: since + 60_000, expiredAt: null, ...over });
-const state = (holders: Holder[], over: Partial<GroupConfig> = {}, fence = 5): GroupState => ({ config: config(over), holders, fence });
+const holder = (id: string, since: number, over: Partial<Holder> = {}): Holder => ({ id, fencingToken: 1, since, leaseUntil: since + 60_000, expiredAt: null, ...over });
+const state = (holders: Holder[], over: Partial<GroupConfig> = {}, lastFencingToken = 5): GroupState => ({ config: config(over), holders, lastFencingToken });
 const decideAcquire = (s: GroupState, id: string, now: number, open: boolean) => decideIn(situationOf(s, id), id, now, open);
 
 it('grants the next fencing token with a lease from now', () => {
-  assert.deepStrictEqual(decideAcquire(state([]), 'a', T, true), { kind: 'grant', holder: { id: 'a', token: 6, since: T, leaseUntil: T + 60_000, expiredAt: null } });
+  assert.deepStrictEqual(decideAcquire(state([]), 'a', T, true), { kind: 'grant', holder: { id: 'a', fencingToken: 6, since: T, leaseUntil: T + 60_000, expiredAt: null } });
 });
 
 it('a holder asking again keeps its slot, even paused, outside the window or over max', () => {

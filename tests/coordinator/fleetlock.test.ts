@@ -193,6 +193,7 @@ describe("FleetLock: Platte's own error kinds", () => {
       outside_window: 409,
       group_paused: 423,
       store_unavailable: 503,
+      internal: 500,
     });
   });
 

@@ -32,15 +32,15 @@ function createModel(opts: SlotStoreOptions) {
     (state ??= {
       config: { group: GROUP, max: opts.defaults.max, paused: false, pauseReason: null, leaseSeconds: opts.defaults.leaseSeconds, leasePolicy: opts.defaults.leasePolicy, windows: [], epoch: 1, autoCreated: true, createdAt: now, updatedAt: now },
       holders: [],
-      fence: 0,
+      lastFencingToken: 0,
     });
   return {
     acquire(id: string, now: number) {
       const expiry = applyExpiry(ensure(now), now);
       state = expiry.state;
       const d = decideAcquire(situationOf(state, id), id, now, isOpen(state.config.windows, now));
-      if (d.kind === 'grant') state = { ...state, holders: [...state.holders, d.holder], fence: d.holder.token };
-      return { kind: d.kind === 'grant' ? 'granted' : d.kind, token: 'holder' in d ? d.holder.token : null, expired: expiredList(expiry.expired) };
+      if (d.kind === 'grant') state = { ...state, holders: [...state.holders, d.holder], lastFencingToken: d.holder.fencingToken };
+      return { kind: d.kind === 'grant' ? 'granted' : d.kind, fencingToken: 'holder' in d ? d.holder.fencingToken : null, expired: expiredList(expiry.expired) };
     },
     release(id: string) {
       if (!state) return 'unknown-group';
@@ -58,7 +58,7 @@ function createModel(opts: SlotStoreOptions) {
       state = out.state;
       return expiredList(out.expired);
     },
-    holders: () => (state?.holders ?? []).map((h) => [h.id, h.token, h.since, h.leaseUntil, h.expiredAt]).sort(),
+    holders: () => (state?.holders ?? []).map((h) => [h.id, h.fencingToken, h.since, h.leaseUntil, h.expiredAt]).sort(),
   };
 }
 
@@ -80,9 +80,9 @@ async function runRandom(store: SlotStore, seed: number, steps: number): Promise
       const want = model.acquire(id, now);
       seen.add(want.kind);
       for (const [, freed] of want.expired) seen.add(freed ? 'expired-freed' : 'expired-held');
-      const gotToken = 'holder' in got.result ? got.result.holder.token : null;
+      const gotToken = 'holder' in got.result ? got.result.holder.fencingToken : null;
       assert.deepStrictEqual(
-        { kind: got.result.kind, token: gotToken, expired: expiredList(got.expired) },
+        { kind: got.result.kind, fencingToken: gotToken, expired: expiredList(got.expired) },
         want,
         `${where}: acquire ${id}`,
       );
@@ -110,7 +110,7 @@ async function runRandom(store: SlotStore, seed: number, steps: number): Promise
       assert.deepStrictEqual(expiredList(got), want, `${where}: sweep`);
     }
     const snap = await store.read(GROUP, { historyLimit: 0, waitingSince: 0 });
-    const holders = (snap?.holders ?? []).map((h) => [h.id, h.token, h.since, h.leaseUntil, h.expiredAt]).sort();
+    const holders = (snap?.holders ?? []).map((h) => [h.id, h.fencingToken, h.since, h.leaseUntil, h.expiredAt]).sort();
     assert.deepStrictEqual(holders, model.holders(), `${where}: holders`);
   }
 }

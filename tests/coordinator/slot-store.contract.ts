@@ -28,7 +28,7 @@ export function storeOptions(over: Partial<SlotStoreOptions> = {}): SlotStoreOpt
   };
 }
 
-const events = (h: SlotEvent[]) => h.map((e) => `${e.event}${e.holder ? ` ${e.holder}` : ''}${e.token ? ` #${e.token}` : ''}`);
+const events = (h: SlotEvent[]) => h.map((e) => `${e.event}${e.holder ? ` ${e.holder}` : ''}${e.fencingToken ? ` #${e.fencingToken}` : ''}`);
 
 export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
   const test = (title: string, fn: (s: OpenedStores) => Promise<void>, over: Partial<SlotStoreOptions> = {}) =>
@@ -45,7 +45,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
     test('a group created on first use starts with the defaults and grants fencing token 1', async ({ store }) => {
       const out = await store.acquire('default', 'a', T0);
       assert.deepStrictEqual(out, {
-        result: { kind: 'granted', holder: { id: 'a', token: 1, since: T0, leaseUntil: T0 + 3600_000, expiredAt: null } },
+        result: { kind: 'granted', holder: { id: 'a', fencingToken: 1, since: T0, leaseUntil: T0 + 3600_000, expiredAt: null } },
         expired: [],
       });
       const snap = await store.read('default', { historyLimit: 10, waitingSince: 0 });
@@ -54,7 +54,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.equal(snap.config.leasePolicy, 'hold');
       assert.equal(snap.config.paused, false);
       assert.deepStrictEqual(snap.config.windows, []);
-      assert.equal(snap.fence, 1);
+      assert.equal(snap.lastFencingToken, 1);
       assert.deepStrictEqual(events(snap.history), ['grant a #1', 'create']);
       assert.equal(snap.history[1]?.max, 1);
       assert.deepStrictEqual(await store.listGroups(), ['default']);
@@ -116,7 +116,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.deepStrictEqual(await store.listGroups(), ['busy', 'conf', 'ops'], 'busy has a holder (its lease ran out: still a holder)');
       // Forgotten is gone: created anew, with its own history, waiting list and fencing tokens.
       const again = await store.acquire('idle', 'c', T0 + H + DAY + 1);
-      assert.equal(again.result.kind === 'granted' && again.result.holder.token, 1);
+      assert.equal(again.result.kind === 'granted' && again.result.holder.fencingToken, 1);
       const snap = await store.read('idle', { historyLimit: 10, waitingSince: 0 });
       assert.deepStrictEqual(events(snap!.history), ['grant c #1', 'create']);
       assert.deepStrictEqual(snap!.waiting, []);
@@ -140,7 +140,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       await store.acquire('g', 'a', T0);
       const again = await store.acquire('g', 'a', T0 + MIN);
       assert.equal(again.result.kind, 'held');
-      assert.equal(again.result.kind === 'held' && again.result.holder.token, 1);
+      assert.equal(again.result.kind === 'held' && again.result.holder.fencingToken, 1);
       assert.equal(again.result.kind === 'held' && again.result.holder.since, T0, 'since is not reset');
       assert.deepStrictEqual(await store.release('g', 'b', T0, NODE), { kind: 'not-held' });
       const full = await store.acquire('g', 'b', T0 + MIN);
@@ -149,7 +149,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.equal(rel.kind, 'released');
       assert.deepStrictEqual(await store.release('g', 'a', T0 + 2 * MIN, NODE), { kind: 'not-held' }, 'unbalanced release is fine');
       const b = await store.acquire('g', 'b', T0 + 3 * MIN);
-      assert.equal(b.result.kind === 'granted' && b.result.holder.token, 2, 'fencing token grows');
+      assert.equal(b.result.kind === 'granted' && b.result.holder.fencingToken, 2, 'fencing token grows');
       const snap = await store.read('g', { historyLimit: 10, waitingSince: 0 });
       assert.deepStrictEqual(events(snap!.history), ['grant b #2', 'release a #1', 'grant a #1', 'create']);
       assert.equal(snap!.history[1]?.by, 'node');
@@ -227,7 +227,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       const out = await store.acquire('g', 'b', later);
       assert.equal(out.result.kind, 'full');
       assert.deepStrictEqual(out.expired, [
-        { holder: { id: 'a', token: 1, since: T0, leaseUntil: T0 + 600_000, expiredAt: later }, freed: false },
+        { holder: { id: 'a', fencingToken: 1, since: T0, leaseUntil: T0 + 600_000, expiredAt: later }, freed: false },
       ]);
       if (out.result.kind === 'full') assert.equal(out.result.holders[0]?.expiredAt, later);
       assert.deepStrictEqual((await store.acquire('g', 'c', later + 1)).expired, [], 'expired once only');
@@ -235,7 +235,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       const snap = await store.read('g', { historyLimit: 100, waitingSince: 0 });
       assert.equal(snap!.holders[0]?.expiredAt, later);
       const exp = snap!.history.find((e) => e.event === 'expire');
-      assert.deepStrictEqual(exp, { at: later, event: 'expire', holder: 'a', token: 1, by: 'lease', freed: false });
+      assert.deepStrictEqual(exp, { at: later, event: 'expire', holder: 'a', fencingToken: 1, by: 'lease', freed: false });
       assert.equal((await store.release('g', 'a', later + 3, { event: 'release', by: 'omaha', detail: 'now on 4000.0.0' })).kind, 'released');
       assert.equal((await store.acquire('g', 'b', later + 4)).result.kind, 'granted');
     });
@@ -275,7 +275,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       const out = await store.release('g', 'a', T0 + 1, { event: 'force-unlock', by: 'alice', detail: 'node is gone' });
       assert.equal(out.kind, 'released');
       const snap = await store.read('g', { historyLimit: 1, waitingSince: 0 });
-      assert.deepStrictEqual(snap!.history, [{ at: T0 + 1, event: 'force-unlock', holder: 'a', token: 1, by: 'alice', detail: 'node is gone' }]);
+      assert.deepStrictEqual(snap!.history, [{ at: T0 + 1, event: 'force-unlock', holder: 'a', fencingToken: 1, by: 'alice', detail: 'node is gone' }]);
     });
 
     test('waiting nodes: refused ones are listed with why, newest first, until granted', async ({ store }) => {
@@ -332,7 +332,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       assert.deepStrictEqual(snap!.history.filter((e) => e.event === 'grant').map((e) => e.holder).sort(), [...odd].sort());
       for (const id of odd) assert.equal((await store.release('g', id, T0, { event: 'release', by: 'op "x"', detail: 'why: "because"' })).kind, 'released', id);
       const after = await store.read('g', { historyLimit: 1, waitingSince: 0 });
-      assert.deepStrictEqual(after!.history[0], { at: T0, event: 'release', holder: odd.at(-1), token: odd.length, by: 'op "x"', detail: 'why: "because"' });
+      assert.deepStrictEqual(after!.history[0], { at: T0, event: 'release', holder: odd.at(-1), fencingToken: odd.length, by: 'op "x"', detail: 'why: "because"' });
     });
 
     test('200 concurrent pre-reboots over two processes: exactly max granted, everyone else full', async ({ store, another }) => {
@@ -344,7 +344,7 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       const kinds = res.map((r) => r.result.kind);
       assert.equal(kinds.filter((k) => k === 'granted').length, 7);
       assert.equal(kinds.filter((k) => k === 'full').length, 193);
-      const tokens = res.flatMap((r) => (r.result.kind === 'granted' ? [r.result.holder.token] : [])).sort((a, b) => a - b);
+      const tokens = res.flatMap((r) => (r.result.kind === 'granted' ? [r.result.holder.fencingToken] : [])).sort((a, b) => a - b);
       assert.deepStrictEqual(tokens, [1, 2, 3, 4, 5, 6, 7]);
       const snap = await store.read('g', { historyLimit: 0, waitingSince: 0 });
       assert.equal(snap!.holders.length, 7);

@@ -51,7 +51,7 @@ describe('redis slot store: layout', () => {
     }
   });
 
-  it("a group's keys share its hash tag; everything carries the prefix", async () => {
+  it("a group's keys share its hash tag; everything carries the prefix; braces in a name are escaped", async () => {
     const { url } = await server;
     const redis = new Redis(url);
     try {
@@ -60,6 +60,7 @@ describe('redis slot store: layout', () => {
       await store.acquire('web.eu-1', 'a', T0);
       await store.acquire('web.eu-1', 'b', T0);
       await store.rememberTarget('a', '4081.2.0', T0);
+      await store.rememberTarget('{b}', '4081.2.0', T0);
       const names = (await redis.keys('layout:*')).sort();
       assert.deepStrictEqual(names, [
         'layout:{coord}:groups',
@@ -69,6 +70,7 @@ describe('redis slot store: layout', () => {
         'layout:{grp:web.eu-1}:leases',
         'layout:{grp:web.eu-1}:waiting',
         'layout:{grp:web.eu-1}:waiting-why',
+        'layout:{mach:%7Bb%7D}:target',
         'layout:{mach:a}:target',
       ]);
       assert.equal(await redis.hget('layout:{grp:web.eu-1}:holders', 'a'), `1:${T0}:${T0 + 3600_000}`, 'compact holder record');

@@ -1,8 +1,13 @@
 // Checks the Lua style the project follows: each script is `<name>-<numKeys>.lua`, touches only its
 // declared KEYS, and opens with a comment block documenting every KEYS[i], ARGV[i] and its output.
+// Replies carry codes by name from the one table (kernel/storage/redis/reply-codes.ts): the header
+// names every code the script answers, each exists in the table, and no reply is a bare number.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ReplyCode } from '../../kernel/storage/redis/reply-codes.ts';
+
+const codeNames = (text: string) => new Set([...text.matchAll(/ReplyCode\.(\w+)/g)].map((x) => x[1] as string));
 
 /** Asserts the style for every script in `dir`; returns the file names. */
 export function assertLuaScriptsDocumented(dir: string): string[] {
@@ -20,6 +25,16 @@ export function assertLuaScriptsDocumented(dir: string): string[] {
       assert.match(header, new RegExp(`ARGV\\[${n}\\]`), `${file}: documents ARGV[${n}]`);
     }
     assert.match(header, /Output:/, `${file}: documents its output`);
+    assertReplyCodes(file, header, body);
   }
   return files;
+}
+
+function assertReplyCodes(file: string, header: string, body: string): void {
+  const documented = codeNames(header);
+  for (const name of documented) assert.ok(Object.hasOwn(ReplyCode, name), `${file}: header names ReplyCode.${name}, which is no reply code`);
+  const used = codeNames(body);
+  for (const name of used) assert.ok(documented.has(name), `${file}: answers ReplyCode.${name} without naming it in its header`);
+  if (used.size > 0) assert.match(body, /^--@include replyCodes\.lua$/m, `${file}: includes replyCodes.lua`);
+  assert.doesNotMatch(body, /\breturn\s*\{?\s*-?\d/, `${file}: replies with codes by name, never a bare number`);
 }

@@ -3,6 +3,7 @@
 // an adapter that adds, drops or mistypes a field fails.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BadCursorError, encodeCursor } from '../../kernel/storage/cursor.ts';
 import type { HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.ts';
 import { unknownTrackCases } from './contract-unknown-tracks.ts';
@@ -700,16 +701,25 @@ function listingCases(test: Case): void {
     assert.ok(rest.includes('m2') && rest.includes('m1'), `untouched older instances still listed: ${rest}`);
   });
 
-  test("a bad cursor throws an Error starting with 'bad cursor'", async (store) => {
+  test("a bad cursor throws BadCursorError, its message starting with 'bad cursor'", async (store) => {
     const epoch = await seed(store);
     await store.applyCheckIn(APP, epoch, change('m1'), T0);
     for (const cursor of ['garbage', '!!!', 'eyJ4IjoxfQ', '{"a":1}', '\u0000']) {
       await assert.rejects(store.listInstances(APP, { limit: 5, cursor }), (err: unknown) => {
-        assert.ok(err instanceof Error);
+        assert.ok(err instanceof BadCursorError, `cursor ${JSON.stringify(cursor)}: ${String(err)}`);
         assert.match(err.message, /^bad cursor/, `cursor ${JSON.stringify(cursor)}`);
         return true;
       });
     }
+  });
+
+  test('one cursor form for both stores: a cursor in the embedded store\'s former form is a bad cursor', async (store) => {
+    const epoch = await seed(store);
+    for (let i = 0; i < 3; i++) await store.applyCheckIn(APP, epoch, change(`m${i}`), T0 + i);
+    const first = await store.listInstances(APP, { limit: 1 });
+    assert.equal(first.next, encodeCursor({ lastCheck: T0 + 2, machineId: 'm2' }), 'the kernel codec wrote it');
+    const former = Buffer.from(`${T0 + 2}\nm2`, 'utf8').toString('base64url');
+    await assert.rejects(store.listInstances(APP, { limit: 1, cursor: former }), BadCursorError);
   });
 
   test('countInstances counts distinct instances per app', async (store) => {

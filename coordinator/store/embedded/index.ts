@@ -9,6 +9,7 @@ import type { GroupChange, GroupConfig, LeasePolicy, SlotEvent, WaitReason } fro
 import { isOpen } from '../../domain/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
+import { decodeSlotEvent, encodeSlotEvent } from '../slot-event.ts';
 import { migrate } from './schema.ts';
 import { prepareStatements, toConfig, toHolder, type GroupRow } from './statements.ts';
 
@@ -26,22 +27,22 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
   /** A group's row plus the counters this transaction moves; written back once by `flush`. */
   interface Tx {
     row: GroupRow;
-    fence: number;
+    lastFencingToken: number;
     seq: number;
   }
 
   function begin(row: GroupRow): Tx {
-    return { row, fence: row.fence, seq: row.seq };
+    return { row, lastFencingToken: row.fence, seq: row.seq };
   }
 
   function addEvent(tx: Tx, ev: SlotEvent): void {
     tx.seq++;
-    q.addEvent.run(tx.row.name, tx.seq, JSON.stringify(ev));
+    q.addEvent.run(tx.row.name, tx.seq, encodeSlotEvent(ev));
     if (tx.seq % TRIM_EVERY === 0) q.trimHistory.run(tx.row.name, tx.seq - opts.historyCap);
   }
 
   function flush(tx: Tx): void {
-    if (tx.fence !== tx.row.fence || tx.seq !== tx.row.seq) q.setCounters.run(tx.fence, tx.seq, tx.row.name);
+    if (tx.lastFencingToken !== tx.row.fence || tx.seq !== tx.row.seq) q.setCounters.run(tx.lastFencingToken, tx.seq, tx.row.name);
   }
 
   function noteWaiting(group: string, id: string, now: number, reason: WaitReason): void {
@@ -67,7 +68,7 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     for (const e of expired) {
       if (e.freed) q.deleteHolder.run(group, e.holder.id);
       else q.markExpired.run(now, group, e.holder.id);
-      addEvent(tx, { at: now, event: 'expire', holder: e.holder.id, token: e.holder.token, by: 'lease', freed: e.freed });
+      addEvent(tx, { at: now, event: 'expire', holder: e.holder.id, fencingToken: e.holder.fencingToken, by: 'lease', freed: e.freed });
     }
     return expired;
   }
@@ -86,15 +87,15 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     const mineRow = q.mine.get(group, id);
     const mine = mineRow ? toHolder(mineRow) : null;
     const count = mine ? 0 : (q.count.get(group) as { n: number }).n;
-    const d = decideAcquire({ config, fence: tx.fence, count, mine }, id, now, isOpen(config.windows, now));
+    const d = decideAcquire({ config, lastFencingToken: tx.lastFencingToken, count, mine }, id, now, isOpen(config.windows, now));
     try {
       switch (d.kind) {
         case 'grant': {
           const h = d.holder;
-          q.insertHolder.run(group, id, h.token, h.since, h.leaseUntil);
-          tx.fence = h.token;
+          q.insertHolder.run(group, id, h.fencingToken, h.since, h.leaseUntil);
+          tx.lastFencingToken = h.fencingToken;
           q.dropWaiting.run(group, id);
-          addEvent(tx, { at: now, event: 'grant', holder: id, token: h.token, by: 'node' });
+          addEvent(tx, { at: now, event: 'grant', holder: id, fencingToken: h.fencingToken, by: 'node' });
           return { result: { kind: 'granted', holder: h }, expired };
         }
         case 'held':
@@ -121,7 +122,7 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     if (d.kind === 'not-held') return d;
     const tx = begin(q.group.get(group) as GroupRow);
     q.deleteHolder.run(group, id);
-    addEvent(tx, { at: now, event: by.event, holder: id, token: d.holder.token, by: by.by, ...(by.detail ? { detail: by.detail } : {}) });
+    addEvent(tx, { at: now, event: by.event, holder: id, fencingToken: d.holder.fencingToken, by: by.by, ...(by.detail ? { detail: by.detail } : {}) });
     flush(tx);
     return d;
   });
@@ -184,7 +185,7 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
   /** When a group without holders last changed: its newest history line (grant, release, expiry…). */
   function lastActivity(row: GroupRow): number {
     const newest = q.lastEvent.get(row.name);
-    const at = newest ? (JSON.parse(newest.entry) as SlotEvent).at : 0;
+    const at = newest ? decodeSlotEvent(newest.entry).at : 0;
     return Math.max(row.created_at, row.updated_at, at);
   }
 
@@ -221,8 +222,8 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       return {
         config: toConfig(row),
         holders: q.holders.all(group).map(toHolder),
-        fence: row.fence,
-        history: q.history.all(group, historyLimit).map((r) => JSON.parse(r.entry) as SlotEvent),
+        lastFencingToken: row.fence,
+        history: q.history.all(group, historyLimit).map((r) => decodeSlotEvent(r.entry)),
         waiting: q.waiting.all(group, waitingSince).map((r) => ({ id: r.holder, lastSeen: r.seen_at, reason: r.reason as WaitReason })),
       };
     },

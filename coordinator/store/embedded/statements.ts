@@ -47,7 +47,7 @@ export function toConfig(r: GroupRow): GroupConfig {
 }
 
 export function toHolder(r: HolderRow): Holder {
-  return { id: r.holder, token: r.token, since: r.since, leaseUntil: r.lease_until, expiredAt: r.expired_at };
+  return { id: r.holder, fencingToken: r.token, since: r.since, leaseUntil: r.lease_until, expiredAt: r.expired_at };
 }
 
 export function prepareStatements(db: Database.Database) {
@@ -72,7 +72,7 @@ export function prepareStatements(db: Database.Database) {
     dropGroup: db.prepare('DELETE FROM slot_groups WHERE name = ?'),
     dropHistory: db.prepare('DELETE FROM slot_history WHERE grp = ?'),
     dropAllWaiting: db.prepare('DELETE FROM slot_waiting WHERE grp = ?'),
-    /** Counters of a group: the fencing token and the history sequence, in one page write. */
+    /** Counters of a group: the last fencing token (column fence) and the history sequence, in one page write. */
     setCounters: db.prepare('UPDATE slot_groups SET fence = ?, seq = ? WHERE name = ?'),
     mine: db.prepare<[string, string], HolderRow>(`SELECT ${HOLDER_COLUMNS} FROM slot_holders WHERE grp = ? AND holder = ?`),
     count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM slot_holders WHERE grp = ?'),

@@ -1,5 +1,6 @@
-// Conversions between SQLite rows and domain records, plus the compact history encoding and the
-// listing cursor. Nothing here touches the database.
+// Conversions between SQLite rows and domain records, plus the compact history encoding. Nothing
+// here touches the database. The listing cursor is the kernel's, shared with the Redis store
+// (kernel/storage/cursor.ts).
 import type {
   ActivityEntry,
   ExtraFile,
@@ -179,26 +180,6 @@ export function activityFromRow(r: ActivityRow): ActivityEntry {
     message: r.message,
     data: JSON.parse(r.data) as ActivityEntry['data'],
   };
-}
-
-/** Position after the last listed instance: newest-first order is (lastCheck, machineId) descending. */
-export interface ListCursor {
-  lastCheck: number;
-  machineId: string;
-}
-
-export function encodeCursor(c: ListCursor): string {
-  return Buffer.from(`${c.lastCheck}\n${c.machineId}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): ListCursor {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^(-?\d{1,16})\n([^]+)$/.exec(text);
-  // Re-encoding must give the same string back: rejects lenient base64 decodes of junk.
-  if (!m || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
-    throw new Error(`bad cursor: ${JSON.stringify(cursor.slice(0, 64))}`);
-  }
-  return { lastCheck: Number(m[1]), machineId: m[2]! };
 }
 
 /** A usable SQL LIMIT: SQLite treats a negative LIMIT as "no limit", so never pass one through. */

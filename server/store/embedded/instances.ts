@@ -5,9 +5,7 @@ import type { InstanceStore } from '../types.ts';
 import { createCheckIn } from './checkin.ts';
 import {
   decodeBuckets,
-  decodeCursor,
   decodeHistory,
-  encodeCursor,
   INSTANCE_COLUMNS,
   instanceFromRow,
   toLimit,
@@ -15,6 +13,7 @@ import {
 } from './codec.ts';
 import { createCounters } from './counters.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
+import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
 
 export interface InstanceStoreOptions {
   /**

@@ -6,11 +6,11 @@ import { isValidVersion } from '../../domain/version.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
 import { num } from './codec.ts';
-import { Refused, unexpectedReply } from './codes.ts';
 import type { RedisContext } from './context.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
 import { decodeHistoryEntry, encodeHistoryEntry } from './history-codec.ts';
 import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
+import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 /** Counter prefixes as the comma list the script stores; rejects what would break the encoding. */
@@ -82,8 +82,8 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
         ],
         checkInArgs(epoch, change, now),
       );
-      if (reply === Refused.staleConfig) return { applied: false, reason: 'stale-config' };
-      if (!Array.isArray(reply) || reply[0] !== 1 || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
+      if (reply === ReplyCode.staleConfig) return { applied: false, reason: 'stale-config' };
+      if (!Array.isArray(reply) || reply[0] !== ReplyCode.ok || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
       const previous = reply[1];
       return { applied: true, previousStatus: isStatus(previous) ? previous : null, status: reply[2] };
     },
@@ -151,7 +151,7 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
           ),
         ),
       );
-      return removed.reduce((sum, r) => sum + (r === 1 ? 1 : 0), 0);
+      return removed.reduce((sum, r) => sum + (r === ReplyCode.ok ? 1 : 0), 0);
     },
   };
 }

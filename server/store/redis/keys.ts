@@ -1,6 +1,8 @@
-// Every Redis key the store uses is built here and nowhere else.
-// An app's keys share the hash tag `{app:<appid>}` so they live in one Cluster slot and one Lua
-// script may touch them together; tokens and the app list are global and stand alone.
+// Every Redis key the update server's store uses is named here and nowhere else, spelled by the
+// kernel's KeySpace. An app's keys share the hash tag `{app:<appid>}` so they live in one Cluster
+// slot and one Lua script may touch them together; tokens and the app list stand alone.
+import { KeySpace } from '../../../kernel/storage/redis/keys.ts';
+
 export interface StoreKeys {
   /** Set of app ids (global; may hold an id whose app hash is missing after a crash: filtered on read). */
   apps(): string;
@@ -33,21 +35,22 @@ export interface StoreKeys {
 }
 
 export function storeKeys(prefix: string): StoreKeys {
-  const app = (appId: string) => `${prefix}:{app:${appId}}`;
+  const space = new KeySpace(prefix);
+  const app = space.tagged('app');
   return {
-    apps: () => `${prefix}:apps`,
-    app: (appId) => `${app(appId)}:app`,
-    packages: (appId) => `${app(appId)}:pkgs`,
-    versions: (appId) => `${app(appId)}:vers`,
-    channels: (appId) => `${app(appId)}:chans`,
-    groups: (appId) => `${app(appId)}:groups`,
-    tracks: (appId) => `${app(appId)}:tracks`,
-    activity: (appId) => `${app(appId)}:activity`,
-    instance: (appId, machineId) => `${app(appId)}:i:${machineId}`,
-    history: (appId, machineId) => `${app(appId)}:h:${machineId}`,
-    instanceIndex: (appId) => `${app(appId)}:idx`,
-    counters: (appId) => `${app(appId)}:cnt`,
-    tokens: () => `${prefix}:tokens`,
-    tokenRevocations: () => `${prefix}:tokens:revoked`,
+    apps: () => space.standalone('apps'),
+    app: (appId) => app(appId).key('app'),
+    packages: (appId) => app(appId).key('pkgs'),
+    versions: (appId) => app(appId).key('vers'),
+    channels: (appId) => app(appId).key('chans'),
+    groups: (appId) => app(appId).key('groups'),
+    tracks: (appId) => app(appId).key('tracks'),
+    activity: (appId) => app(appId).key('activity'),
+    instance: (appId, machineId) => app(appId).key('i', machineId),
+    history: (appId, machineId) => app(appId).key('h', machineId),
+    instanceIndex: (appId) => app(appId).key('idx'),
+    counters: (appId) => app(appId).key('cnt'),
+    tokens: () => space.standalone('tokens'),
+    tokenRevocations: () => space.standalone('tokens:revoked'),
   };
 }

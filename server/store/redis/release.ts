@@ -15,8 +15,9 @@ import {
   num,
   packageField,
 } from './codec.ts';
-import { Refused, unexpectedReply } from './codes.ts';
 import type { RedisContext } from './context.ts';
+import { execAll } from '../../../kernel/storage/redis/multi.ts';
+import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 const byCreated = <T extends { createdAt: number }>(key: (x: T) => string) => (a: T, b: T) =>
@@ -27,15 +28,6 @@ const sortChannels = (list: ChannelRecord[]) => list.sort((a, b) => (a.name < b.
 
 function groupsFrom(appId: string, h: Record<string, string>): GroupRecord[] {
   return sortGroups(Object.entries(h).map(([id, json]) => decodeGroup(appId, id, json)));
-}
-
-/** Unwraps a MULTI reply, throwing the first command error. */
-function replies(result: [Error | null, unknown][] | null): unknown[] {
-  if (!result) throw new Error('Redis transaction was aborted');
-  return result.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
 }
 
 export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore {
@@ -50,8 +42,8 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
         [keys.app(app.id), keys.activity(app.id)],
         [app.name, app.createdAt, encodeActivity(activity), ACTIVITY_CAP],
       );
-      if (reply === 1) return 'created';
-      if (reply === Refused.exists) return 'exists';
+      if (reply === ReplyCode.ok) return 'created';
+      if (reply === ReplyCode.exists) return 'exists';
       throw unexpectedReply('createApp', reply);
     },
 
@@ -73,9 +65,9 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
         [keys.app(pkg.appId), keys.packages(pkg.appId), keys.versions(pkg.appId), keys.activity(pkg.appId)],
         [packageField(pkg.version, pkg.arch), encodePackage(pkg), pkg.version, encodeActivity(activity), ACTIVITY_CAP],
       );
-      if (reply === 1) return 'created';
-      if (reply === Refused.exists) return 'exists';
-      if (reply === Refused.noApp) return 'no-app';
+      if (reply === ReplyCode.ok) return 'created';
+      if (reply === ReplyCode.exists) return 'exists';
+      if (reply === ReplyCode.missing) return 'no-app';
       throw unexpectedReply('addPackage', reply);
     },
 
@@ -99,8 +91,8 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
           ACTIVITY_CAP,
         ],
       );
-      if (reply === Refused.noApp) return 'no-app';
-      if (reply === Refused.noPackage) return 'no-package';
+      if (reply === ReplyCode.missing) return 'no-app';
+      if (reply === ReplyCode.noPackage) return 'no-package';
       if (typeof reply !== 'string') throw unexpectedReply('promoteChannel', reply);
       return { previous: reply === '' ? null : decodeChannel(appId, reply).version };
     },
@@ -132,10 +124,10 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
           ACTIVITY_CAP,
         ],
       );
-      if (reply === 1) return 'created';
-      if (reply === 2) return 'updated';
-      if (reply === Refused.noApp) return 'no-app';
-      if (reply === Refused.trackTaken) return 'track-taken';
+      if (reply === ReplyCode.ok) return 'created';
+      if (reply === ReplyCode.updated) return 'updated';
+      if (reply === ReplyCode.missing) return 'no-app';
+      if (reply === ReplyCode.trackTaken) return 'track-taken';
       throw unexpectedReply('putGroup', reply);
     },
 
@@ -146,8 +138,8 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
         [keys.app(appId), keys.groups(appId), keys.tracks(appId), keys.activity(appId)],
         [groupId, encodeActivity(activity), ACTIVITY_CAP],
       );
-      if (reply !== 0 && reply !== 1) throw unexpectedReply('deleteGroup', reply);
-      return reply === 1;
+      if (reply !== ReplyCode.ok && reply !== ReplyCode.missing) throw unexpectedReply('deleteGroup', reply);
+      return reply === ReplyCode.ok;
     },
 
     async listGroups(appId) {
@@ -162,15 +154,14 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
     },
 
     async loadAppConfig(appId): Promise<AppConfig | null> {
-      const [appHash, packages, channels, groups] = replies(
-        await redis
+      const [appHash, packages, channels, groups] = (await execAll(
+        redis
           .multi()
           .hgetall(keys.app(appId))
           .hvals(keys.packages(appId))
           .hvals(keys.channels(appId))
-          .hgetall(keys.groups(appId))
-          .exec(),
-      ) as [Record<string, string>, string[], string[], Record<string, string>];
+          .hgetall(keys.groups(appId)),
+      )) as [Record<string, string>, string[], string[], Record<string, string>];
       const app = decodeApp(appId, appHash);
       if (!app) return null;
       return {

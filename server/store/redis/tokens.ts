@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import type { TokenStore } from '../types.ts';
 import { decodeToken, encodeToken } from './codec.ts';
 import type { RedisContext } from './context.ts';
+import { execAll } from '../../../kernel/storage/redis/multi.ts';
+import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 type Listener = (hash: string | null) => void;
@@ -49,7 +51,8 @@ export function createTokenStore({ redis, keys }: RedisContext): TokenStore & { 
 
     async bootstrapToken(token) {
       const reply = await runScript<number>(redis, 'bootstrapToken', [keys.tokens()], [token.hash, encodeToken(token)]);
-      return reply === 1;
+      if (reply !== ReplyCode.ok && reply !== ReplyCode.exists) throw unexpectedReply('bootstrapToken', reply);
+      return reply === ReplyCode.ok;
     },
 
     async listTokens() {
@@ -61,9 +64,7 @@ export function createTokenStore({ redis, keys }: RedisContext): TokenStore & { 
 
     async deleteToken(hash) {
       // One transaction: a revocation Redis acknowledged was also announced to every subscriber.
-      const replies = await redis.multi().hdel(keys.tokens(), hash).publish(keys.tokenRevocations(), hash).exec();
-      const [err, removed] = replies?.[0] ?? [new Error('token revocation: MULTI was discarded'), 0];
-      if (err) throw err;
+      const [removed] = await execAll(redis.multi().hdel(keys.tokens(), hash).publish(keys.tokenRevocations(), hash));
       // This process does not wait for its own announcement to come back.
       if (removed === 1) notify(hash);
       return removed === 1;

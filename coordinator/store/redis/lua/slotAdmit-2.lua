@@ -11,19 +11,21 @@
   ARGV[2] now (ms)
   ARGV[3] the cap: at most this many groups in autoGroups
 
-  Output: 1 admitted: listed in both (a group autoGroups already holds has its activity raised to
-          now, so a forget sweep running meanwhile leaves it listed; a group listed in groups only
-          is an operator's and is left as it is), 0 refused: the cap is reached.
+  Output: ReplyCode.ok admitted: listed in both (a group autoGroups already holds has its activity
+          raised to now, so a forget sweep running meanwhile leaves it listed; a group listed in
+          groups only is an operator's and is left as it is)
+          ReplyCode.capReached refused: the cap is reached
 ]]
+--@include replyCodes.lua
 local groupsKey, autoKey = KEYS[1], KEYS[2]
 local group, now = ARGV[1], tonumber(ARGV[2])
 local seen = redis.call('ZSCORE', autoKey, group)
 if seen then
   if tonumber(seen) < now then redis.call('ZADD', autoKey, now, group) end
-  return 1
+  return ReplyCode.ok
 end
-if redis.call('SISMEMBER', groupsKey, group) == 1 then return 1 end
-if redis.call('ZCARD', autoKey) >= tonumber(ARGV[3]) then return 0 end
+if redis.call('SISMEMBER', groupsKey, group) == 1 then return ReplyCode.ok end
+if redis.call('ZCARD', autoKey) >= tonumber(ARGV[3]) then return ReplyCode.capReached end
 redis.call('SADD', groupsKey, group)
 redis.call('ZADD', autoKey, now, group)
-return 1
+return ReplyCode.ok

@@ -3,8 +3,8 @@
   force-unlock calls that arrived together, applied one after the other in one atomic step. Each
   call is decided exactly as if it came alone (see coordinator/domain/decide.ts).
 
-  KEYS[1] config       hash   group configuration, epoch, fencing counter (`fence`), `auto` (created on first use)
-  KEYS[2] holders      hash   holder id -> "token:since:leaseUntil[:expiredAt]" (includes/holder.lua)
+  KEYS[1] config       hash   group configuration, epoch, last fencing token (`fence`), `auto` (created on first use)
+  KEYS[2] holders      hash   holder id -> "fencingToken:since:leaseUntil[:expiredAt]" (includes/holder.lua)
   KEYS[3] leases       zset   holder id -> lease deadline (unexpired holders only)
   KEYS[4] history      list   JSON events, newest first
   KEYS[5] waiting      zset   node id -> last refusal time
@@ -12,41 +12,43 @@
 
   ARGV[1]  config epoch the caller evaluated windows with (-1 = none cached)
   ARGV[2]  1 = a pre-reboot may create the missing group with the defaults below, marked `auto` (the
-           caller had slotAdmit-2.lua admit it under the cap first), 0 = answer {-1} for it
+           caller had slotAdmit-2.lua admit it under the cap first), 0 = answer {ReplyCode.missing} for it
   ARGV[3]  default max        ARGV[4] default lease seconds      ARGV[5] default lease policy
   ARGV[6]  history cap        ARGV[7] waiting cap                ARGV[8] holders listed when full
   ARGV[9..] the calls, each a kind followed by its arguments:
-           a id now deadline          pre-reboot; deadline = now + leaseSeconds of the cached config
-                                      (the epoch check makes it current), 0 when no window is open
-           r id now                   steady-state (by node)
-           R id now by detail         release by someone else (omaha, an operator)
-           f id now by detail         force-unlock by an operator
+           pre-reboot id now deadline       deadline = now + leaseSeconds of the cached config (the
+                                            epoch check makes it current), 0 when no window is open
+           steady-state id now              release by the node itself
+           release id now by detail         release by someone else (omaha, an operator)
+           force-unlock id now by detail    release by an operator who takes the slot away
 
-  Output: {1, replies, expired} with one reply per call, in order:
-       pre-reboot:  token (an integer > 0): granted (since = now, lease until = the deadline sent)
-                    {2, holder record} already held (nothing changes)
-                    {-1} unknown group   {-3, reason} paused   {-4} outside window
-                    {-5, max, count, sample JSON [[id, holder record]...]} full
-       release:     the holder record it had (a string): released   0: not held   -1: unknown group
-     and expired = {id, token, since, leaseUntil, freed (1|0), processed at} for every lease processed on the way;
-     or {-2, windows JSON, lease seconds, epoch} when ARGV[1] is stale and the batch has a pre-reboot (nothing applied
-     but a group creation): the caller re-evaluates windows and sends the batch again.
+  Output: {ReplyCode.ok, replies, expired} with one reply per call, in order:
+       pre-reboot:  {ReplyCode.ok, fencingToken} granted (since = now, lease until = the deadline sent)
+                    {ReplyCode.held, holder record} already held (nothing changes)
+                    {ReplyCode.missing} unknown group   {ReplyCode.paused, reason}   {ReplyCode.outsideWindow}
+                    {ReplyCode.full, max, count, sample JSON [[id, holder record]...]}
+       releases:    {ReplyCode.ok, the holder record it had} released   {ReplyCode.none} not held
+                    {ReplyCode.missing} unknown group
+     and expired = {id, fencingToken, since, leaseUntil, freed (1|0), processed at} for every lease processed on the way;
+     or {ReplyCode.staleConfig, windows JSON, lease seconds, epoch} when ARGV[1] is stale and the batch has a pre-reboot
+     (nothing applied but a group creation): the caller re-evaluates windows and sends the batch again.
   Events: create, expire, grant, release, force-unlock.
 ]]
+--@include replyCodes.lua
 --@include addEvent.lua
 --@include holder.lua
 --@include expireDue.lua
 
 local configKey, holdersKey, leasesKey, historyKey, waitingKey, whyKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local FIRST = 9
-local WIDTH = {a = 4, r = 3, R = 5, f = 5}
+local WIDTH = {['pre-reboot'] = 4, ['steady-state'] = 3, release = 5, ['force-unlock'] = 5}
 local historyCap = tonumber(ARGV[6])
 local waitingCap = tonumber(ARGV[7])
 
-local hasAcquire, calls = false, 0
+local hasPreReboot, calls = false, 0
 local i = FIRST
 while i <= #ARGV do
-  if ARGV[i] == 'a' then hasAcquire = true end
+  if ARGV[i] == 'pre-reboot' then hasPreReboot = true end
   calls = calls + 1
   i = i + WIDTH[ARGV[i]]
 end
@@ -60,26 +62,27 @@ local function releaseOne(i)
   redis.call('HDEL', holdersKey, id)
   redis.call('ZREM', leasesKey, id)
   local by, detail = nil, nil
-  if kind ~= 'r' then by, detail = ARGV[i + 3], ARGV[i + 4] end
-  local event = (kind == 'f') and 'force-unlock' or 'release'
+  if kind ~= 'steady-state' then by, detail = ARGV[i + 3], ARGV[i + 4] end
+  local event = (kind == 'force-unlock') and 'force-unlock' or 'release'
   pushEvent(historyKey, slotEventJson(ARGV[i + 2], event, id, string.match(rec, '^%d+'), by, detail), historyCap)
   return rec
 end
 
-if not hasAcquire then
+if not hasPreReboot then
   -- Releases only: the configuration matters only to tell "not held" from "unknown group".
   local replies, groupExists = {}, nil
   i = FIRST
   while i <= #ARGV do
     local rec = releaseOne(i)
-    if not rec then
+    if rec then
+      replies[#replies + 1] = {ReplyCode.ok, rec}
+    else
       if groupExists == nil then groupExists = redis.call('EXISTS', configKey) == 1 end
-      rec = groupExists and 0 or -1
+      replies[#replies + 1] = {groupExists and ReplyCode.none or ReplyCode.missing}
     end
-    replies[#replies + 1] = rec
     i = i + WIDTH[ARGV[i]]
   end
-  return {1, replies, {}}
+  return {ReplyCode.ok, replies, {}}
 end
 
 local CONFIG_FIELDS = {'epoch', 'paused', 'max', 'leaseSeconds', 'windows', 'pauseReason', 'fence'}
@@ -89,10 +92,10 @@ if not cfg[1] then
     local replies = {}
     local i = FIRST
     for n = 1, calls do
-      replies[n] = (ARGV[i] == 'a') and {-1} or -1
+      replies[n] = {ReplyCode.missing}
       i = i + WIDTH[ARGV[i]]
     end
-    return {1, replies, {}}
+    return {ReplyCode.ok, replies, {}}
   end
   local at = ARGV[FIRST + 2]
   redis.call('HSET', configKey, 'max', ARGV[3], 'paused', '0', 'leaseSeconds', ARGV[4], 'leasePolicy', ARGV[5],
@@ -100,13 +103,13 @@ if not cfg[1] then
   addEvent(historyKey, {at = tonumber(at), event = 'create', by = 'node', max = tonumber(ARGV[3]), detail = 'created on first use'}, historyCap)
   cfg = redis.call('HMGET', configKey, unpack(CONFIG_FIELDS))
 end
-if tonumber(cfg[1]) ~= tonumber(ARGV[1]) then return {-2, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])} end
+if tonumber(cfg[1]) ~= tonumber(ARGV[1]) then return {ReplyCode.staleConfig, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])} end
 
 local paused = cfg[2] == '1'
 local max = tonumber(cfg[3])
 local pauseReason = cfg[6] or ''
-local fence = tonumber(cfg[7])
-local fenceAtStart = fence
+local lastFencingToken = tonumber(cfg[7])
+local lastFencingTokenAtStart = lastFencingToken
 local count = redis.call('HLEN', holdersKey)
 local expired = {}
 local sample = nil -- the 'full' answer's holder list, kept while holders do not change
@@ -162,47 +165,48 @@ i = FIRST
 while i <= #ARGV do
   local kind, id = ARGV[i], ARGV[i + 1]
   local reply
-  if kind == 'a' then
+  if kind == 'pre-reboot' then
     local now = tonumber(ARGV[i + 2])
     if now >= nextDeadline then processExpiry(now) end
     local mine = redis.call('HGET', holdersKey, id)
     if mine then
-      reply = {2, mine}
+      reply = {ReplyCode.held, mine}
     elseif paused then
       noteWaiting(id, now, 'paused')
-      reply = {-3, pauseReason}
+      reply = {ReplyCode.paused, pauseReason}
     elseif ARGV[i + 3] == '0' then
       noteWaiting(id, now, 'outside-window')
-      reply = {-4}
+      reply = {ReplyCode.outsideWindow}
     elseif count >= max then
       noteWaiting(id, now, 'full')
       sample = sample or fullSample()
-      reply = {-5, max, count, sample}
+      reply = {ReplyCode.full, max, count, sample}
     else
-      fence = fence + 1
-      local token, leaseUntil = tostring(fence), ARGV[i + 3]
-      redis.call('HSET', holdersKey, id, token .. ':' .. ARGV[i + 2] .. ':' .. leaseUntil)
+      lastFencingToken = lastFencingToken + 1
+      local fencingToken, leaseUntil = tostring(lastFencingToken), ARGV[i + 3]
+      redis.call('HSET', holdersKey, id, fencingToken .. ':' .. ARGV[i + 2] .. ':' .. leaseUntil)
       redis.call('ZADD', leasesKey, leaseUntil, id)
       local deadline = tonumber(leaseUntil)
       if deadline < nextDeadline then nextDeadline = deadline end
       if anyWaiting == nil then anyWaiting = redis.call('EXISTS', waitingKey) == 1 end
       if anyWaiting and redis.call('ZREM', waitingKey, id) == 1 then redis.call('HDEL', whyKey, id) end
-      pushEvent(historyKey, slotEventJson(ARGV[i + 2], 'grant', id, token), historyCap)
+      pushEvent(historyKey, slotEventJson(ARGV[i + 2], 'grant', id, fencingToken), historyCap)
       count = count + 1
       sample = nil
-      reply = fence
+      reply = {ReplyCode.ok, lastFencingToken}
     end
   else
-    reply = releaseOne(i)
-    if reply then
+    local rec = releaseOne(i)
+    if rec then
       count = count - 1
       sample = nil
+      reply = {ReplyCode.ok, rec}
     else
-      reply = 0
+      reply = {ReplyCode.none}
     end
   end
   replies[#replies + 1] = reply
   i = i + WIDTH[kind]
 end
-if fence ~= fenceAtStart then redis.call('HSET', configKey, 'fence', fence) end
-return {1, replies, expired}
+if lastFencingToken ~= lastFencingTokenAtStart then redis.call('HSET', configKey, 'fence', lastFencingToken) end
+return {ReplyCode.ok, replies, expired}

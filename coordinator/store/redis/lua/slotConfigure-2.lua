@@ -8,7 +8,7 @@
 
   ARGV[1] now (ms)
   ARGV[2] actor (operator name)
-  ARGV[3] 1 = create the group when missing, 0 = answer -1
+  ARGV[3] 1 = create the group when missing, 0 = answer ReplyCode.missing
   ARGV[4] default max     ARGV[5] default lease seconds     ARGV[6] default lease policy
   ARGV[7] event: configure | pause | resume
   ARGV[8] detail ('' for none)
@@ -16,16 +16,18 @@
   ARGV[10..] field, value pairs among max, windows, leaseSeconds, leasePolicy, paused, pauseReason
              (an empty value deletes the field; only pauseReason is ever sent empty)
 
-  Output: the configuration as a flat HGETALL list, or -1 when the group is missing and ARGV[3] is 0.
+  Output: the configuration as a flat HGETALL list, or ReplyCode.missing when the group is missing and
+          ARGV[3] is 0.
   Events: create (when made here), then configure / pause / resume.
 ]]
+--@include replyCodes.lua
 --@include addEvent.lua
 
 local configKey, historyKey = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[1])
 local cap = tonumber(ARGV[9])
 if redis.call('EXISTS', configKey) == 0 then
-  if ARGV[3] ~= '1' then return -1 end
+  if ARGV[3] ~= '1' then return ReplyCode.missing end
   redis.call('HSET', configKey, 'max', ARGV[4], 'paused', '0', 'leaseSeconds', ARGV[5], 'leasePolicy', ARGV[6],
     'windows', '[]', 'epoch', '1', 'fence', '0', 'createdAt', ARGV[1], 'updatedAt', ARGV[1])
   addEvent(historyKey, {at = now, event = 'create', by = ARGV[2], max = tonumber(ARGV[4]), detail = 'created by an operator'}, cap)

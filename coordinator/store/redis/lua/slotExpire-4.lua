@@ -2,14 +2,14 @@
   Lease sweep for one group: processes every lease that ran out (see includes/expireDue.lua).
 
   KEYS[1] config    hash   (leasePolicy decides between marking and freeing)
-  KEYS[2] holders   hash   holder id -> JSON {t, s, l, x?}
+  KEYS[2] holders   hash   holder id -> "fencingToken:since:leaseUntil[:expiredAt]"
   KEYS[3] leases    zset   holder id -> lease deadline
   KEYS[4] history   list   JSON events, newest first
 
   ARGV[1] now (ms)
   ARGV[2] history cap
 
-  Output: the list of {id, token, since, leaseUntil, freed (1|0), processed at} processed.
+  Output: the list of {id, fencingToken, since, leaseUntil, freed (1|0), processed at} processed.
   Events: expire.
 ]]
 --@include addEvent.lua

@@ -13,20 +13,22 @@
   ARGV[1] now (ms)
   ARGV[2] cutoff (ms): forgotten when its last activity is at or before it
 
-  Output: 0 forgotten (or already gone), -1 configured by an operator (kept for good), otherwise
-          its last activity in ms (now while it has a holder, expired or not).
+  Output: {ReplyCode.ok} forgotten (or already gone)
+          {ReplyCode.configured} configured by an operator (kept for good)
+          {ReplyCode.active, its last activity in ms} kept (now while it has a holder, expired or not)
 ]]
+--@include replyCodes.lua
 local cfg = redis.call('HMGET', KEYS[1], 'auto', 'createdAt', 'updatedAt')
-if not cfg[2] then return 0 end
-if cfg[1] ~= '1' then return -1 end
+if not cfg[2] then return {ReplyCode.ok} end
+if cfg[1] ~= '1' then return {ReplyCode.configured} end
 local now = tonumber(ARGV[1])
-if redis.call('HLEN', KEYS[2]) > 0 then return now end
+if redis.call('HLEN', KEYS[2]) > 0 then return {ReplyCode.active, now} end
 local last = math.max(tonumber(cfg[2]), tonumber(cfg[3]))
 local newest = redis.call('LINDEX', KEYS[4], 0)
 if newest then
   local at = tonumber(cjson.decode(newest).at)
   if at and at > last then last = at end
 end
-if last > tonumber(ARGV[2]) then return last end
+if last > tonumber(ARGV[2]) then return {ReplyCode.active, last} end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
-return 0
+return {ReplyCode.ok}

@@ -11,13 +11,14 @@
     ARGV[4] activity entry JSON
     ARGV[5] activity cap
   Output:
-     1 created
-    -1 no such app
-    -2 exists (nothing written)
+    ReplyCode.ok        created
+    ReplyCode.missing   no such app
+    ReplyCode.exists    (version, arch) is taken (nothing written)
 ]]
+--@include replyCodes.lua
 --@include recordChange.lua
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return -2 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return ReplyCode.missing end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return ReplyCode.exists end
 redis.call('SADD', KEYS[3], ARGV[3])
 recordChange(KEYS[1], KEYS[4], ARGV[4], ARGV[5])
-return 1
+return ReplyCode.ok

@@ -32,14 +32,15 @@
     ARGV[19 .. 18+2n] attribute field, value, ...
     ARGV[19+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
   Output:
-    {1, previous status ('' for a new instance), final status}
-    -5 stale config: the app is gone or its epoch differs (nothing written)
+    {ReplyCode.ok, previous status ('' for a new instance), final status}
+    ReplyCode.staleConfig   the app is gone or its epoch differs (nothing written)
 ]]
+--@include replyCodes.lua
 --@include buckets.lua
 local appKey, instKey, histKey, indexKey, countersKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
 local epoch = redis.call('HGET', appKey, 'epoch')
-if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return -5 end
+if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return ReplyCode.staleConfig end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
 local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv')
@@ -119,4 +120,4 @@ moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, 
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 moveVersion(countersKey, curTallied, tallied)
 
-return {1, curStatus or '', status}
+return {ReplyCode.ok, curStatus or '', status}

@@ -6,9 +6,10 @@
     ARGV[1] token hash
     ARGV[2] token JSON
   Output:
-    1 added
-    0 a token already exists (nothing written)
+    ReplyCode.ok       added
+    ReplyCode.exists   a token exists already (nothing written)
 ]]
-if redis.call('HLEN', KEYS[1]) > 0 then return 0 end
+--@include replyCodes.lua
+if redis.call('HLEN', KEYS[1]) > 0 then return ReplyCode.exists end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
+return ReplyCode.ok

@@ -8,11 +8,12 @@
     ARGV[3] activity entry JSON
     ARGV[4] activity cap
   Output:
-     1 created
-    -2 exists (nothing written)
+    ReplyCode.ok       created
+    ReplyCode.exists   the app exists (nothing written)
 ]]
+--@include replyCodes.lua
 --@include recordChange.lua
-if redis.call('EXISTS', KEYS[1]) == 1 then return -2 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return ReplyCode.exists end
 redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdAt', ARGV[2], 'epoch', 0)
 recordChange(KEYS[1], KEYS[2], ARGV[3], ARGV[4])
-return 1
+return ReplyCode.ok

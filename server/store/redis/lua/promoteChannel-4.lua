@@ -12,13 +12,14 @@
     ARGV[5] activity entry JSON
     ARGV[6] activity cap
   Output:
-    the channel's previous JSON, '' when the channel is new
-    -1 no such app
-    -3 no package of that version (nothing written)
+    the channel's previous JSON (a string), '' when the channel is new
+    ReplyCode.missing     no such app
+    ReplyCode.noPackage   no package of that version (nothing written)
 ]]
+--@include replyCodes.lua
 --@include recordChange.lua
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if ARGV[3] ~= '1' or redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return -3 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return ReplyCode.missing end
+if ARGV[3] ~= '1' or redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return ReplyCode.noPackage end
 local previous = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 recordChange(KEYS[1], KEYS[4], ARGV[5], ARGV[6])

@@ -9,16 +9,17 @@
     ARGV[1] machine id
     ARGV[2] cutoff: removed only when lastCheck < cutoff
   Output:
-    1 removed
-    0 kept (checked in since, or already gone)
+    ReplyCode.ok     removed
+    ReplyCode.none   kept (checked in since, or already gone)
 ]]
+--@include replyCodes.lua
 --@include buckets.lua
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) >= tonumber(ARGV[2]) then return 0 end
+if not score or tonumber(score) >= tonumber(ARGV[2]) then return ReplyCode.none end
 local cur = redis.call('HMGET', KEYS[3], 's', 'cp', 'uv')
 moveBuckets(KEYS[2], bucketSet(cur[2], cur[1]), {})
 moveTrack(KEYS[2], cur[2], nil, nil)
 moveVersion(KEYS[2], cur[3] or nil, nil)
 redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[1], ARGV[1])
-return 1
+return ReplyCode.ok

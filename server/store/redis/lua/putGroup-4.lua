@@ -15,22 +15,23 @@
     ARGV[7] activity entry JSON
     ARGV[8] activity cap
   Output:
-     1 created
-     2 updated
-    -1 no such app
-    -4 another group of the app has this track (nothing written)
+    ReplyCode.ok           created
+    ReplyCode.updated      replaced
+    ReplyCode.missing      no such app
+    ReplyCode.trackTaken   another group of the app has this track (nothing written)
 ]]
+--@include replyCodes.lua
 --@include recordChange.lua
 local id, track = ARGV[1], ARGV[3]
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return ReplyCode.missing end
 local owner = redis.call('HGET', KEYS[3], track)
-if owner and owner ~= id then return -4 end
+if owner and owner ~= id then return ReplyCode.trackTaken end
 
-local createdAt, result = ARGV[5], 1
+local createdAt, result = ARGV[5], ReplyCode.ok
 local old = redis.call('HGET', KEYS[2], id)
 if old then
   local rec = cjson.decode(old)
-  createdAt, result = rec.createdAt, 2
+  createdAt, result = rec.createdAt, ReplyCode.updated
   if rec.track ~= track and redis.call('HGET', KEYS[3], rec.track) == id then
     redis.call('HDEL', KEYS[3], rec.track)
   end

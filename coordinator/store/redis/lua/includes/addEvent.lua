@@ -3,8 +3,9 @@
 -- pushEvent(historyKey, json, cap): pushes an already encoded line.
 -- addEvent(historyKey, event, cap): encodes a Lua table with cjson and pushes it.
 -- jsonString(s): s as a JSON string literal (cjson only when it needs escaping).
--- slotEventJson(at, event, holder, token[, by[, detail]]): the common grant/release line, built
--- directly; `by` defaults to node.
+-- slotEventJson(at, event, holder, fencingToken[, by[, detail]]): the common grant/release line,
+-- built directly; `by` defaults to node. Lines store the fencing token as `token` (see
+-- coordinator/store/slot-event.ts).
 local function pushEvent(historyKey, json, cap)
   if redis.call('LPUSH', historyKey, json) > cap + 63 then
     redis.call('LTRIM', historyKey, 0, cap - 1)
@@ -20,10 +21,10 @@ local function jsonString(s)
   return '"' .. s .. '"'
 end
 
-local function slotEventJson(at, event, holder, token, by, detail)
+local function slotEventJson(at, event, holder, fencingToken, by, detail)
   local byJson = '"node"'
   if by and by ~= 'node' then byJson = jsonString(by) end
-  local json = '{"at":' .. at .. ',"event":"' .. event .. '","holder":' .. jsonString(holder) .. ',"token":' .. token .. ',"by":' .. byJson
+  local json = '{"at":' .. at .. ',"event":"' .. event .. '","holder":' .. jsonString(holder) .. ',"token":' .. fencingToken .. ',"by":' .. byJson
   if detail and detail ~= '' then json = json .. ',"detail":' .. jsonString(detail) end
   return json .. '}'
 end

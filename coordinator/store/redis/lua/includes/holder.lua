@@ -1,10 +1,11 @@
--- A holder record in the holders hash is "token:since:leaseUntil" or, once its lease ran out
--- under policy hold, "token:since:leaseUntil:expiredAt" (integers, ms since the epoch).
--- encodeHolder(token, since, leaseUntil[, expiredAt]) -> string
--- decodeHolder(record) -> token, since, leaseUntil, expiredAt (0 when not expired)
-local function encodeHolder(token, since, leaseUntil, expiredAt)
-  if expiredAt and expiredAt ~= 0 then return token .. ':' .. since .. ':' .. leaseUntil .. ':' .. expiredAt end
-  return token .. ':' .. since .. ':' .. leaseUntil
+-- A holder record in the holders hash is "fencingToken:since:leaseUntil" or, once its lease ran
+-- out under policy hold, "fencingToken:since:leaseUntil:expiredAt" (integers, times in ms since the
+-- epoch); codec.ts reads it the same way.
+-- encodeHolder(fencingToken, since, leaseUntil[, expiredAt]) -> string
+-- decodeHolder(record) -> fencingToken, since, leaseUntil, expiredAt (0 when not expired)
+local function encodeHolder(fencingToken, since, leaseUntil, expiredAt)
+  if expiredAt and expiredAt ~= 0 then return fencingToken .. ':' .. since .. ':' .. leaseUntil .. ':' .. expiredAt end
+  return fencingToken .. ':' .. since .. ':' .. leaseUntil
 end
 
 local function decodeHolder(record)
