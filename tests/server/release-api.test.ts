@@ -1,6 +1,8 @@
 // The release-manager JSON API end to end, on both stores: contract, auth, validation, activity.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { FILTER_PAGE_READS } from '../../server/api/routes/instances.ts';
+import { ueRequest } from '../helpers/omaha.ts';
 import { FLATCAR, STORE_KINDS, startPlatte, type TestPlatte } from '../helpers/platte.ts';
 
 const SHA256_B64 = 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=';
@@ -127,6 +129,59 @@ for (const kind of STORE_KINDS) {
       await t.http.get(`/api/v1/apps/${FLATCAR}/instances?limit=5`).set('Authorization', readOnly).expect(200);
       await t.http.get(`/api/v1/apps/${FLATCAR}/instances?cursor=%%%garbage`).set('Authorization', readOnly).expect(400);
       await t.http.get(`/api/v1/apps/${FLATCAR}/instances?limit=0`).set('Authorization', readOnly).expect(400);
+    });
+
+    it('filters instances by version, status and group while paging, each match once', async () => {
+      await t.http.put(`/api/v1/apps/${FLATCAR}/groups/prod`).set('Authorization', release).send({ track: 'stable', channel: 'stable' }).expect(201);
+      // 12 nodes, n0 seen first: even ones on 3510.2.0 (offered 3602.2.0), odd ones up to date, n11 on an unknown track.
+      const ids = Array.from({ length: 12 }, (_, i) => i.toString(16).repeat(32));
+      for (const [i, machineid] of ids.entries()) {
+        await t.http
+          .post('/v1/update/')
+          .set('Content-Type', 'text/xml')
+          .send(ueRequest({ machineid, version: i % 2 ? '3602.2.0' : '3510.2.0', track: i === 11 ? 'edge' : 'stable' }))
+          .expect(200);
+        t.advance(1000);
+      }
+      const newestFirst = (pick: (i: number) => boolean) => ids.filter((_, i) => pick(i)).reverse();
+      /** Follows `next` to the end; every page has at most `limit` instances. */
+      const all = async (query: string, limit: number) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const res: { body: { instances: { machineId: string }[]; next: string | null } } = await t.http
+            .get(`/api/v1/apps/${FLATCAR}/instances?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+            .set('Authorization', readOnly)
+            .expect(200);
+          assert.ok(res.body.instances.length <= limit);
+          seen.push(...res.body.instances.map((i: { machineId: string }) => i.machineId));
+          cursor = res.body.next;
+          assert.ok(++pages < 50);
+        } while (cursor);
+        return seen;
+      };
+      assert.deepEqual(await all('version=3510.2.0', 2), newestFirst((i) => i % 2 === 0));
+      assert.deepEqual(await all('status=up-to-date', 4), newestFirst((i) => i % 2 === 1 && i !== 11));
+      assert.deepEqual(await all('group=prod&status=granted&version=3510.2.0', 1), newestFirst((i) => i % 2 === 0));
+      assert.deepEqual(await all('status=idle', 100), [ids[11]]);
+
+      // Filters read pages, not an index: one request reads at most FILTER_PAGE_READS pages.
+      const none = await t.http.get(`/api/v1/apps/${FLATCAR}/instances?version=1.0.0&limit=1`).set('Authorization', readOnly).expect(200);
+      assert.deepEqual(none.body.instances, []);
+      assert.ok(none.body.next, 'stopped after its pages with a cursor to go on from');
+      assert.ok(FILTER_PAGE_READS < ids.length);
+      assert.deepEqual(await all('version=1.0.0', 1), []);
+
+      for (const [query, re] of [
+        ['status=exploded', /status must be one of idle, up-to-date/],
+        ['status=error&status=idle', /status must be given once/],
+        [`group=${'g'.repeat(200)}`, /group must be given once, at most 128/],
+      ] as const) {
+        const r = await t.http.get(`/api/v1/apps/${FLATCAR}/instances?${query}`).set('Authorization', readOnly).expect(400);
+        assert.equal(r.body.error.code, 'bad_request');
+        assert.match(r.body.error.message, re);
+      }
     });
 
     it('describes itself in OpenAPI', async () => {

@@ -1,10 +1,60 @@
 // Instances (nodes) as Platte last saw them, their history, and the fleet summary.
+import type { Context } from 'koa';
 import { summarize } from '../../domain/counters.ts';
+import { INSTANCE_STATUSES, type InstanceRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
-import { HISTORY_CAP } from '../../store/types.ts';
+import { HISTORY_CAP, type InstanceStore, type Page } from '../../store/types.ts';
 import { intQuery, machineIdParam, requireApp } from '../params.ts';
 import { route } from '../route.ts';
 import { pruneBody } from '../schemas.ts';
+
+/**
+ * Most store pages one filtered listing reads. Filters read pages of the list, not an index: a
+ * request scans at most FILTER_PAGE_READS × limit instances and may answer fewer than `limit`
+ * matches (even none) with a `next` cursor; the caller keeps paging until `next` is null.
+ */
+export const FILTER_PAGE_READS = 10;
+
+type InstanceFilter = { version?: string; status?: string; group?: string };
+
+/** An optional text query parameter, given at most once. */
+function textQuery(ctx: Context, name: string, max = 128): string | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || raw.length > max) throw new ApiError('bad_request', `query parameter ${name} must be given once, at most ${max} characters`);
+  return raw;
+}
+
+function filterQuery(ctx: Context): InstanceFilter | null {
+  const f: InstanceFilter = {};
+  for (const name of ['version', 'status', 'group'] as const) {
+    const v = textQuery(ctx, name);
+    if (v !== undefined) f[name] = v;
+  }
+  if (f.status !== undefined && !(INSTANCE_STATUSES as readonly string[]).includes(f.status)) {
+    throw new ApiError('bad_request', `query parameter status must be one of ${INSTANCE_STATUSES.join(', ')}`);
+  }
+  return Object.keys(f).length ? f : null;
+}
+
+const matches = (f: InstanceFilter) => (i: InstanceRecord) =>
+  (f.version === undefined || i.version === f.version) && (f.status === undefined || i.status === f.status) && (f.group === undefined || i.group === f.group);
+
+/**
+ * Up to `limit` matching instances. Each store page asks for just the matches still missing, so
+ * the store's own cursor marks where the answer stops: no match is skipped or handed out twice.
+ */
+async function filteredPage(store: InstanceStore, appId: string, f: InstanceFilter, limit: number, cursor: string | undefined): Promise<Page<InstanceRecord>> {
+  const items: InstanceRecord[] = [];
+  let next = cursor;
+  for (let read = 0; read < FILTER_PAGE_READS && items.length < limit; read++) {
+    const page = await store.listInstances(appId, { limit: limit - items.length, ...(next ? { cursor: next } : {}) });
+    items.push(...page.items.filter(matches(f)));
+    if (page.next === null) return { items, next: null };
+    next = page.next;
+  }
+  return { items, next: next ?? null };
+}
 
 export const instanceRoutes = [
   route({
@@ -12,20 +62,25 @@ export const instanceRoutes = [
     path: '/apps/:app/instances',
     role: 'read-only',
     tag: 'instances',
-    summary: 'Instances, most recently seen first (paged)',
-    query: { limit: '1-1000, default 100', cursor: 'from the previous page' },
+    summary: `Instances, most recently seen first (paged). Filters read pages, not an index: a filtered request reads at most ${FILTER_PAGE_READS} pages of \`limit\` and may answer fewer matches (even none) with a \`next\` cursor; page on until \`next\` is null`,
+    query: {
+      limit: '1-1000, default 100',
+      cursor: 'from the previous page',
+      version: 'filter: only instances running this version',
+      status: `filter: only instances in this status (${INSTANCE_STATUSES.join(', ')})`,
+      group: 'filter: only instances of this group',
+    },
     responses: { 200: '{ instances: Instance[], next: string|null }' },
     handler: async (ctx, deps) => {
       const app = await requireApp(ctx, deps.store);
       const limit = intQuery(ctx, 'limit', 100, 1, 1000);
       const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
-      try {
-        const page = await deps.store.listInstances(app.id, { limit, ...(cursor ? { cursor } : {}) });
-        return { body: { instances: page.items, next: page.next } };
-      } catch (err) {
-        if ((err as Error).message.startsWith('bad cursor')) throw new ApiError('bad_request', 'bad cursor');
-        throw err;
-      }
+      const filter = filterQuery(ctx);
+      // A cursor the store cannot decode rejects with BadCursorError: a 400 by the error contract.
+      const page = filter
+        ? await filteredPage(deps.store, app.id, filter, limit, cursor)
+        : await deps.store.listInstances(app.id, { limit, ...(cursor ? { cursor } : {}) });
+      return { body: { instances: page.items, next: page.next } };
     },
   }),
   route({
