@@ -1,14 +1,17 @@
 // `platte locks …`: the locksmithctl of Platte. Talks to a running server's operator API.
-import Table from 'cli-table3';
+// Registration stays cheap: the HTTP client and cli-table3 are loaded when a command runs.
 import { Option, type Command } from 'commander';
-import { apiRequest, CliError } from '../kernel/cli/client.ts';
-import { ago, clientOptions, withClientOptions } from '../kernel/cli/common.ts';
+import { ago, fail, formatTable, request, withClientOptions } from '../kernel/cli/common.ts';
 import { formatSeconds } from '../kernel/duration.ts';
 import type { GroupView } from './service.ts';
 
 type LockOpts = { server: string; token?: string; group: string; json?: boolean };
+type StatusOpts = Omit<LockOpts, 'group'> & { group?: string; all?: boolean };
 const enc = encodeURIComponent;
 const base = (group: string) => `/api/v1/reboot-groups/${enc(group)}`;
+
+/** Waiting nodes listed by `locks status --group` before "… and N more" (all with --all). */
+export const WAITING_SHOWN = 20;
 
 function withGroup(cmd: Command): Command {
   return withClientOptions(cmd).addOption(new Option('--group <group>', 'reboot group').env('PLATTE_GROUP').default('default'));
@@ -27,12 +30,18 @@ function windowLine(v: GroupView): string {
 function output(print: Print) {
   const out = (text: string) => print(`${text}\n`);
   const json = (v: unknown) => out(JSON.stringify(v, null, 2));
-  const table = (head: string[], rows: (string | number)[][]) => {
-    const t = new Table({ head, style: { head: [], border: [] } });
-    t.push(...rows.map((r) => r.map(String)));
-    out(t.toString());
+  const table = async (head: string[], rows: (string | number)[][]) => out(await formatTable(head, rows));
+
+  /** One row per group: what an operator scans first. */
+  const groups = async (list: GroupView[]) => {
+    if (list.length === 0) return out('no reboot groups yet');
+    await table(
+      ['group', 'max', 'holders', 'expired', 'waiting', 'paused', 'window'],
+      list.map((g) => [g.group, g.max, g.holders.length, g.holders.filter((h) => h.expired).length, g.waiting.length, g.paused ? 'yes' : 'no', g.windows.length === 0 ? 'always open' : g.windowOpen ? 'open' : 'closed']),
+    );
   };
-  const group = (v: GroupView) => {
+
+  const group = async (v: GroupView, allWaiting: boolean) => {
     out(`Group: ${v.group}`);
     out(`Available: ${v.available}`);
     out(`Max: ${v.max}`);
@@ -43,72 +52,83 @@ function output(print: Print) {
     if (v.holders.length === 0) out('Holders: none');
     else {
       out(`Holders: ${v.holders.length}`);
-      table(
+      await table(
         ['machine', 'since', 'lease', 'token', 'target'],
         v.holders.map((h) => [h.id, `${h.since} (${ago(Date.parse(h.since))})`, h.expired ? 'EXPIRED' : `${formatSeconds(h.leaseLeftSeconds)} left`, h.fencingToken, h.targetVersion ?? '-']),
       );
     }
     if (v.waiting.length > 0) {
+      // A closed window can leave hundreds waiting: the first ones tell the story, the count the size.
+      const shown = allWaiting ? v.waiting : v.waiting.slice(0, WAITING_SHOWN);
       out(`Waiting (last 15 min): ${v.waiting.length}`);
-      table(['machine', 'last seen', 'why'], v.waiting.map((w) => [w.id, ago(Date.parse(w.lastSeen)), w.reason]));
+      await table(['machine', 'last seen', 'why'], shown.map((w) => [w.id, ago(Date.parse(w.lastSeen)), w.reason]));
+      if (shown.length < v.waiting.length) out(`… and ${v.waiting.length - shown.length} more (--all shows every one)`);
     }
   };
-  return { out, json, table, group };
+  return { out, json, groups, group };
+}
+
+/** `locks status`: every group in a table, or one group in detail. */
+function registerStatusCommand(locks: Command, { json: printJson, groups: printGroups, group: printGroup }: ReturnType<typeof output>): void {
+  withClientOptions(locks.command('status').description('every group in one table; with --group: holders, max, windows and waiting nodes of that group'))
+    .addOption(new Option('--group <group>', 'show this group in detail (default: a table of every group)').env('PLATTE_GROUP'))
+    .option('--all', `with --group: every waiting node (default: the first ${WAITING_SHOWN})`)
+    .option('--json', 'print the API answer as JSON')
+    .action(async (o: StatusOpts) => {
+      if (!o.group) {
+        const { groups } = await request<{ groups: GroupView[] }>(o, 'GET', '/api/v1/reboot-groups');
+        return o.json ? printJson(groups) : printGroups(groups);
+      }
+      const v = await request<GroupView>(o, 'GET', `${base(o.group)}?history=20`);
+      if (o.json) return printJson(v);
+      await printGroup(v, o.all === true);
+    });
 }
 
 export function registerLocksCommand(program: Command, print: Print = (text) => process.stdout.write(text)): void {
-  const { out, json: printJson, table: printTable, group: printGroup } = output(print);
+  const view = output(print);
+  const { out } = view;
   const locks = program.command('locks').description('reboot coordination: status, unlock, set-max, pause, resume (like locksmithctl)');
+  registerStatusCommand(locks, view);
 
-  withGroup(locks.command('status').description('show holders, max, windows and waiting nodes of a group'))
-    .option('--all', 'summary of every group')
-    .option('--json', 'print JSON')
-    .action(async (o: LockOpts & { all?: boolean }) => {
-      if (o.all) {
-        const { groups } = await apiRequest<{ groups: GroupView[] }>(clientOptions(o), 'GET', '/api/v1/reboot-groups');
-        if (o.json) return printJson(groups);
-        if (groups.length === 0) return out('no reboot groups yet');
-        printTable(
-          ['group', 'max', 'holders', 'expired', 'paused', 'window'],
-          groups.map((g) => [g.group, g.max, g.holders.length, g.holders.filter((h) => h.expired).length, g.paused ? 'yes' : 'no', g.windows.length === 0 ? 'always' : g.windowOpen ? 'open' : 'closed']),
-        );
-        return;
-      }
-      const v = await apiRequest<GroupView>(clientOptions(o), 'GET', `${base(o.group)}?history=20`);
-      if (o.json) return printJson(v);
-      printGroup(v);
-    });
-
-  withGroup(locks.command('unlock <id>').description('force-release the slot a machine holds'))
+  withGroup(locks.command('unlock').description('force-release the slot a machine holds').argument('<id>', 'machine id (FleetLock client id)'))
     .option('--reason <text>', 'why (kept in the history)')
     .action(async (id: string, o: LockOpts & { reason?: string }) => {
       const q = o.reason ? `?reason=${enc(o.reason)}` : '';
-      await apiRequest(clientOptions(o), 'DELETE', `${base(o.group)}/holders/${enc(id)}${q}`);
+      await request(o, 'DELETE', `${base(o.group)}/holders/${enc(id)}${q}`);
       out(`Unlocked ${id} in group ${o.group}`);
     });
 
-  withGroup(locks.command('set-max <n>').description('set how many machines of the group may reboot at once')).action(async (n: string, o: LockOpts) => {
-    const max = Number(n);
-    if (!Number.isInteger(max) || max < 0) throw new CliError(`max must be a whole number ≥ 0, got "${n}"`);
-    const before = await apiRequest<GroupView>(clientOptions(o), 'GET', `${base(o.group)}?history=0`).catch(() => null);
-    const v = await apiRequest<GroupView>(clientOptions(o), 'PUT', base(o.group), { max });
-    out(`Old: ${before ? before.max : '-'}`);
-    out(`New: ${v.max}`);
-  });
+  withGroup(locks.command('set-max').description('set how many machines of the group may reboot at once').argument('<n>', 'slots, a whole number ≥ 0')).action(
+    async (n: string, o: LockOpts) => {
+      const max = Number(n);
+      if (!/^\d+$/.test(n.trim()) || !Number.isInteger(max)) return fail(`max must be a whole number ≥ 0, got "${n}"`);
+      const before = await request<GroupView>(o, 'GET', `${base(o.group)}?history=0`).catch(() => null);
+      const v = await request<GroupView>(o, 'PUT', base(o.group), { max });
+      out(`Old: ${before ? before.max : '-'}`);
+      out(`New: ${v.max}`);
+    },
+  );
 
   withGroup(locks.command('pause').description('let no new machine of the group reboot until resumed'))
     .option('--reason <text>', 'why (shown to nodes and operators)')
     .action(async (o: LockOpts & { reason?: string }) => {
-      await apiRequest(clientOptions(o), 'POST', `${base(o.group)}/pause`, o.reason ? { reason: o.reason } : {});
+      await request(o, 'POST', `${base(o.group)}/pause`, o.reason ? { reason: o.reason } : {});
       out(`Paused group ${o.group}`);
     });
 
   withGroup(locks.command('resume').description('let machines of a paused group reboot again')).action(async (o: LockOpts) => {
-    await apiRequest(clientOptions(o), 'POST', `${base(o.group)}/resume`, {});
+    await request(o, 'POST', `${base(o.group)}/resume`, {});
     out(`Resumed group ${o.group}`);
   });
 
-  withGroup(locks.command('set-window <start> <length>').description('reboot only in this window, e.g. "Thu 04:00" 1h or 04:00 90m --days Mon-Fri'))
+  withGroup(
+    locks
+      .command('set-window')
+      .description('reboot only in this window, e.g. "Thu 04:00" 1h or 04:00 90m --days Mon-Fri')
+      .argument('<start>', 'start time, HH:MM, optionally after a weekday ("Thu 04:00")')
+      .argument('<length>', 'how long it stays open, e.g. 1h or 90m'),
+  )
     .option('--days <days>', 'weekdays, e.g. Mon-Fri or Sat,Sun (not with a weekday in <start>)')
     .option('--zone <zone>', 'IANA time zone', 'UTC')
     .option('--add', 'add to the existing windows instead of replacing them')
@@ -116,22 +136,22 @@ export function registerLocksCommand(program: Command, print: Print = (text) => 
       const window = { start, length, zone: o.zone, ...(o.days ? { days: o.days } : {}) };
       let windows: unknown[] = [window];
       if (o.add) {
-        const cur = await apiRequest<GroupView>(clientOptions(o), 'GET', `${base(o.group)}?history=0`);
+        const cur = await request<GroupView>(o, 'GET', `${base(o.group)}?history=0`);
         windows = [...cur.windows.map((w) => ({ days: w.days, start: w.start, length: w.length, zone: w.zone })), window];
       }
-      const v = await apiRequest<GroupView>(clientOptions(o), 'PUT', base(o.group), { windows });
+      const v = await request<GroupView>(o, 'PUT', base(o.group), { windows });
       out(`Windows: ${windowLine(v)}`);
     });
 
   withGroup(locks.command('clear-windows').description('remove all windows (reboots allowed any time)')).action(async (o: LockOpts) => {
-    await apiRequest(clientOptions(o), 'PUT', base(o.group), { windows: [] });
+    await request(o, 'PUT', base(o.group), { windows: [] });
     out(`Windows: always open (no windows)`);
   });
 
-  withGroup(locks.command('set-lease <duration>').description('how long a machine may hold a slot, e.g. 1h or 30m'))
+  withGroup(locks.command('set-lease').description('how long a machine may hold a slot').argument('<duration>', 'e.g. 1h or 30m'))
     .addOption(new Option('--policy <policy>', 'when the lease runs out: keep holding (hold) or free the slot (release)').choices(['hold', 'release']))
     .action(async (duration: string, o: LockOpts & { policy?: string }) => {
-      const v = await apiRequest<GroupView>(clientOptions(o), 'PUT', base(o.group), { lease: duration, ...(o.policy ? { leasePolicy: o.policy } : {}) });
+      const v = await request<GroupView>(o, 'PUT', base(o.group), { lease: duration, ...(o.policy ? { leasePolicy: o.policy } : {}) });
       out(`Lease: ${v.lease.text}, on expiry: ${v.lease.onExpiry}`);
     });
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
-import { registerLocksCommand } from '../../coordinator/cli.ts';
+import { registerLocksCommand, WAITING_SHOWN } from '../../coordinator/cli.ts';
 import { CliError } from '../../kernel/cli/client.ts';
 import { client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
 
@@ -37,16 +37,21 @@ describe('platte locks', () => {
 
   const pre = (id: string, group = 'default') => t.http.post('/v1/pre-reboot').set('fleet-lock-protocol', 'true').send(client(id, group));
 
-  it('status shows max, available, holders like locksmithctl; --json gives the API view', async () => {
+  it('status without --group before any group exists says so (no "default" to fail on)', async () => {
+    assert.equal(await locks(['status'], TOKENS.readOnly), 'no reboot groups yet\n');
+    assert.deepEqual(JSON.parse(await locks(['status', '--json'], TOKENS.readOnly)), []);
+  });
+
+  it('status --group shows max, available, holders like locksmithctl; --json gives the API view', async () => {
     await pre('machine-a').expect(200);
-    const text = await locks(['status'], TOKENS.readOnly);
+    const text = await locks(['status', '--group', 'default'], TOKENS.readOnly);
     assert.match(text, /^Group: default$/m);
     assert.match(text, /^Available: 0$/m);
     assert.match(text, /^Max: 1$/m);
     assert.match(text, /^Paused: no$/m);
     assert.match(text, /^Windows: always open/m);
     assert.match(text, /machine-a/);
-    const json = JSON.parse(await locks(['status', '--json'], TOKENS.readOnly));
+    const json = JSON.parse(await locks(['status', '--group', 'default', '--json'], TOKENS.readOnly));
     assert.equal(json.holders[0].id, 'machine-a');
   });
 
@@ -72,6 +77,30 @@ describe('platte locks', () => {
     const all = await locks(['status', '--all'], TOKENS.readOnly);
     assert.match(all, /default/);
     assert.match(all, /workers/);
+  });
+
+  it('status without --group lists every group in one table; --json gives them all', async () => {
+    const text = await locks(['status'], TOKENS.readOnly);
+    assert.doesNotMatch(text, /^Group:/m, 'a table, not one group in detail');
+    const header = text.split('\n').find((l) => /group/.test(l))!;
+    for (const col of ['group', 'max', 'holders', 'waiting', 'paused', 'window']) assert.match(header, new RegExp(`\\b${col}\\b`));
+    assert.match(text, /│ default\s+│ 2\s+│ 1\s+│/);
+    assert.match(text, /│ workers\s+│ 1\s+│ 1\s+│/);
+    const json = JSON.parse(await locks(['status', '--json'], TOKENS.readOnly));
+    assert.deepEqual(json.map((g: { group: string }) => g.group).sort(), ['default', 'workers']);
+  });
+
+  it('status --group caps a long waiting list with a count; --all shows every waiting node', async () => {
+    await pre('crowd-holder', 'crowd').expect(200);
+    for (let i = 0; i < WAITING_SHOWN + 4; i++) await pre(`crowd-${String(i).padStart(2, '0')}`, 'crowd').expect(409);
+    const capped = await locks(['status', '--group', 'crowd'], TOKENS.readOnly);
+    assert.match(capped, new RegExp(`^Waiting \\(last 15 min\\): ${WAITING_SHOWN + 4}$`, 'm'));
+    assert.equal(capped.match(/crowd-\d\d/g)?.length, WAITING_SHOWN);
+    assert.match(capped, /^… and 4 more \(--all shows every one\)$/m);
+    const all = await locks(['status', '--group', 'crowd', '--all'], TOKENS.readOnly);
+    assert.equal(all.match(/crowd-\d\d/g)?.length, WAITING_SHOWN + 4);
+    assert.doesNotMatch(all, /more \(--all/);
+    assert.match(await locks(['status'], TOKENS.readOnly), new RegExp(`│ crowd\\s+│ 1\\s+│ 1\\s+│ 0\\s+│ ${WAITING_SHOWN + 4}\\s+│`));
   });
 
   it('set-window (locksmith form), --add, clear-windows, set-lease', async () => {
