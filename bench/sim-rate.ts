@@ -11,17 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Fleet, type FleetSpec } from '../client-sim/fleet.ts';
-import { FLATCAR_APP_ID, buildRequest } from '../client-sim/omaha-request.ts';
 import { startPayloadServer } from '../client-sim/file-server.ts';
 import { SimClock } from '../client-sim/scheduler.ts';
 import type { SimSummary } from '../client-sim/stats.ts';
 import { testConfig } from '../platte/config.ts';
 import { createPlatte } from '../platte/platte.ts';
+import { FLATCAR_APP_ID, FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
+import { buildRequest } from '../protocol/omaha/client-request.ts';
 import { freePort } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget } from './load.ts';
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
-const APP = FLATCAR_APP_ID.replace(/[{}]/g, '');
+const APP = FLATCAR_APP_ID;
 
 async function serve(port: number, dataDir: string): Promise<void> {
   const platte = await createPlatte(testConfig({ dataDir, adminToken: BENCH_TOKEN, logLevel: 'silent' }));
@@ -62,7 +63,7 @@ export async function startBenchPlatte(groups: string[], slots: number): Promise
 export function benchSpec(nodes: number, groups: string[], strategy: 'fleetlock' | 'off'): FleetSpec {
   return {
     nodes,
-    appId: FLATCAR_APP_ID,
+    appId: FLATCAR_APP_ID_BRACED,
     versions: [{ value: '3374.2.0', weight: 1 }],
     tracks: [{ value: 'stable', weight: 1 }],
     groups: groups.map((value) => ({ value, weight: 1 })),
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   const checkBody = (i: number) =>
     buildRequest(
       {
-        appId: FLATCAR_APP_ID,
+        appId: FLATCAR_APP_ID_BRACED,
         version: '3510.2.0',
         track: 'stable',
         bootId: '{965fb4c5-ad3e-4eb7-a4c2-ca0c0e31ec84}',

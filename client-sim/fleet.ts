@@ -1,13 +1,14 @@
 // A fleet: N virtual nodes built from a spec, driven by one scheduler on a simulated clock, talking
 // to the server over HTTP exactly as real nodes would. Counts everything in FleetStats.
 import { performance } from 'node:perf_hooks';
+import { FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
+import { buildRequest } from '../protocol/omaha/client-request.ts';
+import { ErrorCode } from '../protocol/omaha/error-codes.ts';
 import { assignFaults, type FaultShare } from './failures.ts';
 import { HttpClient, type HttpAnswer } from './http.ts';
 import { spread, type MixEntry } from './mix.ts';
 import { VirtualNode } from './node.ts';
 import { DEFAULT_PROFILE, type ActionResult, type NodeAction, type NodeEnv, type NodeProfile, type NodeState, type RebootStrategy } from './node-types.ts';
-import { buildRequest, FLATCAR_APP_ID } from './omaha-request.ts';
-import { ErrorCode } from './error-codes.ts';
 import { createRandom, type Random } from './random.ts';
 import { Scheduler, SimClock } from './scheduler.ts';
 import { FleetStats, type Endpoint, type SimSummary } from './stats.ts';
@@ -266,9 +267,9 @@ export class Fleet {
     const started = performance.now();
     const got = await this.http.download(new URL(action.url), action.size);
     this.stats.request('download', got.kind === 'download' ? got.status : null, (performance.now() - started) * 1000);
-    if (got.kind !== 'download' || got.status !== 200) return { kind: 'download', code: ErrorCode.downloadTransfer };
-    if (got.bytes !== action.size) return { kind: 'download', code: ErrorCode.payloadSizeMismatch };
-    if (got.sha256 !== action.sha256) return { kind: 'download', code: ErrorCode.payloadHashMismatch };
+    if (got.kind !== 'download' || got.status !== 200) return { kind: 'download', code: ErrorCode.DownloadTransferError };
+    if (got.bytes !== action.size) return { kind: 'download', code: ErrorCode.PayloadSizeMismatchError };
+    if (got.sha256 !== action.sha256) return { kind: 'download', code: ErrorCode.PayloadHashMismatchError };
     return { kind: 'download', code: 0 };
   }
 
@@ -359,7 +360,7 @@ export function buildNodes(spec: FleetSpec, rng: Random): VirtualNode[] {
   for (let i = 0; i < n; i++) {
     nodes[i] = new VirtualNode({
       index: i,
-      appId: spec.appId || FLATCAR_APP_ID,
+      appId: spec.appId || FLATCAR_APP_ID_BRACED,
       machineId: rng.hex(32),
       version: versions[i]!,
       track: tracks[i]!,

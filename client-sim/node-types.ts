@@ -1,6 +1,6 @@
 // Vocabulary shared by a virtual node and the fleet that drives it.
 import type { Random } from './random.ts';
-import type { RequestBody } from './omaha-request.ts';
+import type { RequestBody } from '../protocol/omaha/client-request.ts';
 
 /** What a node is doing, as shown in the display and the summary. */
 export const NODE_STATES = [

@@ -2,9 +2,11 @@
 // machine. The fleet calls wake() when the node's time has come; wake() returns what to send (or
 // null when the node moved on by itself) and the fleet hands the answer to onResult(). Each call
 // leaves `dueAt` set to the next simulated instant the node wants to be woken (Infinity = never).
-import { ErrorCode, HTTP_ERROR_BASE, wireErrorCode } from './error-codes.ts';
-import { EventResult, EventType, type NodeIdentity, type RequestBody } from './omaha-request.ts';
-import { checkPingAnswer, parseCheckAnswer, type Manifest } from './omaha-response.ts';
+import type { NodeIdentity, RequestBody } from '../protocol/omaha/client-request.ts';
+import { checkPingAnswer, type OfferedManifest } from '../protocol/omaha/client-response.ts';
+import { ErrorCode, httpResponseErrorCode, withErrorFlags } from '../protocol/omaha/error-codes.ts';
+import { EventResult, EventType } from '../protocol/omaha/events.ts';
+import { parseCheckAnswer } from './omaha-response.ts';
 import { fuzz } from './random.ts';
 import {
   firstCheckDelay,
@@ -95,7 +97,7 @@ export class VirtualNode implements NodeIdentity {
   private pendingError = 0;
   /** The pending error is an update failure (counts toward giving up) rather than a failed check. */
   private pendingIsUpdateFailure = false;
-  private manifest: Manifest | null = null;
+  private manifest: OfferedManifest | null = null;
   private firstCheckAt = 0;
   private nextPingAt = Infinity;
   private nextLockAt = Infinity;
@@ -174,24 +176,25 @@ export class VirtualNode implements NodeIdentity {
         this.lastError = this.pendingError;
         return this.omaha({
           kind: 'event',
-          eventType: EventType.updateComplete,
-          eventResult: EventResult.error,
-          errorCode: wireErrorCode(this.pendingError),
+          eventType: EventType.UpdateComplete,
+          eventResult: EventResult.Error,
+          // update_engine flags every code it sends to a server other than the official one.
+          errorCode: withErrorFlags(this.pendingError, 'test-omaha-url'),
         });
       }
       case Step.DownloadStarted:
-        return this.omaha({ kind: 'event', eventType: EventType.downloadStarted, eventResult: EventResult.success });
+        return this.omaha({ kind: 'event', eventType: EventType.UpdateDownloadStarted, eventResult: EventResult.Success });
       case Step.Download:
         return this.finishDownload(env);
       case Step.DownloadFinished:
-        return this.omaha({ kind: 'event', eventType: EventType.downloadFinished, eventResult: EventResult.success });
+        return this.omaha({ kind: 'event', eventType: EventType.UpdateDownloadFinished, eventResult: EventResult.Success });
       case Step.Install:
-        if (this.fault === 'install' && this.useFault()) return this.fail(env, ErrorCode.postinstallRunner, true);
+        if (this.fault === 'install' && this.useFault()) return this.fail(env, ErrorCode.PostinstallRunnerError, true);
         this.step = Step.Installed;
         this.dueAt = env.now;
         return null;
       case Step.Installed:
-        return this.omaha({ kind: 'event', eventType: EventType.updateComplete, eventResult: EventResult.success });
+        return this.omaha({ kind: 'event', eventType: EventType.UpdateComplete, eventResult: EventResult.Success });
       case Step.WaitReboot:
         if (env.now >= this.nextLockAt) return { kind: 'fleetlock', op: 'pre-reboot' };
         return this.omaha({ kind: 'ping' });
@@ -274,12 +277,12 @@ export class VirtualNode implements NodeIdentity {
     if (result.kind !== 'http') {
       this.httpStatus = 0;
       this.pollInterval = 0;
-      return this.queueError(env, HTTP_ERROR_BASE, false);
+      return this.queueError(env, httpResponseErrorCode(0), false);
     }
     this.httpStatus = result.status;
     if (result.status < 200 || result.status > 299) {
       this.pollInterval = 0;
-      return this.queueError(env, HTTP_ERROR_BASE + (result.status < 1000 ? result.status : 999), false);
+      return this.queueError(env, httpResponseErrorCode(result.status), false);
     }
     const answer = parseCheckAnswer(result.body);
     this.pollInterval = answer.pollInterval;
@@ -289,8 +292,8 @@ export class VirtualNode implements NodeIdentity {
     }
     if (rollback) {
       // The check itself carried 3/0 errorcode 44.
-      env.sink.failure(ErrorCode.rollback);
-      this.lastError = ErrorCode.rollback;
+      env.sink.failure(ErrorCode.RollbackError);
+      this.lastError = ErrorCode.RollbackError;
       this.countFailure(env);
       if (this.state === 'gave-up') return;
     }
@@ -337,7 +340,7 @@ export class VirtualNode implements NodeIdentity {
 
   private onEventSent(env: NodeEnv, eventType: number, eventResult: number): void {
     // Events are best effort: update_engine ignores their answers.
-    if (eventResult === EventResult.error) {
+    if (eventResult === EventResult.Error) {
       this.manifest = null;
       if (this.pendingIsUpdateFailure) {
         this.restState = 'failed';
@@ -347,14 +350,14 @@ export class VirtualNode implements NodeIdentity {
       this.state = this.restState;
       return this.scheduleNextCheck(env);
     }
-    if (eventType === EventType.downloadStarted) {
+    if (eventType === EventType.UpdateDownloadStarted) {
       const [lo, hi] = env.profile.bandwidth;
       const seconds = (this.manifest?.size ?? 0) / env.rng.between(lo, hi);
       this.step = Step.Download;
       this.dueAt = env.now + S(seconds);
       return;
     }
-    if (eventType === EventType.downloadFinished) {
+    if (eventType === EventType.UpdateDownloadFinished) {
       const [lo, hi] = env.profile.installSeconds;
       this.state = 'installing';
       this.step = Step.Install;
@@ -389,7 +392,7 @@ export class VirtualNode implements NodeIdentity {
   }
 
   private onDownload(env: NodeEnv, result: ActionResult): void {
-    const code = result.kind === 'download' ? result.code : ErrorCode.downloadTransfer;
+    const code = result.kind === 'download' ? result.code : ErrorCode.DownloadTransferError;
     this.afterDownload(env, code);
   }
 
@@ -404,9 +407,9 @@ export class VirtualNode implements NodeIdentity {
   }
 
   private downloadFaultCode(): number {
-    if (this.fault === 'hash') return ErrorCode.payloadHashMismatch;
-    if (this.fault === 'size') return ErrorCode.payloadSizeMismatch;
-    return ErrorCode.downloadTransfer;
+    if (this.fault === 'hash') return ErrorCode.PayloadHashMismatchError;
+    if (this.fault === 'size') return ErrorCode.PayloadSizeMismatchError;
+    return ErrorCode.DownloadTransferError;
   }
 
   private useFault(): boolean {

@@ -1,14 +1,10 @@
 // Before a run: is there an Omaha server at the URL, and does it know the fleet's app? One ping-only
 // request without a machine id (Platte records nothing for it), answered within seconds.
-import xml2js from 'xml2js';
+import { buildRequest } from '../protocol/omaha/client-request.ts';
+import { readResponseHeader } from '../protocol/omaha/client-response.ts';
 import type { HttpClient } from './http.ts';
-import { buildRequest } from './omaha-request.ts';
 
 export class ProbeError extends Error {}
-
-interface ResponseDoc {
-  response?: { $?: Record<string, string>; app?: { $?: Record<string, string> }[] };
-}
 
 /** Throws ProbeError with a message a person can act on. */
 export async function probeServer(http: HttpClient, server: string, appId: string): Promise<void> {
@@ -35,17 +31,11 @@ export async function probeServer(http: HttpClient, server: string, appId: strin
   if (answer.status !== 200) {
     throw new ProbeError(`${server} is not a working Omaha server: POST ${url.pathname} answered HTTP ${answer.status} with ${what}`);
   }
-  let doc: ResponseDoc | null = null;
-  try {
-    doc = (await xml2js.parseStringPromise(answer.body)) as ResponseDoc | null;
-  } catch {
-    doc = null;
-  }
-  const root = doc?.response;
-  if (!root || root.$?.protocol !== '3.0') {
+  const head = readResponseHeader(answer.body);
+  if (head === null || head.protocol !== '3.0') {
     throw new ProbeError(`${server} does not speak Omaha: POST ${url.pathname} answered ${what} instead of <response protocol="3.0">`);
   }
-  const status = root.app?.[0]?.$?.status;
+  const status = head.appStatuses[0];
   if (status === 'error-unknownApplication') {
     throw new ProbeError(`Platte at ${server} does not know app ${appId}: create it (and a package and channel) first`);
   }

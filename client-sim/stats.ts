@@ -2,7 +2,7 @@
 // fleet), reboots in progress per group and their peak, failures by code, request latency per
 // endpoint (HDR histograms), a time series, and the summary written at the end.
 import hdr from 'hdr-histogram-js';
-import { errorName } from './error-codes.ts';
+import { errorName } from './error-names.ts';
 import { NODE_STATES, type NodeSink, type NodeState } from './node-types.ts';
 
 export type Endpoint = 'omaha:check' | 'omaha:ping' | 'omaha:event' | 'fleetlock:pre-reboot' | 'fleetlock:steady-state' | 'download';

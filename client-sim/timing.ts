@@ -47,10 +47,3 @@ export function firstCheckDelay(rng: Random): number {
 export function fleetlockRetryDelay(rng: Random): number {
   return FLEETLOCK_RETRY * (1 + 0.1 * rng.float());
 }
-
-/** Parses `PollInterval` the way update_engine does (StringToInt, else 0). */
-export function parsePollInterval(raw: string | undefined): number {
-  if (raw === undefined || !/^[+-]?\d+$/.test(raw)) return 0;
-  const n = Number.parseInt(raw, 10);
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
-}

@@ -2,6 +2,8 @@
 
 /** Flatcar Container Linux's Omaha appid (normalised). */
 export const FLATCAR_APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+/** The same id as Flatcar's update_engine sends it: in braces (ue-rs sends it bare). */
+export const FLATCAR_APP_ID_BRACED = `{${FLATCAR_APP_ID}}`;
 
 export const APP_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 

@@ -3,7 +3,10 @@
 //
 // A response that a client would reject (update_engine: error 34 "response invalid") is a server
 // bug, so instead of sending it buildOmahaResponse throws OmahaBuildError: the route answers 500,
-// the node backs off, and the log says what was wrong.
+// the node backs off, and the log says what was wrong. What update_engine rejects is
+// response-rules.ts, the rules a client reading the answer applies (client-response.ts); on top of
+// them the builder demands values every client can use (digests in their formats, no blank URL).
+import { offerProblem, withTrailingSlash, type OfferParts } from './response-rules.ts';
 import type { ManifestPackage, OmahaAppResponse, OmahaResponse, UpdateManifest } from './types.ts';
 
 export class OmahaBuildError extends Error {
@@ -61,10 +64,27 @@ function packageXml(pkg: ManifestPackage, index: number, version: string): strin
   return xml;
 }
 
+/** The parts of the answer update_engine judges, as it will read them back. */
+function offerOf(m: UpdateManifest | undefined): OfferParts {
+  if (!m) return { hasManifest: false, codebases: [], payload: undefined, actions: [] };
+  const payload = m.packages[0];
+  return {
+    hasManifest: true,
+    codebases: m.urls.map(withTrailingSlash),
+    payload: payload && { name: payload.name, size: String(payload.size) },
+    actions: [{ event: 'postinstall', sha256: m.sha256 }],
+  };
+}
+
+function checkOffer(m: UpdateManifest | undefined): asserts m is UpdateManifest {
+  const problem = offerProblem(offerOf(m));
+  if (problem !== null) {
+    throw new OmahaBuildError(`update_engine would refuse ${m?.version ? `release ${m.version}` : 'this update'}: ${problem}`);
+  }
+}
+
 function manifestXml(m: UpdateManifest, out: string[]): void {
   if (!m.version) throw new OmahaBuildError('manifest has no version');
-  if (m.urls.length === 0) throw new OmahaBuildError(`release ${m.version} has no URL`);
-  if (m.packages.length === 0) throw new OmahaBuildError(`release ${m.version} has no package`);
   if (!SHA256_BASE64.test(m.sha256)) {
     throw new OmahaBuildError(`release ${m.version}: payload sha256 is not base64 of 32 bytes`);
   }
@@ -72,8 +92,7 @@ function manifestXml(m: UpdateManifest, out: string[]): void {
   for (const url of m.urls) {
     if (url.trim() === '') throw new OmahaBuildError(`release ${m.version} has an empty URL`);
     // update_engine adds the '/' itself, ue-rs joins URLs and would drop the last path segment.
-    const codebase = url.endsWith('/') ? url : `${url}/`;
-    out.push(`        <url codebase="${escapeAttr(codebase)}"/>\n`);
+    out.push(`        <url codebase="${escapeAttr(withTrailingSlash(url))}"/>\n`);
   }
   out.push('      </urls>\n', `      <manifest version="${escapeAttr(m.version)}">\n`, '        <packages>\n');
   m.packages.forEach((pkg, i) => out.push(`          ${packageXml(pkg, i, m.version)}\n`));
@@ -94,7 +113,7 @@ function appXml(app: OmahaAppResponse, out: string[]): void {
     let open = `    <updatecheck status="${escapeAttr(uc.status)}"`;
     if (uc.pollInterval !== undefined) open += ` PollInterval="${count(uc.pollInterval, 'PollInterval', 1)}"`;
     if (uc.status === 'ok') {
-      if (!uc.manifest) throw new OmahaBuildError('updatecheck status ok without a manifest');
+      checkOffer(uc.manifest);
       out.push(`${open}>\n`);
       manifestXml(uc.manifest, out);
       out.push('    </updatecheck>\n');

@@ -20,72 +20,77 @@ export type ErrorFlag = keyof typeof ERROR_FLAGS;
 /** Mask of every flag bit (1<<28 … 1<<31). */
 export const ERROR_FLAG_MASK = 0xf0000000;
 
-/** update_engine reports a failed HTTP exchange as 2000 + status (status clamped to 0..999). */
-export const HTTP_RESPONSE_BASE = 2000;
-
-/** The codes Platte looks at by number. */
+/**
+ * update_engine's codes by name: the ActionExitCode enum of action_processor.h, kActionCode dropped.
+ * This is the one table: the names errorCodeName gives are these keys in kebab case
+ * (PayloadHashMismatchError → payload-hash-mismatch-error), so acronyms are spelled as words (Xml).
+ */
 export const ErrorCode = {
   Success: 0,
   Error: 1,
+  OmahaRequestError: 2,
+  OmahaResponseHandlerError: 3,
+  FilesystemCopierError: 4,
+  PostinstallRunnerError: 5,
+  SetBootableFlagError: 6,
+  InstallDeviceOpenError: 7,
+  KernelDeviceOpenError: 8,
   DownloadTransferError: 9,
-  PayloadHashMismatch: 10,
-  PayloadSizeMismatch: 11,
+  PayloadHashMismatchError: 10,
+  PayloadSizeMismatchError: 11,
+  DownloadPayloadVerificationError: 12,
+  DownloadNewPartitionInfoError: 13,
+  DownloadWriteError: 14,
+  NewRootfsVerificationError: 15,
+  NewKernelVerificationError: 16,
+  SignedDeltaPayloadExpectedError: 17,
+  DownloadPayloadPubkeyVerificationError: 18,
+  PostinstallBootedFromFirmwareB: 19,
+  DownloadStateInitializationError: 20,
+  DownloadInvalidMetadataMagicString: 21,
+  DownloadSignatureMissingInManifest: 22,
+  DownloadManifestParseError: 23,
+  DownloadMetadataSignatureError: 24,
+  DownloadMetadataSignatureVerificationError: 25,
+  DownloadMetadataSignatureMismatch: 26,
+  DownloadOperationHashVerificationError: 27,
+  DownloadOperationExecutionError: 28,
+  DownloadOperationHashMismatch: 29,
+  OmahaRequestEmptyResponseError: 30,
   OmahaRequestXmlParseError: 31,
+  DownloadInvalidMetadataSize: 32,
+  DownloadInvalidMetadataSignature: 33,
   OmahaResponseInvalid: 34,
+  OmahaUpdateIgnoredPerPolicy: 35,
+  OmahaUpdateDeferredPerPolicy: 36,
   OmahaErrorInHttpResponse: 37,
+  DownloadOperationHashMissingError: 38,
+  DownloadMetadataSignatureMissingError: 39,
   OmahaUpdateDeferredForBackoff: 40,
+  PostinstallPowerwashError: 41,
+  NewPcrPolicyVerificationError: 42,
+  NewPcrPolicyHttpError: 43,
   RollbackError: 44,
   DownloadIncomplete: 100,
 } as const;
 
-// Index = code. Written from the enum in action_processor.h.
-const NAMES: readonly string[] = [
-  'success', // 0
-  'error',
-  'omaha-request-error',
-  'omaha-response-handler-error',
-  'filesystem-copier-error',
-  'postinstall-runner-error', // 5
-  'set-bootable-flag-error',
-  'install-device-open-error',
-  'kernel-device-open-error',
-  'download-transfer-error',
-  'payload-hash-mismatch-error', // 10
-  'payload-size-mismatch-error',
-  'download-payload-verification-error',
-  'download-new-partition-info-error',
-  'download-write-error',
-  'new-rootfs-verification-error', // 15
-  'new-kernel-verification-error',
-  'signed-delta-payload-expected-error',
-  'download-payload-pubkey-verification-error',
-  'postinstall-booted-from-firmware-b',
-  'download-state-initialization-error', // 20
-  'download-invalid-metadata-magic-string',
-  'download-signature-missing-in-manifest',
-  'download-manifest-parse-error',
-  'download-metadata-signature-error',
-  'download-metadata-signature-verification-error', // 25
-  'download-metadata-signature-mismatch',
-  'download-operation-hash-verification-error',
-  'download-operation-execution-error',
-  'download-operation-hash-mismatch',
-  'omaha-request-empty-response-error', // 30
-  'omaha-request-xml-parse-error',
-  'download-invalid-metadata-size',
-  'download-invalid-metadata-signature',
-  'omaha-response-invalid',
-  'omaha-update-ignored-per-policy', // 35
-  'omaha-update-deferred-per-policy',
-  'omaha-error-in-http-response',
-  'download-operation-hash-missing-error',
-  'download-metadata-signature-missing-error',
-  'omaha-update-deferred-for-backoff', // 40
-  'postinstall-powerwash-error',
-  'new-pcr-policy-verification-error',
-  'new-pcr-policy-http-error',
-  'rollback-error', // 44
-];
+const NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(ErrorCode).map(([key, code]) => [code, key.replace(/[A-Z]/g, (c, at: number) => (at ? '-' : '') + c.toLowerCase())]),
+);
+
+/** update_engine reports a failed HTTP exchange as 2000 + status (status clamped to 0..999). */
+export const HTTP_RESPONSE_BASE = 2000;
+
+/** The code update_engine reports for an HTTP exchange that ended with `status` (0: no answer). */
+export function httpResponseErrorCode(status: number): number {
+  return HTTP_RESPONSE_BASE + Math.min(Math.max(Math.trunc(status), 0), 999);
+}
+
+/** The HTTP status a code of the 2000 range stands for (flags stripped first), else null. */
+export function httpStatusOfErrorCode(code: number): number | null {
+  const c = stripErrorFlags(code);
+  return Number.isInteger(c) && c >= HTTP_RESPONSE_BASE && c < HTTP_RESPONSE_BASE + 1000 ? c - HTTP_RESPONSE_BASE : null;
+}
 
 /** True when `code` fits the 32 bits update_engine sends (signed or unsigned reading). */
 function is32Bit(code: number): boolean {
@@ -99,6 +104,14 @@ function is32Bit(code: number): boolean {
 export function stripErrorFlags(code: number): number {
   if (!is32Bit(code)) return code;
   return (code >>> 0) & ~ERROR_FLAG_MASK;
+}
+
+/**
+ * `code` with `flags` set, as update_engine writes it into `errorcode`: printed with %d, so with
+ * the dev-mode flag the number is negative.
+ */
+export function withErrorFlags(code: number, ...flags: ErrorFlag[]): number {
+  return flags.reduce((bits, f) => bits | ERROR_FLAGS[f], code) | 0;
 }
 
 /** Names of the flags set in `code`, highest bit first. */
@@ -115,13 +128,10 @@ export function errorFlags(code: number): ErrorFlag[] {
 export function errorCodeName(code: number): string {
   const c = stripErrorFlags(code);
   if (!Number.isInteger(c)) return 'unknown';
-  const name = c >= 0 ? NAMES[c] : undefined;
+  const name = NAMES.get(c);
   if (name !== undefined) return name;
-  if (c === ErrorCode.DownloadIncomplete) return 'download-incomplete';
-  if (c >= HTTP_RESPONSE_BASE && c < HTTP_RESPONSE_BASE + 1000) {
-    return `omaha-request-http-response-${c - HTTP_RESPONSE_BASE}`;
-  }
-  return `unknown-${c}`;
+  const status = httpStatusOfErrorCode(c);
+  return status !== null ? `omaha-request-http-response-${status}` : `unknown-${c}`;
 }
 
 /** For logs and the UI: `34 omaha-response-invalid (test-omaha-url)`. */

@@ -6,7 +6,10 @@ import {
   ErrorCode,
   errorCodeName,
   errorFlags,
+  httpResponseErrorCode,
+  httpStatusOfErrorCode,
   stripErrorFlags,
+  withErrorFlags,
 } from '../../protocol/omaha/error-codes.ts';
 import { describeEvent, EventResult, EventType, eventResultName, eventTypeName } from '../../protocol/omaha/events.ts';
 
@@ -60,8 +63,8 @@ describe('errorCodeName', () => {
     [ErrorCode.Error, 'error'],
     [2, 'omaha-request-error'],
     [ErrorCode.DownloadTransferError, 'download-transfer-error'],
-    [ErrorCode.PayloadHashMismatch, 'payload-hash-mismatch-error'],
-    [ErrorCode.PayloadSizeMismatch, 'payload-size-mismatch-error'],
+    [ErrorCode.PayloadHashMismatchError, 'payload-hash-mismatch-error'],
+    [ErrorCode.PayloadSizeMismatchError, 'payload-size-mismatch-error'],
     [20, 'download-state-initialization-error'],
     [30, 'omaha-request-empty-response-error'],
     [ErrorCode.OmahaRequestXmlParseError, 'omaha-request-xml-parse-error'],
@@ -91,6 +94,57 @@ describe('errorCodeName', () => {
 
   it('names every code 0–44', () => {
     for (let c = 0; c <= 44; c++) assert.doesNotMatch(errorCodeName(c), /^unknown/, `code ${c}`);
+  });
+
+  it("spells update_engine's names from the one table", () => {
+    assert.deepEqual(
+      Array.from({ length: 45 }, (_, c) => errorCodeName(c)),
+      [
+        'success', 'error', 'omaha-request-error', 'omaha-response-handler-error', 'filesystem-copier-error',
+        'postinstall-runner-error', 'set-bootable-flag-error', 'install-device-open-error', 'kernel-device-open-error',
+        'download-transfer-error', 'payload-hash-mismatch-error', 'payload-size-mismatch-error',
+        'download-payload-verification-error', 'download-new-partition-info-error', 'download-write-error',
+        'new-rootfs-verification-error', 'new-kernel-verification-error', 'signed-delta-payload-expected-error',
+        'download-payload-pubkey-verification-error', 'postinstall-booted-from-firmware-b',
+        'download-state-initialization-error', 'download-invalid-metadata-magic-string',
+        'download-signature-missing-in-manifest', 'download-manifest-parse-error', 'download-metadata-signature-error',
+        'download-metadata-signature-verification-error', 'download-metadata-signature-mismatch',
+        'download-operation-hash-verification-error', 'download-operation-execution-error',
+        'download-operation-hash-mismatch', 'omaha-request-empty-response-error', 'omaha-request-xml-parse-error',
+        'download-invalid-metadata-size', 'download-invalid-metadata-signature', 'omaha-response-invalid',
+        'omaha-update-ignored-per-policy', 'omaha-update-deferred-per-policy', 'omaha-error-in-http-response',
+        'download-operation-hash-missing-error', 'download-metadata-signature-missing-error',
+        'omaha-update-deferred-for-backoff', 'postinstall-powerwash-error', 'new-pcr-policy-verification-error',
+        'new-pcr-policy-http-error', 'rollback-error',
+      ],
+    );
+  });
+});
+
+describe('codes as a client sends them', () => {
+  it('sets flags as update_engine prints them (%d: negative with the dev-mode flag)', () => {
+    assert.equal(withErrorFlags(34, 'test-omaha-url'), 268435490);
+    assert.equal(withErrorFlags(ErrorCode.DownloadTransferError, 'test-omaha-url'), 268435456 + 9);
+    assert.equal(withErrorFlags(34, 'dev-mode', 'test-omaha-url'), -2147483648 + 268435456 + 34);
+    assert.equal(withErrorFlags(44), 44);
+    assert.equal(stripErrorFlags(withErrorFlags(10, 'dev-mode', 'resumed', 'test-image', 'test-omaha-url')), 10);
+  });
+
+  it('reports an HTTP exchange as 2000 + status, clamped to 0..999', () => {
+    assert.equal(httpResponseErrorCode(0), 2000);
+    assert.equal(httpResponseErrorCode(503), 2503);
+    assert.equal(httpResponseErrorCode(1234), 2999);
+    assert.equal(httpResponseErrorCode(-1), 2000);
+  });
+
+  it('reads the status back out of a 2000-range code, flags stripped', () => {
+    assert.equal(httpStatusOfErrorCode(2503), 503);
+    assert.equal(httpStatusOfErrorCode(268437959), 503);
+    assert.equal(httpStatusOfErrorCode(2000), 0);
+    assert.equal(httpStatusOfErrorCode(1999), null);
+    assert.equal(httpStatusOfErrorCode(3000), null);
+    assert.equal(httpStatusOfErrorCode(34), null);
+    assert.equal(httpStatusOfErrorCode(NaN), null);
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runSim, SimError, type SimOptions } from '../../client-sim/runner.ts';
-import { FLATCAR_APP_ID } from '../../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { APP, NEW, OLD, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
 
@@ -138,7 +138,7 @@ describe('a server that goes wrong during a run', () => {
     server,
     nodes: 80,
     speed: 100_000,
-    appId: FLATCAR_APP_ID,
+    appId: FLATCAR_APP_ID_BRACED,
     versions: [{ value: OLD, weight: 1 }],
     tracks: [{ value: 'stable', weight: 1 }],
     groups: [{ value: 'default', weight: 1 }],

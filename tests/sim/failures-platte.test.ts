@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Fleet, type FleetSpec } from '../../client-sim/fleet.ts';
 import type { FaultKind } from '../../client-sim/node-types.ts';
-import { FLATCAR_APP_ID } from '../../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
 import { APP, NEW, OLD, startSimPlatte } from './fixtures/platte.ts';
 
 function spec(over: Partial<FleetSpec>): FleetSpec {
   return {
     nodes: 200,
-    appId: FLATCAR_APP_ID,
+    appId: FLATCAR_APP_ID_BRACED,
     versions: [{ value: OLD, weight: 1 }],
     tracks: [{ value: 'stable', weight: 1 }],
     groups: [{ value: 'g', weight: 1 }],

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Fleet, type FleetSpec } from '../../client-sim/fleet.ts';
-import { FLATCAR_APP_ID } from '../../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
 import type { SimSummary } from '../../client-sim/stats.ts';
 import { APP, NEW, OLD, serverPeak, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
 
@@ -14,7 +14,7 @@ const MAX = 3;
 function spec(over: Partial<FleetSpec>): FleetSpec {
   return {
     nodes: 1000,
-    appId: FLATCAR_APP_ID,
+    appId: FLATCAR_APP_ID_BRACED,
     versions: [{ value: OLD, weight: 1 }],
     tracks: [{ value: 'stable', weight: 1 }],
     groups: GROUPS.map((value) => ({ value, weight: 1 })),

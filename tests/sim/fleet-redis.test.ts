@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Fleet } from '../../client-sim/fleet.ts';
-import { FLATCAR_APP_ID } from '../../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
 import type { SimSummary } from '../../client-sim/stats.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { APP, NEW, OLD, serverPeak, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
@@ -26,7 +26,7 @@ describe('300 nodes upgrade on Platte with the Redis store', () => {
     const fleet = new Fleet(
       {
         nodes: 300,
-        appId: FLATCAR_APP_ID,
+        appId: FLATCAR_APP_ID_BRACED,
         versions: [{ value: OLD, weight: 1 }],
         tracks: [{ value: 'stable', weight: 1 }],
         groups: GROUPS.map((value) => ({ value, weight: 1 })),

@@ -1,117 +1,39 @@
-// The simulator reads answers as update_engine does: it takes the real-world samples and rejects,
-// with update_engine's codes (30 empty, 31 not XML, 34 invalid), what update_engine rejects.
+// The simulator's fast path for answers: it reads them as protocol/omaha's client reader does
+// (tests/omaha/client-response.test.ts) and reads a body it saw recently only once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPingAnswer, parseCheckAnswer, scanInt } from '../../client-sim/omaha-response.ts';
+import { parseCheckAnswer } from '../../client-sim/omaha-response.ts';
+import { readCheckAnswer } from '../../protocol/omaha/client-response.ts';
 import { vector } from '../helpers/vectors.ts';
 
-const sample = vector;
+const noupdate = (n: number) =>
+  `<response protocol="3.0"><daystart elapsed_seconds="${n}"/><app appid="x" status="ok"><updatecheck status="noupdate"/></app></response>`;
 
-const URLS = '<urls><url codebase="https://u.example/3510.2.0/"/></urls>';
-const PKG = '<packages><package name="flatcar_production_update.gz" size="1234" required="true"/></packages>';
-const ACT = '<actions><action event="postinstall" sha256="c2hhMjU2"/></actions>';
-
-function doc(updatecheck: string, appAttrs = 'status="ok"'): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><response protocol="3.0"><app appid="x" ${appAttrs}>${updatecheck}</app></response>`;
-}
-
-function ok(inner: string, attrs = ''): string {
-  return doc(`<updatecheck status="ok"${attrs}>${inner}</updatecheck>`);
-}
-
-describe('accepting answers', () => {
-  it("reads Nebraska's sysext answer: first package is the payload, URLs joined, sha256 from postinstall", () => {
-    const a = parseCheckAnswer(sample('nebraska-response-with-sysext.xml'));
-    assert.equal(a.kind, 'update');
-    if (a.kind !== 'update') return;
-    assert.deepEqual(a.manifest, {
-      version: '3732.0.0',
-      urls: ['https://update.release.flatcar-linux.net/amd64-usr/3732.0.0/flatcar_production_update.gz'],
-      name: 'flatcar_production_update.gz',
-      size: 382137917,
-      sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=',
-    });
+describe('parseCheckAnswer', () => {
+  it('answers as readCheckAnswer does, for accepted and rejected bodies', () => {
+    const bodies = [
+      vector('nebraska-response-with-sysext.xml'),
+      vector('google-prod-response.xml'),
+      noupdate(1),
+      '',
+      'Service Unavailable',
+      '<html><body>hello</body></html>',
+    ];
+    for (const body of bodies) assert.deepEqual(parseCheckAnswer(body), readCheckAnswer(body), body.slice(0, 40));
   });
 
-  it("reads Google's and Chrome OS's answers (postinstall action not first, no ping echo)", () => {
-    const g = parseCheckAnswer(sample('google-prod-response.xml'));
-    assert.equal(g.kind, 'update');
-    if (g.kind === 'update') assert.equal(g.manifest.sha256, 'DIAVxoI+8NpsudUawOA5U92VHlaxQBS3ejN4EPM6T2A=');
-    const c = parseCheckAnswer(sample('chromeos-update-engine-response.xml'));
-    assert.equal(c.kind, 'update');
-    if (c.kind === 'update') assert.deepEqual(c.manifest.urls, ['http://kam:8080/static/update.gz']);
+  it('reuses the answer to a body it read recently', () => {
+    const body = noupdate(2);
+    const first = parseCheckAnswer(body);
+    assert.equal(parseCheckAnswer(body), first);
   });
 
-  it('adds the missing "/" between codebase and file name, keeps every URL in order', () => {
-    const a = parseCheckAnswer(ok(`<urls><url codebase="http://a/x"/><url codebase="http://b/y/"/></urls><manifest version="1">${PKG}${ACT}</manifest>`));
-    assert.equal(a.kind, 'update');
-    if (a.kind === 'update') assert.deepEqual(a.manifest.urls, ['http://a/x/flatcar_production_update.gz', 'http://b/y/flatcar_production_update.gz']);
-  });
-
-  it('noupdate, with and without PollInterval', () => {
-    assert.deepEqual(parseCheckAnswer(doc('<updatecheck status="noupdate"/>')), { kind: 'noupdate', pollInterval: 0 });
-    assert.deepEqual(parseCheckAnswer(doc('<updatecheck status="noupdate" PollInterval="3600"/>')), { kind: 'noupdate', pollInterval: 3600 });
-    assert.deepEqual(parseCheckAnswer(doc('<updatecheck status="noupdate" PollInterval="soon"/>')), { kind: 'noupdate', pollInterval: 0 });
-  });
-
-  it('takes PollInterval from an update answer too', () => {
-    const a = parseCheckAnswer(ok(`${URLS}<manifest version="1">${PKG}${ACT}</manifest>`, ' PollInterval="7200"'));
-    assert.equal(a.pollInterval, 7200);
-  });
-
-  it('a ping answer only has to be XML', () => {
-    assert.equal(checkPingAnswer('<response protocol="3.0"/>'), null);
-    assert.equal(checkPingAnswer(''), 30);
-    assert.equal(checkPingAnswer('nope'), 31);
-  });
-});
-
-describe('rejecting what update_engine rejects', () => {
-  const cases: [string, string, number][] = [
-    ['empty body', '', 30],
-    ['text that is not XML', 'Service Unavailable', 31],
-    ['truncated XML', '<response protocol="3.0"><app>', 31],
-    ['blank body (not empty, not XML)', '   \n', 31],
-    ['HTML page', '<html><body>hello</body></html>', 34],
-    ['no updatecheck (unknown app)', doc('', 'status="error-unknownApplication"'), 34],
-    ['updatecheck without status', doc('<updatecheck/>'), 34],
-    ['updatecheck error-internal', doc('<updatecheck status="error-internal"/>'), 34],
-    ['ok without manifest', ok(URLS), 34],
-    ['ok without urls', ok(`<manifest version="1">${PKG}${ACT}</manifest>`), 34],
-    ['empty codebase', ok(`<urls><url codebase=""/></urls><manifest version="1">${PKG}${ACT}</manifest>`), 34],
-    ['one of two codebases empty', ok(`<urls><url codebase="http://a/"/><url/></urls><manifest version="1">${PKG}${ACT}</manifest>`), 34],
-    ['no package', ok(`${URLS}<manifest version="1"><packages/>${ACT}</manifest>`), 34],
-    ['package without name', ok(`${URLS}<manifest version="1"><packages><package size="5"/></packages>${ACT}</manifest>`), 34],
-    ['size 0', ok(`${URLS}<manifest version="1"><packages><package name="p" size="0"/></packages>${ACT}</manifest>`), 34],
-    ['negative size', ok(`${URLS}<manifest version="1"><packages><package name="p" size="-5"/></packages>${ACT}</manifest>`), 34],
-    ['size not a number', ok(`${URLS}<manifest version="1"><packages><package name="p" size="big"/></packages>${ACT}</manifest>`), 34],
-    ['missing size', ok(`${URLS}<manifest version="1"><packages><package name="p"/></packages>${ACT}</manifest>`), 34],
-    ['no actions', ok(`${URLS}<manifest version="1">${PKG}</manifest>`), 34],
-    ['no postinstall action', ok(`${URLS}<manifest version="1">${PKG}<actions><action event="update"/></actions></manifest>`), 34],
-    ['empty sha256', ok(`${URLS}<manifest version="1">${PKG}<actions><action event="postinstall" sha256=""/></actions></manifest>`), 34],
-    ['root element is not response', '<reply><app><updatecheck status="noupdate"/></app></reply>', 34],
-  ];
-  for (const [name, body, code] of cases) {
-    it(`${name} → ${code}`, () => {
-      const a = parseCheckAnswer(body);
-      assert.equal(a.kind, 'invalid', JSON.stringify(a));
-      if (a.kind === 'invalid') {
-        assert.equal(a.code, code);
-        assert.equal(a.pollInterval, 0, 'a rejected answer sets no poll interval');
-      }
-    });
-  }
-});
-
-describe('payload size as sscanf("%i") reads it', () => {
-  it('decimal, hex, octal, blanks and trailing junk', () => {
-    assert.equal(scanInt('1234'), 1234);
-    assert.equal(scanInt('  42'), 42);
-    assert.equal(scanInt('0x10'), 16);
-    assert.equal(scanInt('010'), 8);
-    assert.equal(scanInt('12abc'), 12);
-    assert.equal(scanInt('-7'), -7);
-    assert.equal(scanInt('abc'), 0);
-    assert.equal(scanInt(''), 0);
+  it('keeps only recent bodies', () => {
+    const body = noupdate(3);
+    const first = parseCheckAnswer(body);
+    for (let i = 1000; i < 1100; i++) parseCheckAnswer(noupdate(i));
+    const again = parseCheckAnswer(body);
+    assert.notEqual(again, first, 'read again after 100 other bodies');
+    assert.deepEqual(again, first);
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeAction } from '../../client-sim/node-types.ts';
-import { nextCheckInterval, parsePollInterval } from '../../client-sim/timing.ts';
+import { nextCheckInterval } from '../../client-sim/timing.ts';
 import { Driver, EVENT_ACK, makeNode, noUpdateAnswer, type Sent } from './fixtures/drive.ts';
 
 const isCheck = (s: Sent) => s.action.kind === 'omaha' && s.action.body.kind === 'check';
@@ -39,12 +39,6 @@ describe('check intervals (pure rules)', () => {
     assert.deepEqual(nextCheckInterval({ lastInterval: 2700, pollInterval: 3600, httpStatus: 503 }), { interval: 3600, fuzz: 3600 });
     assert.deepEqual(nextCheckInterval({ lastInterval: 2700, pollInterval: 60, httpStatus: 200 }), { interval: 2700, fuzz: 600 });
     assert.deepEqual(nextCheckInterval({ lastInterval: 2700, pollInterval: 86400, httpStatus: 200 }), { interval: 14400, fuzz: 14400 });
-  });
-  it('PollInterval parses as an integer or not at all', () => {
-    assert.equal(parsePollInterval('3600'), 3600);
-    assert.equal(parsePollInterval(undefined), 0);
-    assert.equal(parsePollInterval('1h'), 0);
-    assert.equal(parsePollInterval('-5'), 0);
   });
 });
 

@@ -1,18 +1,15 @@
-// Builds Omaha requests byte for byte as Flatcar's update_engine does (omaha_request_action.cc):
-// the same elements, attribute order, indentation and encoding, so the server sees real traffic.
+// What a client sends: requests byte for byte as Flatcar's update_engine builds them
+// (omaha_request_action.cc): the same elements, attribute order, indentation and encoding. The
+// simulator sends these, so the server sees real traffic; parse.ts is the server reading them.
+import { ErrorCode } from './error-codes.ts';
+import { EventResult, EventType } from './events.ts';
 
-/** Flatcar's application id as update_engine sends it (with braces). */
-export const FLATCAR_APP_ID = '{e96281a6-d1af-4bde-9a0a-97b76e56dc57}';
 export const UPDATER_VERSION = 'update_engine-0.4.10';
 /** `os@version` and `os@platform` Flatcar nodes send. */
 export const OS_VERSION = 'Chateau';
 export const OS_PLATFORM = 'CoreOS';
 
-/** Omaha event types and results a node sends. */
-export const EventType = { updateComplete: 3, downloadStarted: 13, downloadFinished: 14 } as const;
-export const EventResult = { error: 0, success: 1, successReboot: 2 } as const;
-
-/** What one node tells the server about itself in every request. */
+/** What a node tells the server about itself in every request. */
 export interface NodeIdentity {
   appId: string;
   version: string;
@@ -40,7 +37,11 @@ export type RequestBody =
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** Attribute-value encoding (libxml2's xmlEncodeEntitiesReentrant for the characters that matter). */
+/**
+ * Attribute-value encoding (libxml2's xmlEncodeEntitiesReentrant for the characters that matter).
+ * Not build.ts' escapeAttr: that one makes any string safe for the server; this one reproduces
+ * update_engine's bytes.
+ */
 export function xmlEncode(value: string): string {
   return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : value;
 }
@@ -50,18 +51,24 @@ export function servicePack(version: string, board: string): string {
   return `${version}_${board.startsWith('arm64') ? 'aarch64' : 'x86_64'}`;
 }
 
+// The event every check carries: 3/2 (with the previous version), or 3/0 with errorcode 44 after a
+// rollback, which update_engine sends without the self-hosted flag.
+const CHECK_EVENT = `<event eventtype="${EventType.UpdateComplete}" eventresult="${EventResult.SuccessReboot}"`;
+const ROLLBACK_EVENT =
+  `<event eventtype="${EventType.UpdateComplete}" eventresult="${EventResult.Error}" errorcode="${ErrorCode.RollbackError}"></event>`;
+
 function appBody(body: RequestBody): string {
   switch (body.kind) {
     case 'check': {
       const event = body.rollback
-        ? `        <event eventtype="3" eventresult="0" errorcode="44"></event>\n`
-        : `        <event eventtype="3" eventresult="2" previousversion="${xmlEncode(body.previousVersion)}"></event>\n`;
+        ? `        ${ROLLBACK_EVENT}\n`
+        : `        ${CHECK_EVENT} previousversion="${xmlEncode(body.previousVersion)}"></event>\n`;
       return `        <ping active="1"></ping>\n        <updatecheck></updatecheck>\n${event}`;
     }
     case 'ping':
       return `        <ping active="1"></ping>\n`;
     case 'event': {
-      const code = body.eventResult !== EventResult.success ? ` errorcode="${body.errorCode ?? 0}"` : '';
+      const code = body.eventResult !== EventResult.Success ? ` errorcode="${body.errorCode ?? 0}"` : '';
       return `        <event eventtype="${body.eventType}" eventresult="${body.eventResult}"${code}></event>\n`;
     }
   }

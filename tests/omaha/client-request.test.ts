@@ -1,15 +1,15 @@
-// The simulator's requests are update_engine's: same elements, attributes, order and values, and
-// Platte's own parser reads them back as a real node's.
+// The requests a client sends (the simulator's) are update_engine's: same elements, attributes,
+// order and values, and Platte's own parser reads them back as a real node's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildRequest, FLATCAR_APP_ID, servicePack, xmlEncode, type NodeIdentity } from '../../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
+import { buildRequest, servicePack, xmlEncode, type NodeIdentity } from '../../protocol/omaha/client-request.ts';
 import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
-import { parseRequest } from './fixtures/drive.ts';
 import { vector } from '../helpers/vectors.ts';
-
+import { parseRequest } from '../sim/fixtures/drive.ts';
 
 const id: NodeIdentity = {
-  appId: FLATCAR_APP_ID,
+  appId: FLATCAR_APP_ID_BRACED,
   version: '3510.2.0',
   track: 'stable',
   bootId: '{965fb4c5-ad3e-4eb7-a4c2-ca0c0e31ec84}',
@@ -124,7 +124,7 @@ describe('update_engine request layout', () => {
     assert.equal(req.protocol, '3.0');
     assert.equal(req.installSource, 'scheduler');
     const app = req.apps[0]!;
-    assert.equal(app.appIdRaw, FLATCAR_APP_ID);
+    assert.equal(app.appIdRaw, FLATCAR_APP_ID_BRACED);
     assert.equal(app.machineId, id.machineId);
     assert.equal(app.version, '3510.2.0');
     assert.equal(app.track, 'stable');
