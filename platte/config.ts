@@ -1,90 +1,104 @@
-// Configuration: flags override environment variables override defaults. Parsed and validated
-// once at start-up; a bad value stops the process with a message naming the flag and variable.
+// Configuration: flags override environment variables override defaults (settings.ts). Parsed and
+// validated once at start-up; a bad value stops the process with a message naming the flag and the
+// variable and saying what a valid value is, in the table's words rather than the validator's.
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { mustBe, SETTING_LIST, SETTINGS as S, type Setting, type SettingKey, type WholeSetting } from './settings.ts';
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** A number, or a string of digits (flags and variables are text); no coercion of "", "1e3" or "0x10". */
+function whole(s: WholeSetting) {
+  return z
+    .union([z.number(), z.string().regex(/^\s*-?\d+\s*$/).transform(Number)])
+    .pipe(z.number().int().min(s.min).max(s.max));
+}
+
+function isProxyAddress(value: string): boolean {
+  try {
+    proxyaddr.compile(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const schema = z.object({
-  port: port.default(8080),
-  host: z.string().min(1).default('127.0.0.1'),
-  dataDir: z.string().min(1).default('./data'),
-  redisUrl: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  redisPrefix: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only').default('platte'),
-  adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
-  trustedProxies: z.array(z.string().min(1)).default([]),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  port: whole(S.port),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  redisUrl: z.string().regex(/^rediss?:\/\/./).optional(),
+  redisPrefix: z.string().regex(/^[a-zA-Z0-9_-]+$/),
+  adminToken: z.string().min(16).optional(),
+  trustedProxies: z.array(z.string().refine(isProxyAddress)),
+  logLevel: z.enum(S.logLevel.choices),
   /** Seconds a whole request (headers and body) may take to arrive; then 408 and the connection closes. */
-  requestTimeout: z.coerce.number().int().min(1).max(3600).default(30),
+  requestTimeout: whole(S.requestTimeout),
   /** Seconds sent as updatecheck@PollInterval; unset = the client's own default (45 min). */
-  pollInterval: z.coerce.number().int().min(60).max(86400).optional(),
+  pollInterval: whole(S.pollInterval).optional(),
   /** Reboot coordinator: what to do with a FleetLock group nobody configured. */
-  unknownGroups: z.enum(['create', 'refuse']).default('create'),
+  unknownGroups: z.enum(S.unknownGroups.choices),
   /** Reboot coordinator: at most this many groups created on first use (`create`) at a time. */
-  maxAutoGroups: z.coerce.number().int().min(0).max(1_000_000).default(100),
-  defaultMaxHolders: z.coerce.number().int().min(0).max(1_000_000).default(1),
-  defaultLeaseSeconds: z.coerce.number().int().min(10).max(30 * 86400).default(3600),
+  maxAutoGroups: whole(S.maxAutoGroups),
+  defaultMaxHolders: whole(S.defaultMaxHolders),
+  defaultLeaseSeconds: whole(S.defaultLeaseSeconds),
   /** When a holder's lease runs out: keep the slot until an operator acts (hold) or free it. */
-  defaultLeasePolicy: z.enum(['hold', 'release']).default('hold'),
-});
+  defaultLeasePolicy: z.enum(S.defaultLeasePolicy.choices),
+} satisfies Record<SettingKey, z.ZodType>);
 
 export type Config = z.infer<typeof schema>;
-export type ConfigInput = z.input<typeof schema>;
-
-/** Where each setting can come from: flag name and environment variable. */
-const SOURCES: Record<keyof Config, { flag: string; env: string }> = {
-  port: { flag: '--port', env: 'PLATTE_PORT' },
-  host: { flag: '--host', env: 'PLATTE_HOST' },
-  dataDir: { flag: '--data-dir', env: 'PLATTE_DATA_DIR' },
-  redisUrl: { flag: '--redis', env: 'PLATTE_REDIS_URL' },
-  redisPrefix: { flag: '--redis-prefix', env: 'PLATTE_REDIS_PREFIX' },
-  adminToken: { flag: '--admin-token', env: 'PLATTE_ADMIN_TOKEN' },
-  trustedProxies: { flag: '--trusted-proxy', env: 'PLATTE_TRUSTED_PROXIES' },
-  logLevel: { flag: '--log-level', env: 'PLATTE_LOG_LEVEL' },
-  requestTimeout: { flag: '--request-timeout', env: 'PLATTE_REQUEST_TIMEOUT' },
-  pollInterval: { flag: '--poll-interval', env: 'PLATTE_POLL_INTERVAL' },
-  unknownGroups: { flag: '--unknown-groups', env: 'PLATTE_UNKNOWN_GROUPS' },
-  maxAutoGroups: { flag: '--max-auto-groups', env: 'PLATTE_MAX_AUTO_GROUPS' },
-  defaultMaxHolders: { flag: '--default-max-holders', env: 'PLATTE_DEFAULT_MAX_HOLDERS' },
-  defaultLeaseSeconds: { flag: '--default-lease', env: 'PLATTE_DEFAULT_LEASE_SECONDS' },
-  defaultLeasePolicy: { flag: '--default-lease-policy', env: 'PLATTE_DEFAULT_LEASE_POLICY' },
-};
+export type ConfigInput = Partial<z.input<typeof schema>>;
 
 export class ConfigError extends Error {}
 
-function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
-  const out: Partial<Record<keyof Config, unknown>> = {};
-  for (const [key, src] of Object.entries(SOURCES) as [keyof Config, { env: string }][]) {
-    const v = env[src.env];
-    if (v === undefined || v === '') continue;
-    out[key] = key === 'trustedProxies' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
-  }
+type Values = Partial<Record<SettingKey, unknown>>;
+
+/** Lists come comma-separated from a variable, and may from a flag too. */
+function splitList(v: unknown): unknown {
+  const items = Array.isArray(v) ? v : [v];
+  return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((s) => s.trim()).filter(Boolean) : [item]));
+}
+
+function defaults(): Values {
+  const out: Values = Object.create(null);
+  for (const [key, s] of SETTING_LIST) if (s.default !== undefined) out[key] = Array.isArray(s.default) ? [...s.default] : s.default;
   return out;
 }
 
-/** Flags (already split by the CLI) win over the environment. Throws ConfigError on bad values. */
-export function loadConfig(
-  flags: Partial<Record<keyof Config, unknown>> = {},
-  env: NodeJS.ProcessEnv = process.env,
-): Config {
-  const merged: Record<string, unknown> = { ...fromEnv(env) };
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
-  const parsed = schema.safeParse(merged);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const key = i.path[0] as keyof Config;
-      const src = SOURCES[key];
-      const where = src ? `${src.flag} / ${src.env}` : String(key);
-      return `  ${where}: ${i.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+/** "--port / PLATTE_PORT must be a whole number from 0 to 65535 (got "eighty" from --port)" */
+function complaint(s: Setting, value: unknown, from: string): string {
+  const got = s.kind === 'text' && s.secret ? '' : `got "${Array.isArray(value) ? value.join(',') : String(value)}" `;
+  return `${s.flag} / ${s.env} must be ${mustBe(s)} (${got}from ${from})`;
+}
+
+/** Flags (already split by the CLI, keyed by setting) win over the environment. Throws ConfigError on bad values. */
+export function loadConfig(flags: Values = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged = defaults();
+  const from = new Map<SettingKey, string>();
+  for (const [key, s] of SETTING_LIST) {
+    const raw = env[s.env];
+    if (raw === undefined || raw === '') continue;
+    merged[key] = s.kind === 'list' ? splitList(raw) : raw;
+    from.set(key, s.env);
   }
-  return parsed.data;
+  for (const [key, s] of SETTING_LIST) {
+    const v = flags[key];
+    if (v === undefined) continue;
+    merged[key] = s.kind === 'list' ? splitList(v) : v;
+    from.set(key, s.flag);
+  }
+  const parsed = schema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  const lines = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0] as SettingKey;
+    const s: Setting = S[key];
+    const item = issue.path.length > 1 ? (merged[key] as unknown[])[issue.path[1] as number] : merged[key];
+    lines.set(`${key}:${String(issue.path[1] ?? '')}`, complaint(s, item, from.get(key) ?? 'the default'));
+  }
+  const all = [...lines.values()];
+  throw new ConfigError(all.length === 1 ? all[0]! : `invalid configuration:\n${all.map((l) => `  ${l}`).join('\n')}`);
 }
 
 /** Test and benchmark helper: defaults plus the given values, no environment. */
 export function testConfig(over: ConfigInput = {}): Config {
-  return schema.parse(over);
+  return schema.parse({ ...defaults(), ...over });
 }

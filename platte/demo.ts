@@ -11,12 +11,12 @@ import { createLogger } from '../kernel/log.ts';
 import { startServer, type RunningServer } from './serve.ts';
 import type { FaultShare } from '../client-sim/failures.ts';
 import { startPayloadServer, type PayloadServer } from '../client-sim/file-server.ts';
-import { FLATCAR_APP_ID } from '../client-sim/omaha-request.ts';
+import { FLATCAR_APP_ID, FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
 import { runSim, SimError, type SimReport } from '../client-sim/runner.ts';
 
 export const DEMO_FROM = '3374.2.0';
 export const DEMO_TO = '3510.2.0';
-const APP = FLATCAR_APP_ID.replace(/[{}]/g, '');
+const APP = FLATCAR_APP_ID;
 
 export interface DemoOptions {
   nodes: number;
@@ -107,9 +107,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   try {
     server = await startServer(config, createLogger('error'));
   } catch (err) {
+    // A StartupError (port in use, data directory) says what to change; demo-command reports it.
     await files.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new SimError(`port ${opts.port} is in use: pass --port 0 (any free port) or another port`);
     throw err;
   }
   const url = server.url;
@@ -126,7 +125,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         server: url,
         nodes: opts.nodes,
         speed: opts.speed,
-        appId: FLATCAR_APP_ID,
+        appId: FLATCAR_APP_ID_BRACED,
         versions: [{ value: DEMO_FROM, weight: 1 }],
         tracks: [{ value: 'stable', weight: 1 }],
         groups: opts.groups.map((value) => ({ value, weight: 1 })),

@@ -10,6 +10,7 @@ import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend,
 import { createEmbeddedStore } from '../server/store/embedded/index.ts';
 import { createRedisStore } from '../server/store/redis/index.ts';
 import type { Store } from '../server/store/types.ts';
+import { storeFailure } from './startup.ts';
 
 export interface Platte {
   app: Koa;
@@ -28,18 +29,34 @@ export interface PlatteOptions {
   now?: () => number;
 }
 
+/** The backend and the store on it; a store that cannot be opened is a StartupError saying why. */
+async function openStore(config: Config, log: Logger): Promise<{ backend: Backend; store: Store }> {
+  // What the Redis client reported before it connected: its connect() only says "Connection is closed".
+  let connectError: Error | undefined;
+  let backend: Backend | undefined;
+  try {
+    if (config.redisUrl) {
+      const redisLog = log.child({ component: 'redis' });
+      backend = await openRedisBackend(config.redisUrl, config.redisPrefix, (err) => {
+        if (backend) redisLog.warn({ err: err.message }, 'redis connection error; retrying');
+        else connectError ??= err;
+      });
+    } else {
+      backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
+    }
+    const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
+    return { backend, store };
+  } catch (err) {
+    if (backend) await closeBackend(backend).catch(() => {});
+    throw storeFailure(err, config, connectError);
+  }
+}
+
 /** `config.dataDir === ':memory:'` gives an in-memory embedded store (tests). */
 export async function createPlatte(config: Config, opts: PlatteOptions = {}): Promise<Platte> {
   const log = opts.log ?? silentLogger();
   const now = opts.now ?? Date.now;
-  let backend: Backend;
-  if (config.redisUrl) {
-    const redisLog = log.child({ component: 'redis' });
-    backend = await openRedisBackend(config.redisUrl, config.redisPrefix, (err) => redisLog.warn({ err: err.message }, 'redis connection error; retrying'));
-  } else {
-    backend = config.dataDir === ':memory:' ? openMemoryBackend() : openEmbeddedBackend(config.dataDir);
-  }
-  const store = backend.kind === 'redis' ? await createRedisStore(backend) : createEmbeddedStore(backend);
+  const { backend, store } = await openStore(config, log);
   const auth = createAuth(store, config.adminToken, { now });
   const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now });
   const app = buildApp({ config, store, auth, coordinator, log, now });

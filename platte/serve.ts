@@ -5,6 +5,7 @@ import { hashToken, newTokenSecret } from '../kernel/auth/auth.ts';
 import type { Config } from './config.ts';
 import type { Logger } from '../kernel/log.ts';
 import { createPlatte, type Platte } from './platte.ts';
+import { listenFailure, prepareDataDir } from './startup.ts';
 
 export interface RunningServer {
   platte: Platte;
@@ -40,20 +41,46 @@ export function httpServerOptions(requestTimeoutSeconds: number): http.ServerOpt
   };
 }
 
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const platte = await createPlatte(config, { log });
-  const secret = await bootstrapAdminToken(platte);
-  if (secret) {
-    process.stdout.write(
-      `\nPlatte created an admin token. It is shown this once; only its hash is stored:\n\n  ${secret}\n\n` +
-        `Use it as PLATTE_TOKEN for the CLI, or set PLATTE_ADMIN_TOKEN to choose your own.\n\n`,
-    );
-  }
-  const server = http.createServer(httpServerOptions(config.requestTimeout), platte.app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+function printAdminToken(secret: string): void {
+  process.stdout.write(
+    `\nPlatte created an admin token. It is shown this once; only its hash is stored:\n\n  ${secret}\n\n` +
+      `Use it as PLATTE_TOKEN for the CLI, or set PLATTE_ADMIN_TOKEN to choose your own.\n\n`,
+  );
+}
+
+function listen(server: http.Server, config: Config): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(listenFailure(err, config.host, config.port)));
     server.listen(config.port, config.host, () => resolve());
   });
+}
+
+/**
+ * Opens the store, listens, and only then creates the first admin token: a start that fails
+ * (port taken, bad address) must not use up the one-time token. Fixable failures are StartupErrors.
+ */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  if (!config.redisUrl && config.dataDir !== ':memory:') prepareDataDir(config.dataDir);
+  const platte = await createPlatte(config, { log });
+  // Requests that arrive before the token is printed wait for it, so whoever sees the server
+  // answer (a health check, a test) can also read the token.
+  let started!: () => void;
+  const startedP = new Promise<void>((resolve) => (started = resolve));
+  const app = platte.app.callback();
+  let handle: http.RequestListener = (req, res) => void startedP.then(() => app(req, res));
+  const server = http.createServer(httpServerOptions(config.requestTimeout), (req, res) => handle(req, res));
+  try {
+    await listen(server, config);
+    const secret = await bootstrapAdminToken(platte);
+    if (secret) printAdminToken(secret);
+  } catch (err) {
+    server.closeAllConnections();
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+    await platte.close();
+    throw err;
+  }
+  handle = app;
+  started();
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

@@ -1,9 +1,6 @@
-// `platte demo`: Platte on the embedded store plus a simulated fleet upgrading through it.
+// `platte demo`: Platte on the embedded store plus a simulated fleet upgrading through it. The
+// demo's code (server, simulator, zod) is loaded only when the command runs.
 import type { Command } from 'commander';
-import { faults, mixes, OptionError, parseNumber } from '../../client-sim/options.ts';
-import { SimError } from '../../client-sim/runner.ts';
-import { CliError } from '../../kernel/cli/client.ts';
-import { runDemo } from '../demo.ts';
 
 interface DemoFlags {
   nodes: string;
@@ -38,6 +35,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--exit', 'stop Platte once the fleet is done (default: keep serving until Ctrl-C)')
     .option('--no-progress', 'no live display')
     .action(async (flags: DemoFlags) => {
+      const { OptionError, faults, mixes, parseNumber } = await import('../../client-sim/options.ts');
+      const { SimError } = await import('../../client-sim/runner.ts');
+      const { CliError } = await import('../../kernel/cli/client.ts');
+      const { StartupError } = await import('../startup.ts');
+      const { runDemo } = await import('../demo.ts');
       try {
         await runDemo({
           nodes: parseNumber(flags.nodes, '--nodes', { int: true, min: 1, max: 200_000 }),
@@ -54,6 +56,7 @@ export function registerDemoCommand(program: Command): void {
         });
       } catch (err) {
         if (err instanceof OptionError) throw new CliError(`platte demo: ${err.message}`, 2);
+        if (err instanceof StartupError) throw new CliError(err.message, 2);
         if (err instanceof SimError) throw new CliError(err.message, 1);
         throw err;
       }

@@ -1,29 +1,17 @@
-// The `platte` command.
-import { Command, CommanderError } from 'commander';
-import { registerLocksCommand } from '../../coordinator/cli.ts';
-import { registerSimCommand } from '../../client-sim/cli.ts';
-import { registerDemoCommand } from './demo-command.ts';
+// The `platte` command: runs the command line and turns its failures into exit codes. Usage
+// mistakes (unknown command or option, missing argument, bad value) and configuration or start-up
+// problems exit 2; a command that ran and failed exits 1 (or its own code).
+import { CommanderError } from 'commander';
 import { CliError } from '../../kernel/cli/client.ts';
-import { registerReleaseCommands } from '../../server/cli/release.ts';
-import { registerOpenApiCommand } from './openapi-command.ts';
-import { registerServeCommand } from './serve-command.ts';
+import { buildProgram } from './program.ts';
 
-const program = new Command('platte')
-  .description('Omaha update server and fleet reboot coordinator for Flatcar / CoreOS nodes')
-  .showHelpAfterError()
-  .exitOverride();
-
-registerServeCommand(program);
-registerReleaseCommands(program);
-registerOpenApiCommand(program);
-registerLocksCommand(program);
-registerSimCommand(program);
-registerDemoCommand(program);
+const USAGE_EXIT = 2;
 
 try {
-  await program.parseAsync(process.argv);
+  await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // Commander has printed its message (or the help / version) already.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT);
   if (err instanceof CliError) {
     process.stderr.write(`platte: ${err.message}\n`);
     process.exit(err.exitCode);
