@@ -9,7 +9,7 @@ import { currentClosing, isOpen, nextOpening } from './domain/windows.ts';
 import type { AcquireResult, ExpiryEvent, ReleaseResult, SlotStore } from './store/types.ts';
 
 /** Nodes turned away within this span show up as "waiting". */
-export const WAITING_SPAN_MS = 15 * 60_000;
+const WAITING_SPAN_MS = 15 * 60_000;
 
 export type PreRebootAnswer =
   | Exclude<AcquireResult, { kind: 'outside-window' }>

@@ -25,7 +25,7 @@ export function isWellFormed(s: string): boolean {
 }
 
 /** `s` with each lone surrogate replaced by U+FFFD, for messages. */
-export function printable(s: string): string {
+function printable(s: string): string {
   return s.replace(LONE_SURROGATES, '\uFFFD');
 }
 

@@ -16,7 +16,7 @@ export interface RunningServer {
 }
 
 /** Creates the first admin token when there is none (and none is configured); returns its secret. */
-export async function bootstrapAdminToken(platte: Platte): Promise<string | null> {
+async function bootstrapAdminToken(platte: Platte): Promise<string | null> {
   if (platte.config.adminToken) return null;
   const secret = newTokenSecret();
   const added = await platte.store.bootstrapToken({ hash: hashToken(secret), name: 'admin (first start)', role: 'admin', createdAt: Date.now() });
@@ -27,7 +27,7 @@ export async function bootstrapAdminToken(platte: Platte): Promise<string | null
  * Node's own limits, from --request-timeout: the whole request (headers and body) must arrive in
  * time, or Node answers 408 and closes the connection (the body reader then sees it aborted).
  */
-export function httpServerOptions(requestTimeoutSeconds: number): http.ServerOptions {
+function httpServerOptions(requestTimeoutSeconds: number): http.ServerOptions {
   const requestTimeout = requestTimeoutSeconds * 1000;
   return {
     requestTimeout,

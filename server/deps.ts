@@ -16,12 +16,6 @@ export interface UpdateObserver {
   onUpdateComplete(machineId: string, version: string): Promise<void>;
 }
 
-/** An observer that hears nothing (tests, an update server without a coordinator). */
-export const NO_OBSERVER: UpdateObserver = {
-  onUpdateGranted: async () => {},
-  onUpdateComplete: async () => {},
-};
-
 /** The settings the update server reads. */
 export interface UpdateServerSettings {
   /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs). */

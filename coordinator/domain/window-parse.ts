@@ -41,7 +41,7 @@ export function parseDays(input: string | readonly string[] | undefined): number
 }
 
 /** `04:00`, `4:00` or locksmith's `Thu 04:00` → the weekday (if given) and minutes after midnight. */
-export function parseStart(text: string): { day: number | null; minute: number } {
+function parseStart(text: string): { day: number | null; minute: number } {
   const m = /^\s*(?:([a-z]+)\s+)?(\d{1,2}):(\d{2})\s*$/i.exec(text);
   if (!m) throw new WindowError(`bad start "${text}" (use HH:MM or "Thu 04:00")`);
   const h = Number(m[2]);
@@ -96,12 +96,6 @@ export function describeWindow(w: RebootWindow): WindowView {
   const length = formatMinutes(w.lengthMinutes);
   const dayText = days.length === 0 ? 'daily' : days.join(',');
   return { days, start, length, zone: w.zone, text: `${dayText} ${start} for ${length} (${w.zone})` };
-}
-
-/** The API form of a stored window (what parseWindow accepts back). */
-export function windowInputOf(w: RebootWindow): WindowInput {
-  const v = describeWindow(w);
-  return { days: v.days, start: v.start, length: v.length, zone: v.zone };
 }
 
 /** Formats an instant in a zone for humans: `Thu 2025-01-02 05:00 Europe/Berlin`. */

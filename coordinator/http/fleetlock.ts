@@ -15,7 +15,7 @@ import type { RebootService } from '../service.ts';
 import { FleetLockError } from '../../protocol/fleetlock/errors.ts';
 import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from '../../protocol/fleetlock/names.ts';
 
-export const FLEETLOCK_MAX_BODY = 16 * 1024;
+const FLEETLOCK_MAX_BODY = 16 * 1024;
 /** A FleetLock operation whose store calls take longer than this answers store_unavailable. */
 const STORE_DEADLINE_MS = 3_000;
 

@@ -17,7 +17,7 @@ export class CliError extends Error {
  * The --server URL, which must say http:// or https:// (a bare host:port is refused rather than
  * guessed: behind a TLS proxy the guess would be wrong). A bad one is a usage error (exit 2).
  */
-export function serverUrl(server: string): URL {
+function serverUrl(server: string): URL {
   let url: URL | null = null;
   try {
     url = new URL(server);

@@ -16,7 +16,7 @@ export function withJson(cmd: Command): Command {
   return cmd.option('--json', 'print the API answer as JSON instead of a table');
 }
 
-export function clientOptions(opts: { server: string; token?: string }): ClientOptions {
+function clientOptions(opts: { server: string; token?: string }): ClientOptions {
   return { server: opts.server, ...(opts.token ? { token: opts.token } : {}) };
 }
 

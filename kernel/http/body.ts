@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 import { decodeUtf8, findIllFormed } from '../unicode.ts';
 
-export const JSON_MAX_BODY = 256 * 1024;
+const JSON_MAX_BODY = 256 * 1024;
 
 export function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues

@@ -18,7 +18,7 @@ import type { Logger } from '../log.ts';
 import { BadCursorError } from '../storage/cursor.ts';
 import { StoreContentionError, StoreUnavailableError } from '../storage/unavailable.ts';
 
-export const ERROR_CODES = {
+const ERROR_CODES = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,

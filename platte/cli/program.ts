@@ -13,7 +13,7 @@ import { registerOpenApiCommand } from './openapi-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 
 /** The version in package.json, found by walking up (this file runs from platte/cli/ or build/platte/cli/). */
-export function packageVersion(from = path.dirname(fileURLToPath(import.meta.url))): string {
+function packageVersion(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;

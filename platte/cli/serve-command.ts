@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { helpText, SETTING_LIST, type SettingKey } from '../settings.ts';
 
 /** The options of `platte serve`, each with the setting it sets. */
-export function serveOptions(): { key: SettingKey; option: Option }[] {
+function serveOptions(): { key: SettingKey; option: Option }[] {
   return SETTING_LIST.map(([key, s]) => ({ key, option: new Option(`${s.flag} <${s.arg}>`, helpText(s)) }));
 }
 

@@ -5,7 +5,7 @@ import { isWellFormed } from '../../kernel/unicode.ts';
 /** The protocol's pattern, minus the names refused wherever users name things (server/domain/dict.ts). */
 export const GROUP_PATTERN = new RegExp(`^(?!(?:${RESERVED_NAMES.join('|')})$)[a-zA-Z0-9.-]+$`);
 export const GROUP_MAX = 128;
-export const HOLDER_ID_MAX = 256;
+const HOLDER_ID_MAX = 256;
 
 export function isGroupName(s: string): boolean {
   return s.length <= GROUP_MAX && GROUP_PATTERN.test(s);

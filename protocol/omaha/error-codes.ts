@@ -9,7 +9,7 @@
 // self-hosted server sees e.g. 268435490 (= 1<<28 | 34). It prints the code with %d, so with the
 // 1<<31 flag the number arrives negative. stripErrorFlags handles both forms.
 
-export const ERROR_FLAGS = {
+const ERROR_FLAGS = {
   'dev-mode': 0x80000000,
   'resumed': 0x40000000,
   'test-image': 0x20000000,
@@ -79,7 +79,7 @@ const NAMES: ReadonlyMap<number, string> = new Map(
 );
 
 /** update_engine reports a failed HTTP exchange as 2000 + status (status clamped to 0..999). */
-export const HTTP_RESPONSE_BASE = 2000;
+const HTTP_RESPONSE_BASE = 2000;
 
 /** The code update_engine reports for an HTTP exchange that ended with `status` (0: no answer). */
 export function httpResponseErrorCode(status: number): number {

@@ -11,7 +11,7 @@ import { NAME_PATTERN, RESERVED_NAME_MESSAGE } from './schemas.ts';
  * koa-router hands back a path segment it cannot decode (`%F0`, `%ED%A0%80`: not UTF-8) as sent
  * instead of failing, so a route reading path parameters checks the raw path first.
  */
-export function requireDecodablePath(ctx: Context): void {
+function requireDecodablePath(ctx: Context): void {
   try {
     decodeURIComponent(ctx.path);
   } catch {
@@ -25,7 +25,7 @@ function param(ctx: Context, name: string): string {
 }
 
 /** `{app}` accepts the appid with or without braces, in any case. */
-export function appIdParam(ctx: Context): string {
+function appIdParam(ctx: Context): string {
   const id = normalizeAppId(param(ctx, 'app'));
   if (!isValidAppId(id)) throw new ApiError('bad_request', `not an app id: ${param(ctx, 'app')}`);
   return id;

@@ -82,7 +82,7 @@ export const appCreate = z
   })
   .strict();
 
-export const extraFile = z
+const extraFile = z
   .object({ name: fileName, size, sha256: digest(32, 'SHA-256', 'hex'), sha1: digest(20, 'SHA-1', 'base64').optional() })
   .strict();
 

@@ -6,12 +6,12 @@ import { eventResultName, eventTypeName } from '../../protocol/omaha/events.ts';
 import type { HistoryEntry, InstanceRecord } from '../domain/types.ts';
 
 /** `10 payload-hash-mismatch-error`; the stored name wins (it was decided when the code arrived). */
-export function errorText(code: number, name?: string): string {
+function errorText(code: number, name?: string): string {
   return `${code} ${name || errorCodeName(code)}`;
 }
 
 /** `3/1 update complete: success`, `grant 3602.2.0`: what happened, in the protocol's words. */
-export function historyEvent(e: HistoryEntry): string {
+function historyEvent(e: HistoryEntry): string {
   if (e.kind === 'grant') return `update offered: ${e.version}`;
   if (e.kind === 'status') return 'status change';
   const type = e.eventType ?? 0;

@@ -30,7 +30,7 @@ export interface AnswerDeps {
 const STALE_RETRY_LIMIT = 500;
 const STALE_RETRY_MS = 2_000;
 
-export function manifestOf(pkg: PackageRecord): UpdateManifest {
+function manifestOf(pkg: PackageRecord): UpdateManifest {
   return {
     version: pkg.version,
     urls: [pkg.url],

@@ -16,7 +16,7 @@ import { parseOmahaRequest } from '../../protocol/omaha/parse.ts';
 import { OmahaInputError } from '../../protocol/omaha/xml-guard.ts';
 import type { OmahaAppResponse, OmahaRequest } from '../../protocol/omaha/types.ts';
 
-export const OMAHA_MAX_BODY = 64 * 1024;
+const OMAHA_MAX_BODY = 64 * 1024;
 const PATHS = new Set(['/v1/update', '/v1/update/']);
 
 function secondsSinceMidnightUtc(now: number): number {

@@ -7,7 +7,7 @@ import { StoreUnavailableError, withDeadline } from '../unavailable.ts';
  * How long a store call may wait for Redis. ioredis alone would wait for its reconnection attempts
  * (seconds, growing) and forever for a Redis that keeps the connection open but does not reply.
  */
-export const STORE_DEADLINE_MS = 3_000;
+const STORE_DEADLINE_MS = 3_000;
 
 /**
  * A failure of a call on `redis`, classified. Redis replying with an error (ReplyError) answered:
@@ -15,7 +15,7 @@ export const STORE_DEADLINE_MS = 3_000;
  * (retries exhausted, connection closed, offline) is Redis not answering. The status is read when
  * the rejection arrives, in the same turn as ioredis flushing its queue on a lost connection.
  */
-export function redisFailure(redis: Redis, err: unknown): unknown {
+function redisFailure(redis: Redis, err: unknown): unknown {
   if (err instanceof StoreUnavailableError || err instanceof ReplyError || redis.status === 'ready') return err;
   return new StoreUnavailableError(`Redis is not answering (connection ${redis.status})`, { cause: err });
 }

@@ -47,10 +47,10 @@ const LEDGER = `CREATE TABLE schema_migrations (
  * Before components (up to commit fd1806e) the ledger was (version, name, applied_at) and only the
  * update server's migrations were versioned: its rows are the server's history.
  */
-export const LEGACY_COMPONENT = 'server';
+const LEGACY_COMPONENT = 'server';
 
 /** The newest version a set knows. */
-export function latestVersion(set: MigrationSet): number {
+function latestVersion(set: MigrationSet): number {
   return set.migrations.at(-1)?.version ?? 0;
 }
 
