@@ -34,8 +34,9 @@ export function counterPrefixes(p: { channel: string; group: string; track: stri
 // store keeps a tally (unknown track → instances counted under it) next to the counter buckets and
 // applies capUnknownTrack: an instance keeps a track it already has or that is tallied, a new one
 // is admitted while fewer than the cap are tallied, and otherwise it counts under OVERFLOW_TRACK.
-// A track leaves the tally with its last instance. Both stores carry out this same rule (the Redis
-// one in lua/includes/buckets.lua, with the cap and the overflow name sent by the caller).
+// A track leaves the tally with its last instance. applyCheckIn (apply-check-in.ts) applies it for
+// the embedded store; the Redis one carries it out in lua/includes/buckets.lua (with the cap and
+// the overflow name sent by the caller), held to it by tests/store/model.test.ts.
 
 /** Most distinct unknown tracks counted per app (the overflow track comes on top). */
 export const UNKNOWN_TRACK_CAP = 100;
@@ -62,10 +63,15 @@ export interface Tally {
 export type TrackTally = Tally;
 
 /** The prefixes to count an instance under, given its current buckets and the app's tally. */
-export function capUnknownTrack(prefixes: readonly string[], before: readonly string[], tally: TrackTally): readonly string[] {
+export function capUnknownTrack(
+  prefixes: readonly string[],
+  before: readonly string[],
+  tally: TrackTally,
+  cap = UNKNOWN_TRACK_CAP,
+): readonly string[] {
   const track = unknownTrackOf(prefixes);
   if (track === null || track === OVERFLOW_TRACK || track === unknownTrackOf(before)) return prefixes;
-  if (tally.has(track) || tally.count() < UNKNOWN_TRACK_CAP) return prefixes;
+  if (tally.has(track) || tally.count() < cap) return prefixes;
   const from = `g/${track}/`;
   return prefixes.map((p) => (p.startsWith(from) ? `g/${OVERFLOW_TRACK}/${p.slice(from.length)}` : p));
 }
@@ -80,9 +86,10 @@ export function capUnknownTrack(prefixes: readonly string[], before: readonly st
 // applies capUnknownVersion: an instance keeps the unknown version it is tallied under, a version
 // already tallied is counted, a new one is admitted while fewer than UNKNOWN_VERSION_CAP are
 // tallied, and otherwise the instance counts under OTHER_VERSION. A version leaves the tally with
-// its last instance (or when its instances check in after it was published). Both stores carry out
-// this same rule (the Redis one in lua/includes/buckets.lua, with the cap and `other` sent by the
-// caller), and each records which version an instance is tallied under.
+// its last instance (or when its instances check in after it was published). applyCheckIn applies
+// it for the embedded store; the Redis one carries it out in lua/includes/buckets.lua (with the cap
+// and `other` sent by the caller), held to it by the model test. Each store records which version
+// an instance is tallied under.
 
 /** Most distinct unknown versions counted per app (further ones count as `other`). */
 export const UNKNOWN_VERSION_CAP = 50;
@@ -118,10 +125,11 @@ export function capUnknownVersion(
   unknownVersion: string | undefined,
   talliedBefore: string | null,
   tally: Tally,
+  cap = UNKNOWN_VERSION_CAP,
 ): VersionCap {
   const v = unknownVersion;
   if (v === undefined) return { prefixes, tallied: null };
-  if (v === talliedBefore || tally.has(v) || tally.count() < UNKNOWN_VERSION_CAP) return { prefixes, tallied: v };
+  if (v === talliedBefore || tally.has(v) || tally.count() < cap) return { prefixes, tallied: v };
   const suffix = `/${v}`;
   const other = (p: string) => (p.endsWith(suffix) ? `${p.slice(0, p.length - v.length)}${OTHER_VERSION}` : p);
   return { prefixes: prefixes.map(other), tallied: null };

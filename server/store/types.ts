@@ -73,8 +73,8 @@ export interface InstanceStore {
   pruneInstances(appId: string, lastCheckBefore: number, limit: number): Promise<number>;
 }
 
-/** Most history entries kept per instance (oldest dropped first; repeats fold into one entry). */
-export const HISTORY_CAP = 32;
+/** Re-exported: the history cap is a rule of the check-in step (domain/apply-check-in.ts). */
+export { HISTORY_CAP } from '../domain/apply-check-in.ts';
 /** Most activity entries kept per app. */
 export const ACTIVITY_CAP = 1000;
 

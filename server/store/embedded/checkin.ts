@@ -1,20 +1,20 @@
-// The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, writes
-// the row back (attributes, status, buckets, history together) and moves counters only when the
-// instance's buckets changed; the unknown-track and unknown-version caps (domain/counters.ts) are
-// decided here, in the same transaction. The step is a better-sqlite3 transaction function: on its
-// own it is one IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of
-// the batch.
+// The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, lets
+// domain/apply-check-in.ts decide the new state (status, history edit, buckets, the unknown-track
+// and unknown-version caps against the tallies read in this transaction), and writes the row back
+// and moves the counters. The step is a better-sqlite3 transaction function: on its own it is one
+// IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
 import type Database from 'better-sqlite3';
-import { capUnknownTrack, capUnknownVersion } from '../../domain/counters.ts';
+import { applyCheckIn, CHECK_IN_LIMITS, type CheckInLimits, type StoredInstance } from '../../domain/apply-check-in.ts';
 import type { InstanceStatus } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange } from '../types.ts';
 import { decodeBuckets, encodeBuckets } from './codec.ts';
-import { talliedVersionOf, versionRow, type Counters } from './counters.ts';
-import { appendHistory } from './history.ts';
+import { splitBuckets, storedBuckets, type Counters } from './counters.ts';
+import { editStoredHistory, historyTail } from './history.ts';
 
 interface CurrentRow {
   status: InstanceStatus;
   status_since: number;
+  first_seen: number;
   target_version: string;
   error_code: number;
   error_name: string;
@@ -22,41 +22,28 @@ interface CurrentRow {
   history: string;
 }
 
-/** Step 3 of the spec: null keeps, unlessIn keeps, otherwise `to`; a new instance starts idle. */
-export function finalStatus(cur: InstanceStatus | null, wanted: InstanceChange['status']): InstanceStatus {
-  if (wanted === null) return cur ?? 'idle';
-  if (cur !== null && wanted.unlessIn.includes(cur)) return cur;
-  return wanted.to;
-}
-
-/** The distinct buckets an instance with these prefixes and status is counted in. */
-export function bucketsOf(prefixes: readonly string[], status: InstanceStatus): string[] {
-  return [...new Set(prefixes.map((p) => `${p}|${status}`))];
-}
-
-/** The instance's new buckets, both caps applied (plus its unknown-version tally entry). */
-function cappedBuckets(
-  counters: Counters,
-  appId: string,
-  change: InstanceChange,
-  old: readonly string[],
-  status: InstanceStatus,
-): string[] {
-  const tracked = capUnknownTrack(change.counterPrefixes, old, counters.tally(appId));
-  const versionTally = counters.versionTally(appId);
-  const { prefixes, tallied } = capUnknownVersion(tracked, change.unknownVersion, talliedVersionOf(old), versionTally);
-  const buckets = bucketsOf(prefixes, status);
-  return tallied === null ? buckets : [...buckets, versionRow(tallied)];
+/** What the rule reads of the row. */
+function storedInstance(row: CurrentRow): StoredInstance {
+  return {
+    status: row.status,
+    statusSince: row.status_since,
+    firstSeen: row.first_seen,
+    targetVersion: row.target_version,
+    errorCode: row.error_code,
+    errorName: row.error_name,
+    ...splitBuckets(decodeBuckets(row.buckets)),
+    ...historyTail(row.history),
+  };
 }
 
 export type ApplyCheckIn = Database.Transaction<
   (appId: string, epoch: number, change: InstanceChange, now: number) => CheckInResult
 >;
 
-export function createCheckIn(db: Database.Database, counters: Counters): ApplyCheckIn {
+export function createCheckIn(db: Database.Database, counters: Counters, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): ApplyCheckIn {
   const epochOf = db.prepare<[string], number>('SELECT epoch FROM apps WHERE id = ?').pluck();
-  const current = db.prepare<[string, string], CurrentRow>(`SELECT status, status_since, target_version,
-    error_code, error_name, buckets, history FROM instances WHERE app_id = ? AND machine_id = ?`);
+  const current = db.prepare<[string, string], CurrentRow>(`SELECT status, status_since, first_seen,
+    target_version, error_code, error_name, buckets, history FROM instances WHERE app_id = ? AND machine_id = ?`);
   const columns = `alias = @alias, ip = @ip, oem = @oem, oem_version = @oemVersion,
     aleph_version = @alephVersion, boot_id = @bootId, version = @version, track = @track, grp = @group,
     channel = @channel, arch = @arch, status = @status, target_version = @targetVersion,
@@ -67,29 +54,29 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
     aleph_version, boot_id, version, track, grp, channel, arch, status, target_version, error_code,
     error_name, first_seen, last_check, status_since, buckets, history)
     VALUES (@appId, @machineId, @alias, @ip, @oem, @oemVersion, @alephVersion, @bootId, @version,
-    @track, @group, @channel, @arch, @status, @targetVersion, @errorCode, @errorName, @lastCheck,
+    @track, @group, @channel, @arch, @status, @targetVersion, @errorCode, @errorName, @firstSeen,
     @lastCheck, @statusSince, @buckets, @history)`);
   const countOne = db.prepare('UPDATE apps SET instance_count = instance_count + 1 WHERE id = ?');
 
   return db.transaction((appId: string, epoch: number, change: InstanceChange, now: number): CheckInResult => {
     if (epochOf.get(appId) !== epoch) return { applied: false, reason: 'stale-config' };
     const cur = current.get(appId, change.machineId) ?? null;
-    const previousStatus = cur?.status ?? null;
-    const status = finalStatus(previousStatus, change.status);
-    const oldBuckets = cur ? decodeBuckets(cur.buckets) : [];
-    const newBuckets = cappedBuckets(counters, appId, change, oldBuckets, status);
+    const tallies = { tracks: counters.tally(appId), versions: counters.versionTally(appId) };
+    const out = applyCheckIn(cur && storedInstance(cur), change, now, tallies, limits);
+    const { instance } = out;
     const row = {
       ...change.attrs, // first: the keys below must win over anything extra a caller passed
       appId,
       machineId: change.machineId,
-      status,
-      targetVersion: change.targetVersion ?? cur?.target_version ?? '',
-      errorCode: change.error ? change.error.code : (cur?.error_code ?? 0),
-      errorName: change.error ? change.error.name : (cur?.error_name ?? ''),
-      lastCheck: now,
-      statusSince: cur && cur.status === status ? cur.status_since : now,
-      buckets: encodeBuckets(newBuckets),
-      history: appendHistory(cur?.history ?? '', change.history),
+      status: instance.status,
+      targetVersion: instance.targetVersion,
+      errorCode: instance.errorCode,
+      errorName: instance.errorName,
+      firstSeen: instance.firstSeen,
+      lastCheck: instance.lastCheck,
+      statusSince: instance.statusSince,
+      buckets: encodeBuckets(storedBuckets(instance.buckets, instance.talliedVersion)),
+      history: editStoredHistory(cur?.history ?? '', out.history),
     };
     if (cur) {
       update.run(row);
@@ -97,7 +84,7 @@ export function createCheckIn(db: Database.Database, counters: Counters): ApplyC
       insert.run(row);
       countOne.run(appId);
     }
-    counters.move(appId, oldBuckets, newBuckets);
-    return { applied: true, previousStatus, status };
+    counters.apply(appId, out.counters);
+    return { applied: true, previousStatus: out.previousStatus, status: instance.status };
   });
 }

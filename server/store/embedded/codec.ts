@@ -92,23 +92,25 @@ export function toStoredEntry(e: HistoryEntry): StoredEntry {
   };
 }
 
+/** One stored entry → the entry: same key order as HistoryEntry, optional fields only when stored. */
+export function fromStoredEntry(s: StoredEntry): HistoryEntry {
+  // Assigned one by one (the check-in reads one entry per call: no intermediate objects).
+  const e: Partial<HistoryEntry> = { at: s.a, kind: s.k };
+  if (s.t !== undefined) e.eventType = s.t;
+  if (s.r !== undefined) e.eventResult = s.r;
+  if (s.c !== undefined) e.errorCode = s.c;
+  if (s.n !== undefined) e.errorName = s.n;
+  if (s.p !== undefined) e.previousVersion = s.p;
+  e.version = s.v;
+  if (s.s !== undefined) e.status = s.s;
+  e.repeat = s.x;
+  return e as HistoryEntry;
+}
+
 /** Stored history (one StoredEntry JSON per line, oldest first) → entries, oldest first. */
 export function decodeHistory(text: string): HistoryEntry[] {
   if (text === '') return [];
-  const stored = text.split('\n').map((line) => JSON.parse(line) as StoredEntry);
-  // Same key order as HistoryEntry; optional fields only when they were stored.
-  return stored.map((s) => ({
-    at: s.a,
-    kind: s.k,
-    ...(s.t !== undefined && { eventType: s.t }),
-    ...(s.r !== undefined && { eventResult: s.r }),
-    ...(s.c !== undefined && { errorCode: s.c }),
-    ...(s.n !== undefined && { errorName: s.n }),
-    ...(s.p !== undefined && { previousVersion: s.p }),
-    version: s.v,
-    ...(s.s !== undefined && { status: s.s }),
-    repeat: s.x,
-  }));
+  return text.split('\n').map((line) => fromStoredEntry(JSON.parse(line) as StoredEntry));
 }
 
 export const encodeBuckets = (buckets: Iterable<string>): string => [...buckets].join(',');

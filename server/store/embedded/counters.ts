@@ -1,15 +1,16 @@
 // Counter buckets (`<prefix>|<status>` → count) in their own table; a bucket row is deleted when its
 // count reaches 0. Next to them, rows without `|` tally for the caps of domain/counters.ts:
 // `u/?<track>` the instances counted under each unknown track but the overflow one, `v/<version>`
-// the instances tallied under each unknown version. An instance's row lists `v/<version>` among its
-// buckets while it is tallied under that version, so move() counts it like a bucket. Callers run
-// these inside their own transaction.
+// the instances tallied under each unknown version. An instance's row lists `v/<version>` after its
+// buckets while it is tallied under that version (storedBuckets). Which rows move is decided by
+// domain/apply-check-in.ts; callers run these inside their own transaction.
 import type Database from 'better-sqlite3';
-import { OVERFLOW_TRACK, unknownTrackOf, type Tally, type TrackTally } from '../../domain/counters.ts';
+import type { CounterMove } from '../../domain/apply-check-in.ts';
+import type { Tally, TrackTally } from '../../domain/counters.ts';
 
 export interface Counters {
-  /** Moves one instance from the `before` buckets to the `after` buckets (only the difference) and in the tally. */
-  move(appId: string, before: readonly string[], after: readonly string[]): void;
+  /** Carries out one instance's decided move between buckets and tallies. */
+  apply(appId: string, move: CounterMove): void;
   read(appId: string): Record<string, number>;
   /** The app's unknown-track tally, read now (inside the caller's transaction). */
   tally(appId: string): TrackTally;
@@ -22,10 +23,20 @@ const tallyRow = (track: string) => `u/${track}`;
 /** The entry an instance's buckets carry while it is tallied under the unknown `version`. */
 export const versionRow = (version: string) => `v/${version}`;
 
-/** The unknown version an instance with these buckets is tallied under, or null. */
-export function talliedVersionOf(buckets: readonly string[]): string | null {
-  const row = buckets.find((b) => b.startsWith('v/') && !b.includes('|'));
-  return row === undefined ? null : row.slice(2);
+/** The instance row's `buckets` column split into its buckets and the unknown version it is tallied under. */
+export function splitBuckets(stored: readonly string[]): { buckets: string[]; talliedVersion: string | null } {
+  const buckets: string[] = [];
+  let talliedVersion: string | null = null;
+  for (const b of stored) {
+    if (b.startsWith('v/') && !b.includes('|')) talliedVersion = b.slice(2);
+    else buckets.push(b);
+  }
+  return { buckets, talliedVersion };
+}
+
+/** The instance row's `buckets` column: its buckets, then its tally entry. */
+export function storedBuckets(buckets: readonly string[], talliedVersion: string | null): string[] {
+  return talliedVersion === null ? [...buckets] : [...buckets, versionRow(talliedVersion)];
 }
 
 export function createCounters(db: Database.Database): Counters {
@@ -54,14 +65,13 @@ export function createCounters(db: Database.Database): Counters {
   };
 
   return {
-    move(appId, before, after) {
-      for (const b of before) if (!after.includes(b)) down(appId, b);
-      for (const b of after) if (!before.includes(b)) inc.run(appId, b);
-      const was = unknownTrackOf(before);
-      const now = unknownTrackOf(after);
-      if (was === now) return;
-      if (was !== null) down(appId, tallyRow(was)); // no row (the overflow track): nothing happens
-      if (now !== null && now !== OVERFLOW_TRACK) inc.run(appId, tallyRow(now));
+    apply(appId, move) {
+      for (const b of move.leave) down(appId, b);
+      for (const b of move.join) inc.run(appId, b);
+      if (move.tracks.leave !== null) down(appId, tallyRow(move.tracks.leave));
+      if (move.tracks.join !== null) inc.run(appId, tallyRow(move.tracks.join));
+      if (move.versions.leave !== null) down(appId, versionRow(move.versions.leave));
+      if (move.versions.join !== null) inc.run(appId, versionRow(move.versions.join));
     },
     read(appId) {
       return Object.fromEntries(all.all(appId).map((r) => [r.bucket, r.count]));

@@ -1,51 +1,30 @@
 // An instance's stored history: one JSON object per line (short keys, see codec.ts), oldest first.
-// Appending parses only the newest line (to fold repeats into it) and drops lines from the front
-// past HISTORY_CAP, so a check-in never decodes the whole history.
+// The check-in step reads only the newest line and the line count (all the folding rule needs,
+// domain/apply-check-in.ts) and carries out the decided edit on the text, so a check-in never
+// decodes the whole history.
+import type { HistoryEdit } from '../../domain/apply-check-in.ts';
 import type { HistoryEntry } from '../../domain/types.ts';
-import { HISTORY_CAP } from '../types.ts';
-import { toStoredEntry, type StoredEntry } from './codec.ts';
+import { fromStoredEntry, toStoredEntry, type StoredEntry } from './codec.ts';
 
-/** Two entries fold when everything but `at` and `repeat` is equal (absent == absent). */
-function sameEvent(a: StoredEntry, b: StoredEntry): boolean {
-  return (
-    a.k === b.k &&
-    a.t === b.t &&
-    a.r === b.r &&
-    a.c === b.c &&
-    a.n === b.n &&
-    a.p === b.p &&
-    a.v === b.v &&
-    a.s === b.s
-  );
-}
-
-function countLines(text: string): number {
-  if (text === '') return 0;
+/** The newest entry of a stored history and how many entries it holds. */
+export function historyTail(stored: string): { newestEntry: HistoryEntry | null; historyLength: number } {
+  if (stored === '') return { newestEntry: null, historyLength: 0 };
   let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  for (let i = stored.indexOf('\n'); i !== -1; i = stored.indexOf('\n', i + 1)) n++;
+  const newest = JSON.parse(stored.slice(stored.lastIndexOf('\n') + 1)) as StoredEntry;
+  return { newestEntry: fromStoredEntry(newest), historyLength: n };
 }
 
-/** Returns the stored history with `entries` (oldest first) appended. */
-export function appendHistory(stored: string, entries: readonly HistoryEntry[]): string {
-  if (entries.length === 0) return stored;
-  const cut = stored.lastIndexOf('\n');
-  // `older` holds the complete lines before the newest one, each ending in '\n'.
-  let older = stored.slice(0, cut + 1);
-  let newest: StoredEntry | null = stored === '' ? null : (JSON.parse(stored.slice(cut + 1)) as StoredEntry);
-  let lines = countLines(stored);
-  for (const e of entries) {
-    const next = toStoredEntry(e);
-    if (newest && sameEvent(newest, next)) {
-      newest.x += next.x;
-      newest.a = next.a;
-      continue;
-    }
-    if (newest) older += `${JSON.stringify(newest)}\n`;
-    newest = next;
-    lines++;
+const line = (e: HistoryEntry) => JSON.stringify(toStoredEntry(e));
+
+/** The stored history with the edit carried out. */
+export function editStoredHistory(stored: string, edit: HistoryEdit): string {
+  let text = stored;
+  if (edit.foldedNewest) text = text.slice(0, text.lastIndexOf('\n') + 1) + line(edit.foldedNewest);
+  if (edit.appended.length > 0) {
+    const added = edit.appended.map(line).join('\n');
+    text = text === '' ? added : `${text}\n${added}`;
   }
-  let text = older + JSON.stringify(newest);
-  for (; lines > HISTORY_CAP; lines--) text = text.slice(text.indexOf('\n') + 1);
+  for (let i = 0; i < edit.dropOldest; i++) text = text.slice(text.indexOf('\n') + 1);
   return text;
 }

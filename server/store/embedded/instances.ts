@@ -1,6 +1,7 @@
 // The instance store: check-ins (group-committed), lookups, history, newest-first paging, counters,
 // pruning.
 import type Database from 'better-sqlite3';
+import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import type { InstanceStore } from '../types.ts';
 import { createCheckIn } from './checkin.ts';
 import {
@@ -11,7 +12,7 @@ import {
   toLimit,
   type InstanceRow,
 } from './codec.ts';
-import { createCounters } from './counters.ts';
+import { createCounters, splitBuckets } from './counters.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
 
@@ -22,6 +23,8 @@ export interface InstanceStoreOptions {
    * baseline bench/embedded-checkin.ts compares against).
    */
   groupCommit?: boolean;
+  /** The check-in step's bounds (domain/apply-check-in.ts); tests choose small ones. */
+  limits?: Readonly<CheckInLimits>;
 }
 
 export function createInstanceStore(
@@ -29,7 +32,7 @@ export function createInstanceStore(
   opts: InstanceStoreOptions = {},
 ): InstanceStore & { flushCheckIns(): void } {
   const counters = createCounters(db);
-  const checkIn = createCheckIn(db, counters);
+  const checkIn = createCheckIn(db, counters, opts.limits);
   const batch = opts.groupCommit === false ? null : createGroupCommit(db);
   const s = {
     get: db.prepare<[string, string], InstanceRow>(
@@ -55,7 +58,7 @@ export function createInstanceStore(
     const victims = s.oldest.all(appId, before, limit);
     for (const v of victims) {
       s.remove.run(appId, v.machine_id);
-      counters.move(appId, decodeBuckets(v.buckets), []);
+      counters.apply(appId, forgetInstance(splitBuckets(decodeBuckets(v.buckets))));
     }
     if (victims.length > 0) s.uncount.run(victims.length, appId);
     return victims.length;

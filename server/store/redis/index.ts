@@ -2,6 +2,7 @@
 // atomic write one Lua script (lua/*.lua). Works with many Platte processes on one Redis.
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../../kernel/storage/backend.ts';
+import type { CheckInLimits } from '../../domain/apply-check-in.ts';
 import type { Store } from '../types.ts';
 import { StoreUnavailableError } from '../../../kernel/storage/unavailable.ts';
 import { guardRedisStore } from '../../../kernel/storage/redis/guard.ts';
@@ -13,7 +14,12 @@ import { createTokenStore } from './tokens.ts';
 
 const LUA_DIR = fileURLToPath(new URL('./lua', import.meta.url));
 
-export async function createRedisStore(backend: Extract<Backend, { kind: 'redis' }>): Promise<Store> {
+export interface RedisStoreOptions {
+  /** The check-in step's bounds (domain/apply-check-in.ts); tests choose small ones. */
+  limits?: Readonly<CheckInLimits>;
+}
+
+export async function createRedisStore(backend: Extract<Backend, { kind: 'redis' }>, opts: RedisStoreOptions = {}): Promise<Store> {
   const { redis, prefix } = backend;
   defineScripts(redis, LUA_DIR);
   const ctx = { redis, keys: storeKeys(prefix) };
@@ -22,7 +28,7 @@ export async function createRedisStore(backend: Extract<Backend, { kind: 'redis'
   return guardRedisStore(redis, {
     kind: 'redis',
     ...createReleaseStore(ctx),
-    ...createInstanceStore(ctx),
+    ...createInstanceStore(ctx, opts.limits),
     ...tokens,
     // Every write is acknowledged by Redis before its promise resolves: nothing to flush. The
     // connection is closed by closeBackend (the coordinator shares it); the token revocation

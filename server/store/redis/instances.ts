@@ -1,10 +1,11 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
 // counters and pruning. Layout per instance: one compact hash, one capped history list and one
 // member of the app's index sorted set (scored by lastCheck).
-import { OTHER_VERSION, OVERFLOW_TRACK, UNKNOWN_TRACK_CAP, UNKNOWN_VERSION_CAP } from '../../domain/counters.ts';
+import { CHECK_IN_LIMITS, foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
+import { OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
 import { isValidVersion } from '../../domain/version.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
-import { HISTORY_CAP, type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
+import { type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
 import { num } from './codec.ts';
 import type { RedisContext } from './context.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
@@ -31,8 +32,11 @@ function unknownVersionArg(version: string | undefined): string {
   return version ?? '';
 }
 
-/** ARGV of applyCheckIn-5.lua (see its header). */
-function checkInArgs(epoch: number, change: InstanceChange, now: number): (string | number)[] {
+/**
+ * ARGV of applyCheckIn-5.lua (see its header). The change's own entries are folded here (that
+ * depends on nothing stored), so the script only decides whether the first folds into the newest.
+ */
+function checkInArgs(epoch: number, change: InstanceChange, now: number, limits: Readonly<CheckInLimits>): (string | number)[] {
   const pairs = attrPairs(change.attrs);
   return [
     epoch,
@@ -46,19 +50,20 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number): (strin
     change.error?.code ?? 0,
     change.error?.name ?? '',
     prefixList(change.counterPrefixes),
-    HISTORY_CAP,
-    UNKNOWN_TRACK_CAP,
+    limits.history,
+    limits.unknownTracks,
     OVERFLOW_TRACK,
     unknownVersionArg(change.unknownVersion),
-    UNKNOWN_VERSION_CAP,
+    limits.unknownVersions,
     OTHER_VERSION,
     pairs.length / 2,
     ...pairs,
-    ...change.history.map(encodeHistoryEntry),
+    ...foldEntries(change.history).map(encodeHistoryEntry),
   ];
 }
 
-export function createInstanceStore({ redis, keys }: RedisContext): InstanceStore {
+/** `limits`: the check-in step's bounds (domain/apply-check-in.ts); tests choose small ones. */
+export function createInstanceStore({ redis, keys }: RedisContext, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): InstanceStore {
   const fetchInstances = async (appId: string, machineIds: string[]): Promise<InstanceRecord[]> => {
     // Auto-pipelined by the backend's client: one round trip for the page.
     const hashes = await Promise.all(machineIds.map((m) => redis.hgetall(keys.instance(appId, m))));
@@ -80,7 +85,7 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
           keys.instanceIndex(appId),
           keys.counters(appId),
         ],
-        checkInArgs(epoch, change, now),
+        checkInArgs(epoch, change, now, limits),
       );
       if (reply === ReplyCode.staleConfig) return { applied: false, reason: 'stale-config' };
       if (!Array.isArray(reply) || reply[0] !== ReplyCode.ok || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
@@ -93,7 +98,7 @@ export function createInstanceStore({ redis, keys }: RedisContext): InstanceStor
     },
 
     async getHistory(appId, machineId, limit) {
-      const n = Math.min(Math.floor(limit), HISTORY_CAP);
+      const n = Math.min(Math.floor(limit), limits.history);
       if (!(n > 0)) return [];
       const values = await redis.lrange(keys.history(appId, machineId), 0, n - 1);
       return values.map(decodeHistoryEntry);

@@ -1,7 +1,10 @@
 --[[
   The check-in hot path: applies one decided change to one instance, atomically, in one call.
   Refused without writing anything when the app's config epoch is not the one the change was
-  decided on. See .tmp/store-spec.md "applyCheckIn" for the rules carried out here.
+  decided on. The rules are those of applyCheckIn in server/domain/apply-check-in.ts; they are
+  carried out here because they read state only this script sees atomically (the current status,
+  buckets and newest history entry, the tallies). tests/store/model.test.ts holds this script to
+  that function. See docs/ARD-001-update-check-path.md, "where each check-in rule lives".
   Input:
     KEYS[1] app hash (field epoch)
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
@@ -30,7 +33,9 @@
     ARGV[17] version that unknown versions over the cap count under (OTHER_VERSION there)
     ARGV[18] n = number of attribute field/value pairs that follow
     ARGV[19 .. 18+2n] attribute field, value, ...
-    ARGV[19+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'
+    ARGV[19+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
+            folded them (no two consecutive ones share an identity), so only the first may fold
+            into the newest stored entry
   Output:
     {ReplyCode.ok, previous status ('' for a new instance), final status}
     ReplyCode.staleConfig   the app is gone or its epoch differs (nothing written)
@@ -51,7 +56,7 @@ local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13])
 local tallied
 prefixes, tallied = capVersion(countersKey, prefixes, ARGV[15], curTallied, tonumber(ARGV[16]), ARGV[17])
 
--- 3. final status
+-- final status: null keeps (a new instance starts idle), unlessIn keeps, otherwise `to`
 local status
 if statusTo == '' then
   status = curStatus or 'idle'
@@ -64,7 +69,7 @@ else
   end
 end
 
--- 4-7. fields; a field holding its default is removed instead of stored
+-- fields; a field holding its default is removed instead of stored
 local set, del = {}, {}
 local function put(field, value, default)
   if value == default then
@@ -92,30 +97,27 @@ redis.call('HSET', instKey, unpack(set))
 if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
 redis.call('ZADD', indexKey, now, machineId)
 
--- 8. history: fold into the newest entry when the identity matches, else push; keep the cap
+-- history: the first entry folds into the newest when the identities match, the rest are pushed;
+-- keep the cap
 if isNew then redis.call('DEL', histKey) end
-if #ARGV >= firstEntry then
-  local topRepeat, topIdentity
-  local top = (not isNew) and redis.call('LINDEX', histKey, 0)
+local push = firstEntry
+if #ARGV >= firstEntry and not isNew then
+  local top = redis.call('LINDEX', histKey, 0)
   if top then
-    local r, _, identity = string.match(top, '^([^,]*),([^,]*),(.*)$')
-    topRepeat, topIdentity = r, identity
-  end
-  local pushed = false
-  for i = firstEntry, #ARGV do
-    local r, at, identity = string.match(ARGV[i], '^([^,]*),([^,]*),(.*)$')
-    if topIdentity and identity == topIdentity then
-      topRepeat = tostring(tonumber(topRepeat) + tonumber(r))
-      redis.call('LSET', histKey, 0, topRepeat .. ',' .. at .. ',' .. identity)
-    else
-      redis.call('LPUSH', histKey, ARGV[i])
-      topRepeat, topIdentity, pushed = r, identity, true
+    local topRepeat, _, topIdentity = string.match(top, '^([^,]*),([^,]*),(.*)$')
+    local r, at, identity = string.match(ARGV[firstEntry], '^([^,]*),([^,]*),(.*)$')
+    if identity == topIdentity then
+      redis.call('LSET', histKey, 0, tostring(tonumber(topRepeat) + tonumber(r)) .. ',' .. at .. ',' .. identity)
+      push = firstEntry + 1
     end
   end
-  if pushed then redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1) end
+end
+if #ARGV >= push then
+  redis.call('LPUSH', histKey, unpack(ARGV, push, #ARGV))
+  redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1)
 end
 
--- 9. counters, and the unknown-track and unknown-version tallies
+-- counters, and the unknown-track and unknown-version tallies
 moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 moveVersion(countersKey, curTallied, tallied)

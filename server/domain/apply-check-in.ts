@@ -1,0 +1,199 @@
+// What a decided check-in does to the stored instance: every rule of the store step written once.
+// planCheckIn (instance-state.ts) decides the change from what the node sent; applyCheckIn here
+// combines it with what is stored (the instance, the app's unknown-track and unknown-version
+// tallies) into the new stored state: the final status, the history edit (folding repeats,
+// capping), the counter buckets left and joined and the tally moves. The embedded store calls it
+// inside its transaction (read → applyCheckIn → write). The Redis script carries out the same
+// rules itself, because they read state only Redis sees atomically; tests/store/model.test.ts
+// holds both stores to this function (docs/ARD-001-update-check-path.md, "where each check-in rule
+// lives").
+import {
+  capUnknownTrack,
+  capUnknownVersion,
+  OVERFLOW_TRACK,
+  unknownTrackOf,
+  UNKNOWN_TRACK_CAP,
+  UNKNOWN_VERSION_CAP,
+  type Tally,
+} from './counters.ts';
+import type { HistoryEntry, InstanceChange, InstanceStatus } from './types.ts';
+
+/** Most history entries kept per instance (oldest dropped first; repeats fold into one entry). */
+export const HISTORY_CAP = 32;
+
+/** The bounds of the step. Only tests choose others (small ones, to reach every cap quickly). */
+export interface CheckInLimits {
+  history: number;
+  unknownTracks: number;
+  unknownVersions: number;
+}
+
+export const CHECK_IN_LIMITS: Readonly<CheckInLimits> = {
+  history: HISTORY_CAP,
+  unknownTracks: UNKNOWN_TRACK_CAP,
+  unknownVersions: UNKNOWN_VERSION_CAP,
+};
+
+/** What the step reads of a stored instance. */
+export interface StoredInstance {
+  status: InstanceStatus;
+  statusSince: number;
+  firstSeen: number;
+  targetVersion: string;
+  errorCode: number;
+  errorName: string;
+  /** The counter buckets it is counted in (`<prefix>|<status>`, distinct). */
+  buckets: readonly string[];
+  /** The unknown version it is tallied under, or null. */
+  talliedVersion: string | null;
+  /** Its newest history entry (null: none): the only one a new entry can fold into. */
+  newestEntry: HistoryEntry | null;
+  /** How many history entries are kept. */
+  historyLength: number;
+}
+
+/** The instance's new state, without the attributes (the change's attrs overwrite them). */
+export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength'> & { lastCheck: number };
+
+/** How the stored history changes: the newest entry rewritten, entries appended, the oldest dropped. */
+export interface HistoryEdit {
+  /** The stored newest entry after entries folded into it; null when none did. */
+  foldedNewest: HistoryEntry | null;
+  /** Appended after it, oldest first; no two consecutive ones fold. */
+  appended: HistoryEntry[];
+  /** How many of the oldest entries to drop afterwards (the cap). */
+  dropOldest: number;
+}
+
+/** One instance leaving a tally entry and joining another (null: none). */
+export interface TallyMove {
+  leave: string | null;
+  join: string | null;
+}
+
+/** Counter buckets to decrement (a bucket reaching 0 disappears) and to increment, and tally moves. */
+export interface CounterMove {
+  leave: string[];
+  join: string[];
+  tracks: TallyMove;
+  versions: TallyMove;
+}
+
+/** The app's tallies as the store reads them inside its atomic step. */
+export interface AppTallies {
+  tracks: Tally;
+  versions: Tally;
+}
+
+export interface CheckInOutcome {
+  previousStatus: InstanceStatus | null;
+  instance: InstanceState;
+  history: HistoryEdit;
+  counters: CounterMove;
+}
+
+/** The status precedence: null keeps (a new instance starts idle), unlessIn keeps, otherwise `to`. */
+export function finalStatus(cur: InstanceStatus | null, wanted: InstanceChange['status']): InstanceStatus {
+  if (wanted === null) return cur ?? 'idle';
+  if (cur !== null && wanted.unlessIn.includes(cur)) return cur;
+  return wanted.to;
+}
+
+/** The distinct buckets an instance with these prefixes and status is counted in. */
+export function bucketsOf(prefixes: readonly string[], status: InstanceStatus): string[] {
+  return [...new Set(prefixes.map((p) => `${p}|${status}`))];
+}
+
+/** Two entries fold when everything but `at` and `repeat` is equal (absent == absent). */
+export function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
+  return (
+    a.kind === b.kind &&
+    a.version === b.version &&
+    a.status === b.status &&
+    a.eventType === b.eventType &&
+    a.eventResult === b.eventResult &&
+    a.errorCode === b.errorCode &&
+    a.errorName === b.errorName &&
+    a.previousVersion === b.previousVersion
+  );
+}
+
+/** `into` with `e` folded in: the repeats add up and `at` moves to the newer entry. */
+const fold = (into: HistoryEntry, e: HistoryEntry): HistoryEntry => ({ ...into, at: e.at, repeat: into.repeat + e.repeat });
+
+/** Identical consecutive entries folded into one; depends on nothing stored. */
+export function foldEntries(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  const out: HistoryEntry[] = [];
+  for (const e of entries) {
+    const last = out.at(-1);
+    if (last && sameEntry(last, e)) out[out.length - 1] = fold(last, e);
+    else out.push(e);
+  }
+  return out;
+}
+
+/** The history edit appending `entries` to a history of `length` entries ending in `newest`. */
+export function editHistory(newest: HistoryEntry | null, length: number, entries: readonly HistoryEntry[], cap: number): HistoryEdit {
+  const appended = foldEntries(entries);
+  let foldedNewest: HistoryEntry | null = null;
+  if (newest && appended.length > 0 && sameEntry(newest, appended[0]!)) foldedNewest = fold(newest, appended.shift()!);
+  return { foldedNewest, appended, dropOldest: Math.max(0, length + appended.length - cap) };
+}
+
+/** The move of one instance from its old buckets and tallies to its new ones (only the difference). */
+function counterMove(
+  before: readonly string[],
+  after: readonly string[],
+  talliedBefore: string | null,
+  tallied: string | null,
+): CounterMove {
+  const was = unknownTrackOf(before);
+  const now = unknownTrackOf(after);
+  // The overflow track is never tallied.
+  const tallyName = (t: string | null) => (t === OVERFLOW_TRACK ? null : t);
+  return {
+    leave: before.filter((b) => !after.includes(b)),
+    join: after.filter((b) => !before.includes(b)),
+    tracks: was === now ? { leave: null, join: null } : { leave: tallyName(was), join: tallyName(now) },
+    versions: talliedBefore === tallied ? { leave: null, join: null } : { leave: talliedBefore, join: tallied },
+  };
+}
+
+/** The counters and tallies an instance leaves when it is forgotten (pruned). */
+export function forgetInstance(cur: Pick<StoredInstance, 'buckets' | 'talliedVersion'>): CounterMove {
+  return counterMove(cur.buckets, [], cur.talliedVersion, null);
+}
+
+/** The store step's rules: the stored instance (null: new) and a decided change → the new state. */
+export function applyCheckIn(
+  cur: StoredInstance | null,
+  change: InstanceChange,
+  now: number,
+  tallies: AppTallies,
+  limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS,
+): CheckInOutcome {
+  const previousStatus = cur?.status ?? null;
+  const status = finalStatus(previousStatus, change.status);
+  const old = cur?.buckets ?? [];
+  const talliedBefore = cur?.talliedVersion ?? null;
+  // The caps are decided before anything moves: against the tallies as they stand.
+  const tracked = capUnknownTrack(change.counterPrefixes, old, tallies.tracks, limits.unknownTracks);
+  const capped = capUnknownVersion(tracked, change.unknownVersion, talliedBefore, tallies.versions, limits.unknownVersions);
+  const buckets = bucketsOf(capped.prefixes, status);
+  return {
+    previousStatus,
+    instance: {
+      status,
+      statusSince: cur && cur.status === status ? cur.statusSince : now,
+      firstSeen: cur?.firstSeen ?? now,
+      lastCheck: now,
+      targetVersion: change.targetVersion ?? cur?.targetVersion ?? '',
+      errorCode: change.error ? change.error.code : (cur?.errorCode ?? 0),
+      errorName: change.error ? change.error.name : (cur?.errorName ?? ''),
+      buckets,
+      talliedVersion: capped.tallied,
+    },
+    history: editHistory(cur?.newestEntry ?? null, cur?.historyLength ?? 0, change.history, limits.history),
+    counters: counterMove(old, buckets, talliedBefore, capped.tallied),
+  };
+}

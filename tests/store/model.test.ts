@@ -1,0 +1,252 @@
+// Model test of the instance stores: seeded random sequences of check-ins (several machines, random
+// versions, tracks, events, status moves, targets and errors), stale epochs, release writes that
+// move the epoch and publish versions, clock steps and prunes run against an in-memory model built
+// only from domain/apply-check-in.ts, and against both stores. After every step the instance
+// records, histories, counters, unknown-track and unknown-version tallies and every answer must
+// match the model, so neither the SQLite path nor the Lua script can drift from the pure rules.
+// Small limits (history 4, 2 unknown tracks, 2 unknown versions) reach every cap in a few steps.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { closeBackend, openMemoryBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
+import { applyCheckIn, forgetInstance, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
+import { counterPrefixes, OVERFLOW_TRACK, unknownVersionOf } from '../../server/domain/counters.ts';
+import { indexRelease, type ReleaseIndex } from '../../server/domain/release-index.ts';
+import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord, type InstanceStatus } from '../../server/domain/types.ts';
+import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
+import { createRedisStore } from '../../server/store/redis/index.ts';
+import { storeKeys } from '../../server/store/redis/keys.ts';
+import type { CheckInResult, InstanceChange, Store } from '../../server/store/types.ts';
+import { startRedis } from '../helpers/redis-server.ts';
+import { activity, APP, app, attrs, channel, group, pkg, T0 } from './fixtures/records.ts';
+
+const LIMITS: CheckInLimits = { history: 4, unknownTracks: 2, unknownVersions: 2 };
+const MACHINES = ['m0', 'm1', 'm2', 'm3', 'm4'];
+const VERSIONS = ['3033.2.0', '3100.0.0', '1.2.3', '4.5.6', '7.8.9', 'ForcedUpdate', ''];
+const TRACKS = ['stable', 't1', 't2', 't3', 'we|ird,t', ''];
+
+type Tallies = { tracks: [string, number][]; versions: [string, number][] };
+type Op =
+  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[] }
+  | { kind: 'publish'; version: string }
+  | { kind: 'promote'; version: string }
+  | { kind: 'tick'; ms: number }
+  | { kind: 'prune'; back: number; limit: number };
+
+const status = fc.constantFrom(...INSTANCE_STATUSES);
+const entryTemplate = fc.constantFrom<Omit<HistoryEntry, 'at' | 'version'>>(
+  { kind: 'event', eventType: 3, eventResult: 2, repeat: 1 },
+  { kind: 'event', eventType: 13, eventResult: 1, status: 'downloading', repeat: 1 },
+  { kind: 'event', eventType: 3, eventResult: 0, errorCode: 7, errorName: 'PayloadHashMismatch', status: 'error', repeat: 1 },
+  { kind: 'grant', status: 'granted', repeat: 2 },
+  { kind: 'status', status: 'deferred', previousVersion: '3033.2.0', repeat: 1 },
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      kind: fc.constant('check-in' as const),
+      machine: fc.constantFrom(...MACHINES),
+      version: fc.constantFrom(...VERSIONS),
+      track: fc.constantFrom(...TRACKS),
+      alias: fc.constantFrom('a', 'b'),
+      stale: fc.constantFrom<(0 | -1 | 1)[]>(0, 0, 0, 0, 0, -1, 1),
+      status: fc.option(fc.record({ to: status, unlessIn: fc.uniqueArray(status, { maxLength: 3 }) })),
+      target: fc.option(fc.constantFrom('', '3100.0.0'), { nil: undefined }),
+      error: fc.option(fc.record({ code: fc.constantFrom(0, 7), name: fc.constantFrom('', 'x') }), { nil: undefined }),
+      history: fc.array(fc.tuple(entryTemplate, fc.constantFrom(...VERSIONS.slice(0, 3))).map(([e, version]) => ({ ...e, version, at: 0 })), { maxLength: 4 }),
+    }, { requiredKeys: ['kind', 'machine', 'version', 'track', 'alias', 'stale', 'status', 'history'] }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const), version: fc.constantFrom('3100.0.0', '1.2.3', '4.5.6') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('promote' as const), version: fc.constant('3033.2.0') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 1000 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('prune' as const), back: fc.integer({ min: 0, max: 2000 }), limit: fc.integer({ min: 1, max: 3 }) }) },
+);
+
+interface ModelInstance {
+  record: InstanceRecord;
+  buckets: readonly string[];
+  talliedVersion: string | null;
+  /** Oldest first. */
+  history: HistoryEntry[];
+}
+
+const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** The reference: applyCheckIn and forgetInstance carried out on maps. */
+function createModel() {
+  const instances = new Map<string, ModelInstance>();
+  const counters = new Map<string, number>();
+  const tracks = new Map<string, number>();
+  const versions = new Map<string, number>();
+  const bump = (m: Map<string, number>, name: string | null, by: number) => {
+    if (name === null) return;
+    const n = (m.get(name) ?? 0) + by;
+    if (n > 0) m.set(name, n);
+    else m.delete(name);
+  };
+  const move = (c: CounterMove) => {
+    for (const b of c.leave) bump(counters, b, -1);
+    for (const b of c.join) bump(counters, b, 1);
+    bump(tracks, c.tracks.leave, -1);
+    bump(tracks, c.tracks.join, 1);
+    bump(versions, c.versions.leave, -1);
+    bump(versions, c.versions.join, 1);
+  };
+  const tally = (m: Map<string, number>) => ({ has: (n: string) => m.has(n), count: () => m.size });
+  return {
+    epoch: 0,
+    instances,
+    checkIn(epoch: number, change: InstanceChange, now: number): CheckInResult {
+      if (epoch !== this.epoch) return { applied: false, reason: 'stale-config' };
+      const cur = instances.get(change.machineId);
+      const stored = cur && { ...cur.record, buckets: cur.buckets, talliedVersion: cur.talliedVersion, newestEntry: cur.history.at(-1) ?? null, historyLength: cur.history.length };
+      const out = applyCheckIn(stored ?? null, change, now, { tracks: tally(tracks), versions: tally(versions) }, LIMITS);
+      const { buckets, talliedVersion, ...fields } = out.instance;
+      const history = [...(cur?.history ?? [])];
+      if (out.history.foldedNewest) history[history.length - 1] = out.history.foldedNewest;
+      history.push(...out.history.appended);
+      history.splice(0, out.history.dropOldest);
+      instances.set(change.machineId, { record: { appId: APP, machineId: change.machineId, ...change.attrs, ...fields }, buckets, talliedVersion, history });
+      move(out.counters);
+      return { applied: true, previousStatus: out.previousStatus, status: fields.status };
+    },
+    prune(before: number, limit: number): number {
+      const victims = [...instances.values()]
+        .filter((i) => i.record.lastCheck < before)
+        .sort((a, b) => a.record.lastCheck - b.record.lastCheck || (a.record.machineId < b.record.machineId ? -1 : 1))
+        .slice(0, limit);
+      for (const v of victims) {
+        instances.delete(v.record.machineId);
+        move(forgetInstance(v));
+      }
+      return victims.length;
+    },
+    counters: () => sorted(counters),
+    tallies: (): Tallies => ({ tracks: sorted(tracks), versions: sorted(versions) }),
+  };
+}
+
+/** What the random runs reached, so the test can prove every rule was exercised. */
+const seen = new Set<string>();
+
+function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>) {
+  if (!res.applied) return seen.add('stale');
+  if (change.status && res.status !== change.status.to) seen.add('unless-kept');
+  const inst = model.instances.get(change.machineId)!;
+  if (inst.buckets.some((b) => b.startsWith(`g/${OVERFLOW_TRACK}/`))) seen.add('track-overflow');
+  if (change.unknownVersion && inst.talliedVersion === null) seen.add('version-other');
+  if (inst.history.length === LIMITS.history) seen.add('history-cap');
+  if (inst.history.some((e) => e.repeat > 2)) seen.add('history-fold');
+}
+
+async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]): Promise<void> {
+  const model = createModel();
+  assert.equal(await store.createApp(app(), activity()), 'created');
+  assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
+  assert.equal((await store.putGroup(group('stable', 'stable'), activity())), 'created');
+  let index: ReleaseIndex = indexRelease((await store.loadAppConfig(APP))!);
+  model.epoch = index.config.epoch;
+  let now = T0;
+  for (const [step, o] of ops.entries()) {
+    const where = `step ${step} ${JSON.stringify(o)}`;
+    if (o.kind === 'check-in') {
+      const g = index.groupsByTrack.get(o.track);
+      const a = attrs({ alias: o.alias, version: o.version, track: o.track, group: g?.id ?? '', channel: g?.channel ?? '' });
+      const unknownVersion = unknownVersionOf(index, a.version);
+      const change: InstanceChange = {
+        machineId: o.machine,
+        attrs: a,
+        status: o.status,
+        ...(o.target !== undefined && { targetVersion: o.target }),
+        ...(o.error !== undefined && { error: o.error }),
+        history: o.history.map((e) => ({ ...e, at: now })),
+        counterPrefixes: counterPrefixes(a),
+        ...(unknownVersion !== undefined && { unknownVersion }),
+      };
+      const want = model.checkIn(model.epoch + o.stale, change, now);
+      assert.deepStrictEqual(await store.applyCheckIn(APP, model.epoch + o.stale, change, now), want, where);
+      noteOutcome(change, want, model);
+    } else if (o.kind === 'publish' || o.kind === 'promote') {
+      const res = o.kind === 'publish' ? await store.addPackage(pkg(o.version), activity()) : await store.promoteChannel(channel('stable', o.version), activity());
+      index = indexRelease((await store.loadAppConfig(APP))!);
+      if (res !== 'exists') model.epoch++;
+      assert.equal(index.config.epoch, model.epoch, `${where}: a release write moves the epoch`);
+    } else if (o.kind === 'tick') {
+      now += o.ms;
+    } else {
+      const want = model.prune(now - o.back, o.limit);
+      if (want > 0) seen.add('pruned');
+      assert.equal(await store.pruneInstances(APP, now - o.back, o.limit), want, where);
+    }
+    for (const m of MACHINES) {
+      const inst = model.instances.get(m);
+      assert.deepStrictEqual(await store.getInstance(APP, m), inst?.record ?? null, `${where}: instance ${m}`);
+      assert.deepStrictEqual(await store.getHistory(APP, m, 100), [...(inst?.history ?? [])].reverse(), `${where}: history ${m}`);
+    }
+    assert.deepStrictEqual(sorted(new Map(Object.entries(await store.counters(APP)))), model.counters(), `${where}: counters`);
+    assert.deepStrictEqual(await tallies(), model.tallies(), `${where}: tallies`);
+    assert.equal(await store.countInstances(APP), model.instances.size, `${where}: count`);
+  }
+}
+
+/** Tally rows (`u/?<track>`, `v/<version>`: no '|') of a counters table or hash. */
+function talliesOf(rows: [string, number][]): Tallies {
+  const pick = (p: string) => rows.filter(([k]) => k.startsWith(p)).map(([k, n]): [string, number] => [k.slice(p.length), n]);
+  return { tracks: sorted(new Map(pick('u/'))), versions: sorted(new Map(pick('v/'))) };
+}
+
+const RUNS = { seed: 20261129, numRuns: 40 };
+const OPS = fc.array(op, { minLength: 1, maxLength: 40 });
+
+describe('model test: instance stores follow domain/apply-check-in.ts', () => {
+  it('embedded', async () => {
+    await fc.assert(
+      fc.asyncProperty(OPS, async (ops) => {
+        const backend = openMemoryBackend() as Extract<Backend, { kind: 'embedded' }>;
+        const store = createEmbeddedStore(backend, { limits: LIMITS });
+        const rows = backend.db.prepare<[string], [string, number]>(`SELECT bucket, count FROM counters WHERE app_id = ? AND instr(bucket, '|') = 0`).raw();
+        try {
+          await runOps(store, async () => talliesOf(rows.all(APP)), ops);
+        } finally {
+          await store.close();
+          await closeBackend(backend);
+        }
+      }),
+      RUNS,
+    );
+    const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned'];
+    assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
+  });
+
+  const server = startRedis();
+  after(async () => (await server).cleanup());
+  it('redis', async () => {
+    const backend = (await openRedisBackend((await server).url, 'model')) as Extract<Backend, { kind: 'redis' }>;
+    const key = storeKeys('model').counters(APP);
+    const tallies = async () => {
+      const rows = Object.entries(await backend.redis.hgetall(key)).filter(([k]) => !k.includes('|'));
+      const t = talliesOf(rows.map(([k, v]) => [k, Number(v)]));
+      // The script also keeps how many names each tally holds ('u', 'v'; absent at 0).
+      const size = (f: string) => Number(rows.find(([k]) => k === f)?.[1] ?? 0);
+      assert.deepStrictEqual([size('u'), size('v')], [t.tracks.length, t.versions.length], 'tally sizes');
+      return t;
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(OPS, async (ops) => {
+          await backend.redis.flushall();
+          const store = await createRedisStore(backend, { limits: LIMITS });
+          try {
+            await runOps(store, tallies, ops);
+          } finally {
+            await store.close();
+          }
+        }),
+        RUNS,
+      );
+    } finally {
+      await closeBackend(backend);
+    }
+  });
+});
