@@ -1,7 +1,7 @@
 // `platte group set|list`.
 import type { Command } from 'commander';
 import { printJson, printTable, request, withJson } from '../../kernel/cli/common.ts';
-import type { GroupRecord } from '../domain/types.ts';
+import type { TrackGroupRecord } from '../domain/types.ts';
 import { appPath, enc, withAppOptions, type AppOpts } from './app-options.ts';
 
 export function registerGroupCommands(program: Command): void {
@@ -17,11 +17,11 @@ export function registerGroupCommands(program: Command): void {
       .option('--name <name>', 'display name (default: the id)'),
   ).action(async (id: string, o: AppOpts & { track: string; channel: string; name?: string }) => {
     const body = { track: o.track, channel: o.channel, ...(o.name ? { name: o.name } : {}) };
-    printJson((await request<{ group: GroupRecord }>(o, 'PUT', appPath(o, `groups/${enc(id)}`), body)).group);
+    printJson((await request<{ group: TrackGroupRecord }>(o, 'PUT', appPath(o, `groups/${enc(id)}`), body)).group);
   });
 
   withJson(withAppOptions(group.command('list').description('list groups with their track and channel'))).action(async (o: AppOpts) => {
-    const { groups } = await request<{ groups: GroupRecord[] }>(o, 'GET', appPath(o, 'groups'));
+    const { groups } = await request<{ groups: TrackGroupRecord[] }>(o, 'GET', appPath(o, 'groups'));
     if (o.json) return printJson(groups);
     await printTable(['group', 'name', 'track', 'channel'], groups.map((g) => [g.id, g.name, g.track, g.channel]));
   });

@@ -1,10 +1,10 @@
 // An AppConfig snapshot indexed for O(1) lookups on the update path. Built once per config epoch.
-import type { ChannelRecord, GroupRecord, PackageRecord } from './types.ts';
+import type { ChannelRecord, TrackGroupRecord, PackageRecord } from './types.ts';
 import type { AppConfig } from './types.ts';
 
 export interface ReleaseIndex {
   config: AppConfig;
-  groupsByTrack: Map<string, GroupRecord>;
+  groupsByTrack: Map<string, TrackGroupRecord>;
   channels: Map<string, ChannelRecord>;
   /** `${version}\n${arch}` → package. */
   packages: Map<string, PackageRecord>;

@@ -47,8 +47,11 @@ export interface ChannelRecord {
   updatedBy: string;
 }
 
-/** A group maps a node-sent `track` to a channel. Rollout policies hang off groups later. */
-export interface GroupRecord {
+/**
+ * A track group maps a node-sent `track` to a channel (the API calls it a group; it is not a
+ * reboot group, which lives in the coordinator). Rollout policies hang off track groups.
+ */
+export interface TrackGroupRecord {
   appId: string;
   /** Group id: `^[a-zA-Z0-9._-]+$`. */
   id: string;
@@ -143,7 +146,7 @@ export interface AppConfig {
   epoch: number;
   app: AppRecord;
   channels: ChannelRecord[];
-  groups: GroupRecord[];
+  groups: TrackGroupRecord[];
   packages: PackageRecord[];
 }
 

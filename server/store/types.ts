@@ -5,7 +5,7 @@
 // StoreUnavailableError (./unavailable.ts), which every surface turns into a 503.
 
 import type { TokenLookup, TokenRecord } from '../../kernel/auth/tokens.ts';
-import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, GroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord } from '../domain/types.ts';
+import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, TrackGroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord } from '../domain/types.ts';
 
 /** Re-exported: the store contract speaks of the domain's config and decided changes. */
 export type { AppConfig, InstanceAttrs, InstanceChange };
@@ -39,12 +39,12 @@ export interface ReleaseStore {
   getChannel(appId: string, name: string): Promise<ChannelRecord | null>;
   listChannels(appId: string): Promise<ChannelRecord[]>;
   /** Creates or replaces a group. 'track-taken' when another group of the app has that track. */
-  putGroup(
-    group: GroupRecord,
+  putTrackGroup(
+    group: TrackGroupRecord,
     activity: ActivityEntry,
   ): Promise<'created' | 'updated' | 'no-app' | 'track-taken'>;
-  deleteGroup(appId: string, groupId: string, activity: ActivityEntry): Promise<boolean>;
-  listGroups(appId: string): Promise<GroupRecord[]>;
+  deleteTrackGroup(appId: string, groupId: string, activity: ActivityEntry): Promise<boolean>;
+  listTrackGroups(appId: string): Promise<TrackGroupRecord[]>;
   /** Newest first. */
   listActivity(appId: string, limit: number): Promise<ActivityEntry[]>;
   /** Snapshot for the update decision; null for an unknown app. */

@@ -112,21 +112,21 @@ function releaseAppCases(test: Case): void {
     await bumped('promoteChannel (same version again)');
     await store.promoteChannel(channel('stable', '9.9.9'), activity());
     await same("promoteChannel 'no-package'");
-    await store.putGroup(group('g1', 't1'), activity());
-    await bumped('putGroup (create)');
-    await store.putGroup(group('g1', 't1', { name: 'renamed' }), activity());
-    await bumped('putGroup (update)');
-    await store.putGroup(group('g2', 't1'), activity());
-    await same("putGroup 'track-taken'");
-    assert.equal(await store.deleteGroup(APP, 'nope', activity()), false);
-    await same('deleteGroup of a missing group');
-    assert.equal(await store.deleteGroup(APP, 'g1', activity()), true);
-    await bumped('deleteGroup');
+    await store.putTrackGroup(group('g1', 't1'), activity());
+    await bumped('putTrackGroup (create)');
+    await store.putTrackGroup(group('g1', 't1', { name: 'renamed' }), activity());
+    await bumped('putTrackGroup (update)');
+    await store.putTrackGroup(group('g2', 't1'), activity());
+    await same("putTrackGroup 'track-taken'");
+    assert.equal(await store.deleteTrackGroup(APP, 'nope', activity()), false);
+    await same('deleteTrackGroup of a missing group');
+    assert.equal(await store.deleteTrackGroup(APP, 'g1', activity()), true);
+    await bumped('deleteTrackGroup');
 
     await store.getApp(APP);
     await store.listPackages(APP);
     await store.listChannels(APP);
-    await store.listGroups(APP);
+    await store.listTrackGroups(APP);
     await store.listActivity(APP, 10);
     await same('reads');
     await store.applyCheckIn(APP, last, change('m1', { status: { to: 'granted', unlessIn: [] } }), T0);
@@ -229,44 +229,44 @@ function channelCases(test: Case): void {
 }
 
 function groupCases(test: Case): void {
-  test("putGroup: 'no-app', 'created', 'updated' keeps createdAt (full replace otherwise)", async (store) => {
-    assert.equal(await store.putGroup(group('g1', 't1'), activity()), 'no-app');
+  test("putTrackGroup: 'no-app', 'created', 'updated' keeps createdAt (full replace otherwise)", async (store) => {
+    assert.equal(await store.putTrackGroup(group('g1', 't1'), activity()), 'no-app');
     await store.createApp(app(), activity());
-    assert.equal(await store.putGroup(group('g1', 't1', { createdAt: T0, updatedAt: T0 }), activity()), 'created');
+    assert.equal(await store.putTrackGroup(group('g1', 't1', { createdAt: T0, updatedAt: T0 }), activity()), 'created');
     const replaced = group('g1', 't1-new', { name: 'New', channel: 'beta', createdAt: T0 + 99, updatedAt: T0 + 50 });
-    assert.equal(await store.putGroup(replaced, activity()), 'updated');
-    assert.deepStrictEqual(await store.listGroups(APP), [{ ...replaced, createdAt: T0 }]);
+    assert.equal(await store.putTrackGroup(replaced, activity()), 'updated');
+    assert.deepStrictEqual(await store.listTrackGroups(APP), [{ ...replaced, createdAt: T0 }]);
   });
 
-  test("putGroup: 'track-taken' only for another group's track", async (store) => {
+  test("putTrackGroup: 'track-taken' only for another group's track", async (store) => {
     await store.createApp(app(), activity());
     await store.createApp(app(OTHER_APP), activity(OTHER_APP));
-    await store.putGroup(group('g1', 'stable'), activity());
-    assert.equal(await store.putGroup(group('g2', 'stable'), activity()), 'track-taken');
-    assert.deepStrictEqual((await store.listGroups(APP)).map((g) => g.id), ['g1'], "'track-taken' writes nothing");
-    assert.equal(await store.putGroup(group('g1', 'stable', { name: 'same track' }), activity()), 'updated');
+    await store.putTrackGroup(group('g1', 'stable'), activity());
+    assert.equal(await store.putTrackGroup(group('g2', 'stable'), activity()), 'track-taken');
+    assert.deepStrictEqual((await store.listTrackGroups(APP)).map((g) => g.id), ['g1'], "'track-taken' writes nothing");
+    assert.equal(await store.putTrackGroup(group('g1', 'stable', { name: 'same track' }), activity()), 'updated');
     assert.equal(
-      await store.putGroup(group('g2', 'stable', { appId: OTHER_APP }), activity(OTHER_APP)),
+      await store.putTrackGroup(group('g2', 'stable', { appId: OTHER_APP }), activity(OTHER_APP)),
       'created',
       'tracks are unique per app only',
     );
     // Moving g1 off the track frees it.
-    assert.equal(await store.putGroup(group('g1', 'other'), activity()), 'updated');
-    assert.equal(await store.putGroup(group('g2', 'stable'), activity()), 'created');
-    assert.equal(await store.putGroup(group('g3', 'other'), activity()), 'track-taken');
+    assert.equal(await store.putTrackGroup(group('g1', 'other'), activity()), 'updated');
+    assert.equal(await store.putTrackGroup(group('g2', 'stable'), activity()), 'created');
+    assert.equal(await store.putTrackGroup(group('g3', 'other'), activity()), 'track-taken');
   });
 
-  test('deleteGroup: false when missing, frees the track', async (store) => {
+  test('deleteTrackGroup: false when missing, frees the track', async (store) => {
     await store.createApp(app(), activity());
-    assert.equal(await store.deleteGroup(APP, 'g1', activity()), false);
-    assert.equal(await store.deleteGroup('unknown-app', 'g1', activity()), false);
-    await store.putGroup(group('g1', 'stable'), activity());
-    await store.putGroup(group('g2', 'beta'), activity());
-    assert.equal(await store.deleteGroup(APP, 'g1', activity()), true);
-    assert.equal(await store.deleteGroup(APP, 'g1', activity()), false);
-    assert.deepStrictEqual(await store.listGroups(APP), [group('g2', 'beta')]);
-    assert.equal(await store.putGroup(group('g3', 'stable'), activity()), 'created');
-    assert.deepStrictEqual(await store.listGroups('unknown-app'), []);
+    assert.equal(await store.deleteTrackGroup(APP, 'g1', activity()), false);
+    assert.equal(await store.deleteTrackGroup('unknown-app', 'g1', activity()), false);
+    await store.putTrackGroup(group('g1', 'stable'), activity());
+    await store.putTrackGroup(group('g2', 'beta'), activity());
+    assert.equal(await store.deleteTrackGroup(APP, 'g1', activity()), true);
+    assert.equal(await store.deleteTrackGroup(APP, 'g1', activity()), false);
+    assert.deepStrictEqual(await store.listTrackGroups(APP), [group('g2', 'beta')]);
+    assert.equal(await store.putTrackGroup(group('g3', 'stable'), activity()), 'created');
+    assert.deepStrictEqual(await store.listTrackGroups('unknown-app'), []);
   });
 }
 
@@ -283,10 +283,10 @@ function activityCases(test: Case): void {
     await store.addPackage(pkg('1.0.0'), activity(APP, { message: 'refused' }));
     await store.promoteChannel(channel('stable', '1.0.0'), a3);
     await store.promoteChannel(channel('stable', '9.0.0'), activity(APP, { message: 'refused' }));
-    await store.putGroup(group('g1', 't1'), a4);
-    await store.putGroup(group('g2', 't1'), activity(APP, { message: 'refused' }));
-    await store.deleteGroup(APP, 'g1', a5);
-    await store.deleteGroup(APP, 'g1', activity(APP, { message: 'refused' }));
+    await store.putTrackGroup(group('g1', 't1'), a4);
+    await store.putTrackGroup(group('g2', 't1'), activity(APP, { message: 'refused' }));
+    await store.deleteTrackGroup(APP, 'g1', a5);
+    await store.deleteTrackGroup(APP, 'g1', activity(APP, { message: 'refused' }));
     assert.deepStrictEqual(await store.listActivity(APP, 100), [a5, a4, a3, a2, a1]);
     assert.deepStrictEqual(await store.listActivity(APP, 2), [a5, a4]);
     assert.deepStrictEqual(await store.listActivity(OTHER_APP, 100), [activity(OTHER_APP, { message: 'other' })]);
@@ -297,7 +297,7 @@ function activityCases(test: Case): void {
     await store.createApp(app(), activity(APP, { message: 'created' }));
     const extra = ACTIVITY_CAP + 2;
     for (let i = 0; i < extra; i++) {
-      await store.putGroup(group('g1', 't1', { name: `n${i}` }), activity(APP, { at: T0 + i, kind: 'group-changed', message: `w${i}` }));
+      await store.putTrackGroup(group('g1', 't1', { name: `n${i}` }), activity(APP, { at: T0 + i, kind: 'group-changed', message: `w${i}` }));
     }
     const list = await store.listActivity(APP, ACTIVITY_CAP * 2);
     assert.equal(list.length, ACTIVITY_CAP);
@@ -318,7 +318,7 @@ function configCases(test: Case): void {
     await store.addPackage(p1, activity());
     await store.addPackage(p2, activity());
     await store.promoteChannel(channel('stable', '1.0.0'), activity());
-    await store.putGroup(group('g1', 'stable'), activity());
+    await store.putTrackGroup(group('g1', 'stable'), activity());
     const cfg = await store.loadAppConfig(APP);
     assert.ok(cfg);
     assert.ok(cfg.epoch > 1);
@@ -328,7 +328,7 @@ function configCases(test: Case): void {
     assert.deepStrictEqual(cfg.packages.sort((a, b) => a.createdAt - b.createdAt), [p1, p2]);
 
     // A snapshot: later writes change neither it nor its epoch.
-    await store.putGroup(group('g2', 'beta'), activity());
+    await store.putTrackGroup(group('g2', 'beta'), activity());
     assert.equal(cfg.groups.length, 1);
     const later = await store.loadAppConfig(APP);
     assert.ok(later && later.epoch > cfg.epoch);
@@ -449,7 +449,7 @@ function checkInCases(test: Case): void {
       T0,
     );
     const before = await store.getInstance(APP, 'm1');
-    await store.putGroup(group('g1', 't1'), activity());
+    await store.putTrackGroup(group('g1', 't1'), activity());
     const stale = change('m1', {
       attrs: attrs({ alias: 'changed' }),
       status: { to: 'error', unlessIn: [] },

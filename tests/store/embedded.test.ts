@@ -97,7 +97,7 @@ async function writeEverything(store: Store): Promise<number> {
   await store.createApp(app(), activity());
   await store.addPackage(pkg('3100.0.0'), activity(APP, { kind: 'package-added' }));
   await store.promoteChannel(channel('stable', '3100.0.0'), activity(APP, { kind: 'channel-promoted' }));
-  await store.putGroup(group('g1', 'stable'), activity(APP, { kind: 'group-changed' }));
+  await store.putTrackGroup(group('g1', 'stable'), activity(APP, { kind: 'group-changed' }));
   await store.addToken(token('f'.repeat(64), { role: 'admin' }));
   const epoch = (await store.loadAppConfig(APP))!.epoch;
   await store.applyCheckIn(
@@ -113,7 +113,7 @@ async function assertEverything(store: Store, epoch: number): Promise<void> {
   assert.deepStrictEqual(await store.getApp(APP), app());
   assert.deepStrictEqual(await store.listPackages(APP), [pkg('3100.0.0')]);
   assert.deepStrictEqual(await store.getChannel(APP, 'stable'), channel('stable', '3100.0.0'));
-  assert.deepStrictEqual(await store.listGroups(APP), [group('g1', 'stable')]);
+  assert.deepStrictEqual(await store.listTrackGroups(APP), [group('g1', 'stable')]);
   assert.equal((await store.listActivity(APP, 10)).length, 4);
   assert.deepStrictEqual(await store.findToken('f'.repeat(64)), token('f'.repeat(64), { role: 'admin' }));
   assert.equal((await store.loadAppConfig(APP))!.epoch, epoch, 'the epoch is persisted');

@@ -103,7 +103,7 @@ async function assertFixtureData({ store, slots }: Opened): Promise<void> {
   assert.deepStrictEqual(await store.getApp(APP), app());
   assert.deepStrictEqual(await store.listPackages(APP), [pkg('3100.0.0')]);
   assert.deepStrictEqual(await store.getChannel(APP, 'stable'), channel('stable', '3100.0.0'));
-  assert.deepStrictEqual(await store.listGroups(APP), [group('g1', 'stable')]);
+  assert.deepStrictEqual(await store.listTrackGroups(APP), [group('g1', 'stable')]);
   assert.equal((await store.listActivity(APP, 10)).length, 4);
   assert.deepStrictEqual(await store.findToken('f'.repeat(64)), token('f'.repeat(64), { role: 'admin' }));
   assert.deepStrictEqual(await store.getInstance(APP, 'm1'), newInstance('m1', T0, { status: 'granted', targetVersion: '3100.0.0' }));

@@ -144,7 +144,7 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
   const model = createModel();
   assert.equal(await store.createApp(app(), activity()), 'created');
   assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
-  assert.equal((await store.putGroup(group('stable', 'stable'), activity())), 'created');
+  assert.equal((await store.putTrackGroup(group('stable', 'stable'), activity())), 'created');
   let index: ReleaseIndex = indexRelease((await store.loadAppConfig(APP))!);
   model.epoch = index.config.epoch;
   let now = T0;

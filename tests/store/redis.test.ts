@@ -206,7 +206,7 @@ describe('redis store: layout', () => {
       await seeded(ctx.store);
       await ctx.store.createApp(app(OTHER_APP), activity(OTHER_APP));
       await ctx.store.promoteChannel(channel('stable', '3033.2.0'), activity());
-      await ctx.store.putGroup(group('g1', 'stable'), activity());
+      await ctx.store.putTrackGroup(group('g1', 'stable'), activity());
       const { epoch } = (await ctx.store.loadAppConfig(APP))!;
       const res = await ctx.store.applyCheckIn(APP, epoch, change('m1', { counterPrefixes: ['all'], history: [entry(T0)] }), T0);
       assert.equal(res.applied, true);
@@ -291,7 +291,7 @@ describe('redis store: durability', () => {
     let c = await connect(srv.url);
     const epoch = await seeded(c.store);
     await c.store.promoteChannel(channel('stable', '3033.2.0'), activity());
-    await c.store.putGroup(group('g1', 'stable'), activity());
+    await c.store.putTrackGroup(group('g1', 'stable'), activity());
     const current = (await c.store.loadAppConfig(APP))!;
     await c.store.applyCheckIn(APP, current.epoch, change('m1', { counterPrefixes: ['all'], history: [entry(T0)] }), T0);
     await c.store.addToken(token('e'.repeat(64), { role: 'admin' }));

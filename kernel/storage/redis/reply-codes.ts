@@ -60,7 +60,7 @@ export class UnexpectedReplyError extends Error {
   }
 }
 
-/** The one way an unexpected reply becomes an error (`throw unexpectedReply('putGroup', reply)`). */
+/** The one way an unexpected reply becomes an error (`throw unexpectedReply('putTrackGroup', reply)`). */
 export function unexpectedReply(script: string, reply: unknown): UnexpectedReplyError {
   return new UnexpectedReplyError(script, reply);
 }

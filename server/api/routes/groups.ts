@@ -2,7 +2,7 @@
 // follows that channel.
 import type { Context } from 'koa';
 import type { ServerDeps } from '../../deps.ts';
-import type { GroupRecord } from '../../domain/types.ts';
+import type { TrackGroupRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
@@ -18,9 +18,9 @@ async function saveGroup(
   body: { name?: string | undefined; track: string; channel: string },
 ) {
   const at = deps.now();
-  const group: GroupRecord = { appId, id, name: body.name ?? id, track: body.track, channel: body.channel, createdAt: at, updatedAt: at };
+  const group: TrackGroupRecord = { appId, id, name: body.name ?? id, track: body.track, channel: body.channel, createdAt: at, updatedAt: at };
   const msg = `group ${id} set: track ${body.track} → channel ${body.channel}`;
-  const r = await deps.store.putGroup(group, activity(appId, 'group-changed', actorOf(ctx.state), at, msg, { group: id, track: body.track, channel: body.channel }));
+  const r = await deps.store.putTrackGroup(group, activity(appId, 'group-changed', actorOf(ctx.state), at, msg, { group: id, track: body.track, channel: body.channel }));
   if (r === 'no-app') throw new ApiError('not_found', `no app ${appId}`);
   if (r === 'track-taken') throw new ApiError('conflict', `another group of app ${appId} already uses track ${body.track}`);
   deps.releases.invalidate(appId);
@@ -37,7 +37,7 @@ export const groupRoutes = [
     responses: { 200: '{ groups: Group[] }' },
     handler: async (ctx, deps) => {
       const app = await requireApp(ctx, deps.store);
-      return { body: { groups: await deps.store.listGroups(app.id) } };
+      return { body: { groups: await deps.store.listTrackGroups(app.id) } };
     },
   }),
   route({
@@ -50,7 +50,7 @@ export const groupRoutes = [
     responses: { 201: '{ group }', 409: 'the group or its track exists' },
     handler: async (ctx, deps, body) => {
       const app = await requireApp(ctx, deps.store);
-      const existing = (await deps.store.listGroups(app.id)).find((g) => g.id === body.id);
+      const existing = (await deps.store.listTrackGroups(app.id)).find((g) => g.id === body.id);
       if (existing) throw new ApiError('conflict', `group ${body.id} exists; use PUT to change it`);
       const { group } = await saveGroup(ctx, deps, app.id, body.id, body);
       return { status: 201, body: { group } };
@@ -66,7 +66,7 @@ export const groupRoutes = [
     handler: async (ctx, deps) => {
       const app = await requireApp(ctx, deps.store);
       const id = nameParam(ctx, 'group');
-      const group = (await deps.store.listGroups(app.id)).find((g) => g.id === id);
+      const group = (await deps.store.listTrackGroups(app.id)).find((g) => g.id === id);
       if (!group) throw new ApiError('not_found', `no group ${id} in app ${app.id}`);
       return { body: { group } };
     },
@@ -95,7 +95,7 @@ export const groupRoutes = [
     handler: async (ctx, deps) => {
       const app = await requireApp(ctx, deps.store);
       const id = nameParam(ctx, 'group');
-      const ok = await deps.store.deleteGroup(app.id, id, activity(app.id, 'group-deleted', actorOf(ctx.state), deps.now(), `group ${id} deleted`, { group: id }));
+      const ok = await deps.store.deleteTrackGroup(app.id, id, activity(app.id, 'group-deleted', actorOf(ctx.state), deps.now(), `group ${id} deleted`, { group: id }));
       if (!ok) throw new ApiError('not_found', `no group ${id} in app ${app.id}`);
       deps.releases.invalidate(app.id);
       return { status: 204, body: null };

@@ -1,7 +1,7 @@
 // Release data: apps, packages, channels, groups, activity. Every successful write appends its
 // activity entry and bumps the app's config epoch in the same durable transaction.
 import type Database from 'better-sqlite3';
-import type { ActivityEntry, AppRecord, ChannelRecord, GroupRecord } from '../../domain/types.ts';
+import type { ActivityEntry, AppRecord, ChannelRecord, TrackGroupRecord } from '../../domain/types.ts';
 import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
 import {
   activityFromRow,
@@ -44,7 +44,7 @@ const channelFromRow = (r: ChannelRow): ChannelRecord => ({
   updatedAt: r.updated_at,
   updatedBy: r.updated_by,
 });
-const groupFromRow = (r: GroupRow): GroupRecord => ({
+const groupFromRow = (r: GroupRow): TrackGroupRecord => ({
   appId: r.app_id,
   id: r.id,
   name: r.name,
@@ -87,12 +87,12 @@ function statements(db: Database.Database) {
       version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
     getGroup: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND id = ?'),
     groupByTrack: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND track = ?'),
-    listGroups: db.prepare<[string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? ORDER BY id'),
+    listTrackGroups: db.prepare<[string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? ORDER BY id'),
     insertGroup: db.prepare(`INSERT INTO app_groups (app_id, id, name, track, channel, created_at, updated_at)
       VALUES (@appId, @id, @name, @track, @channel, @createdAt, @updatedAt)`),
     updateGroup: db.prepare(`UPDATE app_groups SET name = @name, track = @track, channel = @channel,
       updated_at = @updatedAt WHERE app_id = @appId AND id = @id`),
-    deleteGroup: db.prepare('DELETE FROM app_groups WHERE app_id = ? AND id = ?'),
+    deleteTrackGroup: db.prepare('DELETE FROM app_groups WHERE app_id = ? AND id = ?'),
   };
 }
 
@@ -118,7 +118,7 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       epoch: app.epoch,
       app: appFromRow(app),
       channels: s.listChannels.all(appId).map(channelFromRow),
-      groups: s.listGroups.all(appId).map(groupFromRow),
+      groups: s.listTrackGroups.all(appId).map(groupFromRow),
       packages: s.listPackages.all(appId).map(packageFromRow),
     };
   });
@@ -175,7 +175,7 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       return s.listChannels.all(appId).map(channelFromRow);
     },
 
-    async putGroup(group, activity) {
+    async putTrackGroup(group, activity) {
       return durable(() => {
         if (!appExists(group.appId)) return 'no-app';
         const holder = s.groupByTrack.get(group.appId, group.track);
@@ -188,16 +188,16 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       });
     },
 
-    async deleteGroup(appId, groupId, activity) {
+    async deleteTrackGroup(appId, groupId, activity) {
       return durable(() => {
-        if (s.deleteGroup.run(appId, groupId).changes === 0) return false;
+        if (s.deleteTrackGroup.run(appId, groupId).changes === 0) return false;
         recorded(appId, activity);
         return true;
       });
     },
 
-    async listGroups(appId) {
-      return s.listGroups.all(appId).map(groupFromRow);
+    async listTrackGroups(appId) {
+      return s.listTrackGroups.all(appId).map(groupFromRow);
     },
 
     async listActivity(appId, limit) {

@@ -1,7 +1,7 @@
 // Turns records into what Redis stores and back. Redis hands every value back as a string, so
 // decoding converts explicitly to the exact TypeScript types and drops fields the type lacks.
 import { ROLES, type TokenRecord } from '../../../kernel/auth/tokens.ts';
-import type { ActivityEntry, AppRecord, ChannelRecord, ExtraFile, GroupRecord, PackageRecord } from '../../domain/types.ts';
+import type { ActivityEntry, AppRecord, ChannelRecord, ExtraFile, TrackGroupRecord, PackageRecord } from '../../domain/types.ts';
 
 /** A number stored as a Redis string (or JSON number); `fallback` when absent or not a number. */
 export function num(value: unknown, fallback = 0): number {
@@ -90,9 +90,9 @@ export function decodeChannel(appId: string, text: string): ChannelRecord {
   };
 }
 
-// ---- groups: JSON written by putGroup-4.lua (cjson), every value a string so numbers stay exact
+// ---- groups: JSON written by putTrackGroup-4.lua (cjson), every value a string so numbers stay exact
 
-export function decodeGroup(appId: string, id: string, text: string): GroupRecord {
+export function decodeGroup(appId: string, id: string, text: string): TrackGroupRecord {
   const o = parseJson(text, 'group');
   return {
     appId,

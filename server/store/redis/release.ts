@@ -1,7 +1,7 @@
 // Release data on Redis: apps, packages, channels, groups, activity. Each write is one Lua script
 // that also appends the activity entry and bumps the app's config epoch; reads are plain commands
 // (loadAppConfig reads in one MULTI so the epoch matches the data).
-import type { AppRecord, ChannelRecord, GroupRecord, PackageRecord } from '../../domain/types.ts';
+import type { AppRecord, ChannelRecord, TrackGroupRecord, PackageRecord } from '../../domain/types.ts';
 import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
 import {
   decodeActivity,
@@ -23,10 +23,10 @@ import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 const byCreated = <T extends { createdAt: number }>(key: (x: T) => string) => (a: T, b: T) =>
   a.createdAt - b.createdAt || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 const sortPackages = (list: PackageRecord[]) => list.sort(byCreated((p) => `${p.version}\n${p.arch}`));
-const sortGroups = (list: GroupRecord[]) => list.sort(byCreated((g) => g.id));
+const sortGroups = (list: TrackGroupRecord[]) => list.sort(byCreated((g) => g.id));
 const sortChannels = (list: ChannelRecord[]) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-function groupsFrom(appId: string, h: Record<string, string>): GroupRecord[] {
+function groupsFrom(appId: string, h: Record<string, string>): TrackGroupRecord[] {
   return sortGroups(Object.entries(h).map(([id, json]) => decodeGroup(appId, id, json)));
 }
 
@@ -107,11 +107,11 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
       return sortChannels(values.map((v) => decodeChannel(appId, v)));
     },
 
-    async putGroup(group, activity) {
+    async putTrackGroup(group, activity) {
       const { appId } = group;
       const reply = await runScript<number>(
         redis,
-        'putGroup',
+        'putTrackGroup',
         [keys.app(appId), keys.groups(appId), keys.tracks(appId), keys.activity(appId)],
         [
           group.id,
@@ -128,21 +128,21 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
       if (reply === ReplyCode.updated) return 'updated';
       if (reply === ReplyCode.missing) return 'no-app';
       if (reply === ReplyCode.trackTaken) return 'track-taken';
-      throw unexpectedReply('putGroup', reply);
+      throw unexpectedReply('putTrackGroup', reply);
     },
 
-    async deleteGroup(appId, groupId, activity) {
+    async deleteTrackGroup(appId, groupId, activity) {
       const reply = await runScript<number>(
         redis,
-        'deleteGroup',
+        'deleteTrackGroup',
         [keys.app(appId), keys.groups(appId), keys.tracks(appId), keys.activity(appId)],
         [groupId, encodeActivity(activity), ACTIVITY_CAP],
       );
-      if (reply !== ReplyCode.ok && reply !== ReplyCode.missing) throw unexpectedReply('deleteGroup', reply);
+      if (reply !== ReplyCode.ok && reply !== ReplyCode.missing) throw unexpectedReply('deleteTrackGroup', reply);
       return reply === ReplyCode.ok;
     },
 
-    async listGroups(appId) {
+    async listTrackGroups(appId) {
       return groupsFrom(appId, await redis.hgetall(keys.groups(appId)));
     },
 

@@ -1,6 +1,7 @@
 --[[
-  Creates or fully replaces a group, keeping the createdAt of an existing one. A track belongs to
-  one group of the app. The group is stored as JSON whose values are all strings (exact numbers).
+  Creates or fully replaces a track group (maps an Omaha track to a channel; not a reboot group),
+  keeping the createdAt of an existing one. A track belongs to one group of the app. The group is
+  stored as JSON whose values are all strings (exact numbers).
   Input:
     KEYS[1] app hash
     KEYS[2] groups hash (id -> group JSON)

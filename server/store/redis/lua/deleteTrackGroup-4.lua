@@ -1,5 +1,5 @@
 --[[
-  Deletes a group and frees its track.
+  Deletes a track group and frees its track.
   Input:
     KEYS[1] app hash
     KEYS[2] groups hash (id -> group JSON)
