@@ -12,8 +12,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Fleet, type FleetSpec } from '../client-sim/fleet.ts';
 import { startPayloadServer } from '../client-sim/file-server.ts';
-import { SimClock } from '../client-sim/scheduler.ts';
-import type { SimSummary } from '../client-sim/stats.ts';
+import { SimClock } from '../client-sim/sim-clock.ts';
+import type { SimSummary } from '../client-sim/summary.ts';
 import { testConfig } from '../platte/config.ts';
 import { createPlatte } from '../platte/platte.ts';
 import { FLATCAR_APP_ID, FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
@@ -47,6 +47,7 @@ export async function startBenchPlatte(groups: string[], slots: number): Promise
   };
   await api('POST', '/api/v1/apps', { id: APP, name: 'Flatcar' });
   for (const f of files.payloads) await api('POST', `/api/v1/apps/${APP}/packages`, { version: f.version, url: f.url, name: f.name, size: f.size, sha256: f.sha256, sha1: f.sha1 });
+  await api('POST', `/api/v1/apps/${APP}/channels`, { name: 'stable' });
   await api('PUT', `/api/v1/apps/${APP}/channels/stable`, { version: '3510.2.0' });
   await api('POST', `/api/v1/apps/${APP}/groups`, { id: 'stable', name: 'Stable', track: 'stable', channel: 'stable' });
   for (const g of groups) await api('PUT', `/api/v1/reboot-groups/${g}`, { max: slots });

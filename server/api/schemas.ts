@@ -99,6 +99,8 @@ export const packageCreate = z
   })
   .strict();
 
+export const channelCreate = z.object({ name }).strict();
+
 export const channelPromote = z.object({ version }).strict();
 
 export const groupBody = z

@@ -92,8 +92,18 @@ export interface CheckInOutcome {
   counters: CounterMove;
 }
 
-/** The status precedence: null keeps (a new instance starts idle), unlessIn keeps, otherwise `to`. */
-export function finalStatus(cur: InstanceStatus | null, wanted: InstanceChange['status']): InstanceStatus {
+/**
+ * The status precedence: an unreported completion (the stored status in `completion.from` and the
+ * stored target the node's version) completes; else null keeps (a new instance starts idle),
+ * unlessIn keeps, otherwise `to`.
+ */
+export function finalStatus(
+  cur: InstanceStatus | null,
+  wanted: InstanceChange['status'],
+  completion?: InstanceChange['completion'],
+  storedTarget = '',
+): InstanceStatus {
+  if (completion && completion.version !== '' && cur !== null && completion.from.includes(cur) && storedTarget === completion.version) return 'complete';
   if (wanted === null) return cur ?? 'idle';
   if (cur !== null && wanted.unlessIn.includes(cur)) return cur;
   return wanted.to;
@@ -173,7 +183,7 @@ export function applyCheckIn(
   limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS,
 ): CheckInOutcome {
   const previousStatus = cur?.status ?? null;
-  const status = finalStatus(previousStatus, change.status);
+  const status = finalStatus(previousStatus, change.status, change.completion, cur?.targetVersion);
   const old = cur?.buckets ?? [];
   const talliedBefore = cur?.talliedVersion ?? null;
   // The caps are decided before anything moves: against the tallies as they stand.

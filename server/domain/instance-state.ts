@@ -1,6 +1,9 @@
 // The instance state machine, as update_engine drives it:
 //   check (3/2) → granted → 13/1 downloading → 14/1 downloaded → 3/1 installed (waiting for reboot)
 //   → next check on the new version with 3/2 previousversion=<old> → complete.
+// go-omaha's client never sends previousversion: a node whose stored status is `installed` and
+// whose stored target is the version it now reports is complete as well (InstanceChange.completion,
+// applied by the store, which alone sees the stored target atomically).
 // x/0 (with errorcode, flag bits stripped) → error; 3/0 code 44 (rollback) is an error too;
 // x/9 → deferred. Every event lands in the history, whether or not an update was granted.
 // planCheckIn is pure: it turns one <app> of a request and the update decision into an
@@ -49,6 +52,18 @@ export interface CheckInPlan {
   completed: boolean;
 }
 
+/** Statuses from which a node now running its target is complete without saying so. */
+export const UNREPORTED_COMPLETION_FROM: readonly InstanceStatus[] = ['installed'];
+
+/**
+ * Whether the check-in completed an update (release the node's reboot slot): reported by the node,
+ * or found by the store (the stored target is the version the node came back on).
+ */
+export function checkInCompleted(plan: CheckInPlan, result: { previousStatus: InstanceStatus | null; status: InstanceStatus }): boolean {
+  if (plan.completed) return true;
+  return plan.change.completion !== undefined && result.status === 'complete' && result.previousStatus !== 'complete';
+}
+
 export function planCheckIn(
   app: OmahaAppRequest,
   machineId: string,
@@ -93,12 +108,15 @@ export function planCheckIn(
   }
 
   const unknownVersion = unknownVersionOf(releases, attrs.version);
+  // Neither an event nor a grant decided the status: the node may have come back on its target.
+  const completion = status === null && targetVersion === undefined ? { version: app.version, from: [...UNREPORTED_COMPLETION_FROM] } : undefined;
   return {
     completed,
     change: {
       machineId,
       attrs,
       status: change,
+      ...(completion ? { completion } : {}),
       ...(targetVersion !== undefined ? { targetVersion } : {}),
       ...(error ? { error } : {}),
       history,

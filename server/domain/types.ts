@@ -130,7 +130,7 @@ export interface HistoryEntry {
 export interface ActivityEntry {
   at: number;
   appId: string;
-  kind: 'app-created' | 'package-added' | 'channel-promoted' | 'group-changed' | 'group-deleted';
+  kind: 'app-created' | 'package-added' | 'channel-created' | 'channel-promoted' | 'group-changed' | 'group-deleted';
   actor: string;
   /** Human-readable summary. */
   message: string;
@@ -159,6 +159,12 @@ export interface InstanceChange {
   machineId: string;
   attrs: InstanceAttrs;
   status: { to: InstanceStatus; unlessIn: InstanceStatus[] } | null;
+  /**
+   * Completion the node did not report (go-omaha sends no `previousversion`): when the stored status
+   * is one of `from` and the stored target is `version` (the version the node now runs), the status
+   * becomes `complete` instead of what `status` says. Only the store sees both atomically.
+   */
+  completion?: { version: string; from: InstanceStatus[] };
   /** Set when an update was granted; otherwise the stored target is kept. */
   targetVersion?: string;
   /** Set with an error status. */

@@ -3,7 +3,7 @@ import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.t
 import { archOfNode } from '../domain/arch.ts';
 import { decideUpdate, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
-import { planCheckIn } from '../domain/instance-state.ts';
+import { checkInCompleted, planCheckIn } from '../domain/instance-state.ts';
 import { EventResult } from '../../protocol/omaha/events.ts';
 import type { PackageRecord } from '../domain/types.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
@@ -128,7 +128,7 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
         const target = decision.pkg.version;
         await safely(deps, () => deps.observer.onUpdateGranted(c.machineId, target));
       }
-      if (plan.completed) await safely(deps, () => deps.observer.onUpdateComplete(c.machineId, facts.version));
+      if (checkInCompleted(plan, result)) await safely(deps, () => deps.observer.onUpdateComplete(c.machineId, facts.version));
       return decision;
     }
     if (attempt >= STALE_RETRY_LIMIT || deps.now() - started > STALE_RETRY_MS) {

@@ -28,14 +28,17 @@ export interface ReleaseStore {
   /** 'exists' when (app, version, arch) is taken; 'no-app' when the app is unknown. */
   addPackage(pkg: PackageRecord, activity: ActivityEntry): Promise<'created' | 'exists' | 'no-app'>;
   listPackages(appId: string): Promise<PackageRecord[]>;
+  /** Creates a channel (its version as given, normally null); 'exists' when the name is taken (nothing written). */
+  createChannel(channel: ChannelRecord, activity: ActivityEntry): Promise<'created' | 'exists' | 'no-app'>;
   /**
-   * Points a channel at a version (creating the channel when new). 'no-package' when no package of
+   * Points an existing channel at a version. 'no-channel' when the channel was never created (a
+   * promotion never creates one: a typo must not become a channel); 'no-package' when no package of
    * that version exists for the app. Returns the version the channel pointed at before.
    */
   promoteChannel(
     channel: ChannelRecord,
     activity: ActivityEntry,
-  ): Promise<{ previous: string | null } | 'no-app' | 'no-package'>;
+  ): Promise<{ previous: string | null } | 'no-app' | 'no-channel' | 'no-package'>;
   getChannel(appId: string, name: string): Promise<ChannelRecord | null>;
   listChannels(appId: string): Promise<ChannelRecord[]>;
   /** Creates or replaces a group. 'track-taken' when another group of the app has that track. */

@@ -148,4 +148,17 @@ describe('platte release commands', () => {
     const left = JSON.parse((await cli('instances', '--json')).stdout);
     assert.deepEqual(left.map((i: { machineId: string }) => i.machineId), [NODES[0]]);
   });
+
+  it('promote never creates a channel: a typo fails naming the channels; channel create and promote --create do', async () => {
+    const typo = await runCli(['promote', 'stabel', '3602.2.0'], env);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /no channel "stabel"; channels: stable /);
+    assert.equal((await cli('channel', 'create', 'beta')).stdout, 'channel beta created\n');
+    assert.match((await runCli(['channel', 'create', 'beta'], env)).stderr, /HTTP 409.*channel "beta" exists/);
+    assert.equal((await cli('promote', 'beta', '3510.2.0')).stdout, 'beta: (none) → 3510.2.0\n');
+    assert.equal((await cli('promote', 'alpha', '3510.2.0', '--create')).stdout, 'channel alpha created\nalpha: (none) → 3510.2.0\n');
+    assert.equal((await cli('promote', 'alpha', '3602.2.0', '--create')).stdout, 'alpha: 3510.2.0 → 3602.2.0\n', 'an existing channel is just promoted');
+    const channels = JSON.parse((await cli('channel', 'list', '--json')).stdout);
+    assert.deepEqual(channels.map((c: { name: string }) => c.name), ['alpha', 'beta', 'stable']);
+  });
 });

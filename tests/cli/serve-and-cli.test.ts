@@ -45,7 +45,7 @@ describe('platte serve + CLI', () => {
     assert.equal(pkg.sha256, crypto.createHash('sha256').update(payload).digest('base64'));
     assert.equal(pkg.sha1, crypto.createHash('sha1').update(payload).digest('base64'));
     assert.equal(pkg.name, 'flatcar_production_update.gz');
-    r = await runCli(['promote', 'stable', '3602.2.0'], env);
+    r = await runCli(['promote', 'stable', '3602.2.0', '--create'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /stable: \(none\) → 3602\.2\.0/);
   });
@@ -82,7 +82,7 @@ describe('platte serve + CLI', () => {
   });
 
   it('keeps acknowledged release writes across kill -9', async () => {
-    const r = await runCli(['promote', 'beta', '3602.2.0'], env);
+    const r = await runCli(['promote', 'beta', '3602.2.0', '--create'], env);
     assert.equal(r.code, 0, r.stderr);
     srv.child.kill('SIGKILL');
     await srv.exited;

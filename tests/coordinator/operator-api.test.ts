@@ -225,6 +225,7 @@ for (const kind of ['embedded', 'redis'] as const) {
           .send({ version, url: `https://update.example.test/${version}`, name: 'update.gz', size: 1000, sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=', arch: 'amd64' })
           .expect(201);
       }
+      await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set(auth).send({ name: 'stable' }).expect(201);
       await t.http.put(`/api/v1/apps/${FLATCAR}/channels/stable`).set(auth).send({ version: '3602.2.0' }).expect(200);
       const machine = 'c0ffee00c0ffee00c0ffee00c0ffee00';
       const omaha = (body: string) => t.http.post('/v1/update/').set('content-type', 'text/xml').send(body).expect(200);

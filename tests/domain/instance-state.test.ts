@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { UpdateDecision } from '../../server/domain/decide.ts';
-import { eventOutcome, planCheckIn } from '../../server/domain/instance-state.ts';
+import { finalStatus } from '../../server/domain/apply-check-in.ts';
+import { checkInCompleted, eventOutcome, planCheckIn } from '../../server/domain/instance-state.ts';
 import type { OmahaAppRequest } from '../../protocol/omaha/types.ts';
 import type { InstanceAttrs } from '../../server/store/types.ts';
 
@@ -51,4 +52,30 @@ it('event-only requests change status without a decision; pings alone change not
   const p = planCheckIn(app({ updateCheck: false, ping: false, events: [{ eventType: 13, eventResult: 1 }] }), 'm', attrs, null, 1);
   assert.deepEqual(p.change.status, { to: 'downloading', unlessIn: [] });
   assert.equal(planCheckIn(app({ updateCheck: false }), 'm', attrs, null, 1).change.status, null);
+});
+
+it('a check-in that neither an event nor a grant decides carries an unreported completion for the store', () => {
+  // go-omaha: back on the new version after 3/1, with no previousversion.
+  const p = planCheckIn(app({ version: '3602.2.0', events: [{ eventType: 3, eventResult: 2 }] }), 'm', { ...attrs, version: '3602.2.0' }, upToDate, 1);
+  assert.deepEqual(p.change.completion, { version: '3602.2.0', from: ['installed'] });
+  assert.equal(p.completed, false);
+  assert.equal(checkInCompleted(p, { previousStatus: 'installed', status: 'complete' }), true);
+  assert.equal(checkInCompleted(p, { previousStatus: 'complete', status: 'complete' }), false, 'once');
+  assert.equal(checkInCompleted(p, { previousStatus: 'installed', status: 'installed' }), false);
+});
+
+it('no unreported completion beside a grant or a status an event decided', () => {
+  const grant: UpdateDecision = { kind: 'update', pkg: { appId: 'a', version: '3602.2.0', arch: 'amd64', url: 'u/', name: 'n', size: 1, sha256: 's', extraFiles: [], createdAt: 0 }, group: 'stable', channel: 'stable' };
+  assert.equal(planCheckIn(app({}), 'm', attrs, grant, 1).change.completion, undefined);
+  assert.equal(planCheckIn(app({ events: [{ eventType: 13, eventResult: 1 }] }), 'm', attrs, upToDate, 1).change.completion, undefined);
+});
+
+it('the store step completes an installed node whose stored target is the version it reports, and only that', () => {
+  const completion = { version: '3602.2.0', from: ['installed' as const] };
+  const wanted = { to: 'up-to-date' as const, unlessIn: ['complete' as const] };
+  assert.equal(finalStatus('installed', wanted, completion, '3602.2.0'), 'complete');
+  assert.equal(finalStatus('installed', wanted, completion, '3700.0.0'), 'up-to-date', 'another target');
+  assert.equal(finalStatus('downloaded', wanted, completion, '3602.2.0'), 'up-to-date', 'not installed');
+  assert.equal(finalStatus(null, wanted, completion, ''), 'up-to-date', 'a new node');
+  assert.equal(finalStatus('installed', wanted, undefined, '3602.2.0'), 'up-to-date');
 });

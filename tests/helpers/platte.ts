@@ -58,7 +58,7 @@ export async function startPlatte(kind: StoreKind, over: ConfigInput = {}): Prom
   };
 }
 
-/** Creates the Flatcar app with packages and promotes `channelVersion` on `stable`. */
+/** Creates the Flatcar app with packages, creates the channel (`stable`) and promotes `channelVersion` on it. */
 export async function seedRelease(t: TestPlatte, opts: { versions?: string[]; channel?: string; channelVersion?: string; arch?: string } = {}) {
   const versions = opts.versions ?? ['3510.2.0', '3602.2.0'];
   await t.http.post('/api/v1/apps').set('Authorization', t.auth).send({ id: FLATCAR, name: 'Flatcar' }).expect(201);
@@ -78,6 +78,7 @@ export async function seedRelease(t: TestPlatte, opts: { versions?: string[]; ch
       .expect(201);
   }
   const channelVersion = opts.channelVersion ?? versions[versions.length - 1]!;
+  await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', t.auth).send({ name: opts.channel ?? 'stable' }).expect(201);
   await t.http
     .put(`/api/v1/apps/${FLATCAR}/channels/${opts.channel ?? 'stable'}`)
     .set('Authorization', t.auth)

@@ -51,6 +51,7 @@ for (const kind of STORE_KINDS) {
 
     it('compares versions numerically per component', async () => {
       await t.http.post(`/api/v1/apps/${FLATCAR}/packages`).set('Authorization', t.auth).send({ version: '3602.10.0', url: 'https://x.test/p/', name: 'u.gz', size: 5, sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=' }).expect(201);
+      await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', t.auth).send({ name: 'beta' }).expect(201);
       await t.http.put(`/api/v1/apps/${FLATCAR}/channels/beta`).set('Authorization', t.auth).send({ version: '3602.10.0' }).expect(200);
       const res = await post(ueRequest({ version: '3602.2.0', track: 'beta', machineid: 'c'.repeat(32) })).expect(200);
       assert.equal((await readAnswer(res.text)).apps[0]!.manifestVersion, '3602.10.0');

@@ -66,6 +66,7 @@ for (const kind of STORE_KINDS) {
       const id = randomUUID();
       await api('post', '/api/v1/apps', { id, name: `probe ${tag}` }).expect(201);
       await api('post', `/api/v1/apps/${id}/packages`, pkg('1.0.0')).expect(201);
+      await api('post', `/api/v1/apps/${id}/channels`, { name: 'stable' }).expect(201);
       await api('put', `/api/v1/apps/${id}/channels/stable`, { version: '1.0.0' }).expect(200);
       await api('post', `/api/v1/apps/${id}/groups`, { id: 'prod', track: 'prod', channel: 'stable' }).expect(201);
       await api('post', `/api/v1/apps/${id}/instances/prune`, { olderThanDays: 1 }).expect(200);
@@ -79,6 +80,7 @@ for (const kind of STORE_KINDS) {
       };
       for (const name of RESERVED) {
         await refused(await api('put', `${apps}/channels/${name}`, { version: '3602.2.0' }), 'channel');
+        await refused(await api('post', `${apps}/channels`, { name }), 'name');
         await refused(await api('post', `${apps}/groups`, { id: name, track: 'x', channel: 'stable' }), 'id');
         await refused(await api('post', `${apps}/groups`, { id: 'g1', track: 'x', channel: name }), 'channel');
         await refused(await api('post', `${apps}/groups`, { id: 'g1', name, track: 'x', channel: 'stable' }), 'name');
@@ -148,6 +150,7 @@ for (const kind of STORE_KINDS) {
             await api('get', `${apps}/groups/${e}`),
             await api('get', `/api/v1/reboot-groups/${e}`),
             await api('get', '/api/v1/reboot-groups'),
+            await api('post', `${apps}/channels`, { name: n }),
           ];
           for (const [i, res] of answers.entries()) assert.ok(res.status < 500, `request ${i} answered ${res.status} for ${JSON.stringify(n)}: ${res.text.slice(0, 200)}`);
           assertUnpolluted([n]);

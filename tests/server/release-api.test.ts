@@ -50,6 +50,34 @@ for (const kind of STORE_KINDS) {
       await t.http.post(`/api/v1/apps/${FLATCAR}/packages`).set('Authorization', release).send(pkg('3602.2.0', { arch: 'arm64' })).expect(201);
     });
 
+    it('promoting a channel that was never created is a 404 naming the channels; nothing is created', async () => {
+      const none = await t.http.put(`/api/v1/apps/${FLATCAR}/channels/stable`).set('Authorization', release).send({ version: '3510.2.0' }).expect(404);
+      assert.match(none.body.error.message, /^no channel "stable"; the app has no channels yet/);
+      for (const name of ['stable', 'beta', 'alpha']) {
+        const r = await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', release).send({ name }).expect(201);
+        assert.deepStrictEqual(r.body.channel, { appId: FLATCAR, name, version: null, updatedAt: r.body.channel.updatedAt, updatedBy: 'release' });
+      }
+      const typo = await t.http.put(`/api/v1/apps/${FLATCAR}/channels/stabel`).set('Authorization', release).send({ version: '3510.2.0' }).expect(404);
+      assert.equal(typo.body.error.code, 'not_found');
+      assert.match(typo.body.error.message, /^no channel "stabel"; channels: alpha, beta, stable /);
+      const list = await t.http.get(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', readOnly).expect(200);
+      assert.deepStrictEqual(list.body.channels.map((c: { name: string }) => c.name), ['alpha', 'beta', 'stable']);
+    });
+
+    it('creating a channel: 409 when it exists, 400 for an ill-formed or reserved name or an unknown field, 403 read-only', async () => {
+      const dup = await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', release).send({ name: 'stable' }).expect(409);
+      assert.equal(dup.body.error.code, 'conflict');
+      assert.match(dup.body.error.message, /channel "stable" exists/);
+      for (const body of [{ name: 'a b' }, { name: '__proto__' }, { name: 'x', version: '3510.2.0' }, {}]) {
+        const r = await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', release).send(body);
+        assert.equal(r.status, 400, JSON.stringify(body));
+      }
+      await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', readOnly).send({ name: 'edge' }).expect(403);
+      const act = await t.http.get(`/api/v1/apps/${FLATCAR}/activity`).set('Authorization', readOnly).expect(200);
+      const created = act.body.activity.filter((a: { kind: string }) => a.kind === 'channel-created');
+      assert.deepStrictEqual(created.map((a: { data: { channel: string }; actor: string }) => [a.data.channel, a.actor]), [['alpha', 'release'], ['beta', 'release'], ['stable', 'release']]);
+    });
+
     it('promotes a channel, answering the previous version; records who and when', async () => {
       const first = await t.http.put(`/api/v1/apps/${FLATCAR}/channels/stable`).set('Authorization', release).send({ version: '3510.2.0' }).expect(200);
       assert.equal(first.body.previous, null);

@@ -106,8 +106,14 @@ function releaseAppCases(test: Case): void {
     await bumped('addPackage');
     await store.addPackage(pkg('1.0.0'), activity());
     await same("addPackage 'exists'");
+    await store.createChannel(channel('stable', null), activity());
+    await bumped('createChannel');
+    await store.createChannel(channel('stable', null), activity());
+    await same("createChannel 'exists'");
+    await store.promoteChannel(channel('beta', '1.0.0'), activity());
+    await same("promoteChannel 'no-channel'");
     await store.promoteChannel(channel('stable', '1.0.0'), activity());
-    await bumped('promoteChannel (new channel)');
+    await bumped('promoteChannel (first version)');
     await store.promoteChannel(channel('stable', '1.0.0'), activity());
     await bumped('promoteChannel (same version again)');
     await store.promoteChannel(channel('stable', '9.9.9'), activity());
@@ -194,11 +200,25 @@ function packageCases(test: Case): void {
 }
 
 function channelCases(test: Case): void {
-  test("promoteChannel: 'no-app', 'no-package', then previous version", async (store) => {
+  test("createChannel: 'no-app', 'created' with no version, then 'exists' without writing", async (store) => {
+    assert.equal(await store.createChannel(channel('stable', null), activity()), 'no-app');
+    await store.createApp(app(), activity());
+    const created = channel('stable', null, { updatedAt: T0 + 1, updatedBy: 'alice' });
+    assert.equal(await store.createChannel(created, activity()), 'created');
+    assert.deepStrictEqual(await store.getChannel(APP, 'stable'), created);
+    assert.equal(await store.createChannel(channel('stable', null, { updatedAt: T0 + 2, updatedBy: 'bob' }), activity()), 'exists');
+    assert.deepStrictEqual(await store.getChannel(APP, 'stable'), created, "'exists' keeps the channel");
+  });
+
+  test("promoteChannel: 'no-app', 'no-channel' (never creates one), 'no-package', then previous version", async (store) => {
     assert.equal(await store.promoteChannel(channel('stable', '1.0.0'), activity()), 'no-app');
     await store.createApp(app(), activity());
+    await store.addPackage(pkg('0.9.0'), activity());
+    assert.equal(await store.promoteChannel(channel('stable', '0.9.0'), activity()), 'no-channel');
+    assert.equal(await store.getChannel(APP, 'stable'), null, "'no-channel' writes no channel");
+    assert.equal(await store.createChannel(channel('stable', null), activity()), 'created');
     assert.equal(await store.promoteChannel(channel('stable', '1.0.0'), activity()), 'no-package');
-    assert.equal(await store.getChannel(APP, 'stable'), null, "'no-package' writes no channel");
+    assert.deepStrictEqual(await store.getChannel(APP, 'stable'), channel('stable', null), "'no-package' keeps the channel as it was");
     await store.addPackage(pkg('1.0.0', 'arm64'), activity());
     await store.addPackage(pkg('2.0.0', 'amd64'), activity());
 
@@ -217,9 +237,9 @@ function channelCases(test: Case): void {
     await seed(store, '1.0.0');
     await store.createApp(app(OTHER_APP), activity(OTHER_APP));
     await store.addPackage(pkg('1.0.0', 'amd64', { appId: OTHER_APP }), activity(OTHER_APP));
-    await store.promoteChannel(channel('stable', '1.0.0'), activity());
-    await store.promoteChannel(channel('beta', '1.0.0', { updatedAt: T0 + 3 }), activity());
-    await store.promoteChannel(channel('alpha', '1.0.0', { appId: OTHER_APP }), activity(OTHER_APP));
+    await store.createChannel(channel('stable', '1.0.0'), activity());
+    await store.createChannel(channel('beta', '1.0.0', { updatedAt: T0 + 3 }), activity());
+    await store.createChannel(channel('alpha', '1.0.0', { appId: OTHER_APP }), activity(OTHER_APP));
     const list = (await store.listChannels(APP)).sort((a, b) => a.name.localeCompare(b.name));
     assert.deepStrictEqual(list, [channel('beta', '1.0.0', { updatedAt: T0 + 3 }), channel('stable', '1.0.0')]);
     assert.equal(await store.getChannel(APP, 'alpha'), null);
@@ -274,20 +294,23 @@ function activityCases(test: Case): void {
   test('activity is appended by every write, newest first, per app, limited', async (store) => {
     const a1 = activity(APP, { at: T0 + 1, kind: 'app-created', message: 'm1', data: { id: APP } });
     const a2 = activity(APP, { at: T0 + 2, kind: 'package-added', message: 'm2', data: { version: '1.0.0', size: 7 } });
-    const a3 = activity(APP, { at: T0 + 3, kind: 'channel-promoted', message: 'm3', data: { from: null, to: '1.0.0' } });
+    const a3 = activity(APP, { at: T0 + 3, kind: 'channel-created', message: 'm3', data: { channel: 'stable' } });
+    const a3b = activity(APP, { at: T0 + 3, kind: 'channel-promoted', message: 'm3b', data: { from: null, to: '1.0.0' } });
     const a4 = activity(APP, { at: T0 + 4, kind: 'group-changed', message: 'm4', data: {} });
     const a5 = activity(APP, { at: T0 + 5, kind: 'group-deleted', message: 'm5', data: { id: 'g1' } });
     await store.createApp(app(), a1);
     await store.createApp(app(OTHER_APP), activity(OTHER_APP, { message: 'other' }));
     await store.addPackage(pkg('1.0.0'), a2);
     await store.addPackage(pkg('1.0.0'), activity(APP, { message: 'refused' }));
-    await store.promoteChannel(channel('stable', '1.0.0'), a3);
+    await store.createChannel(channel('stable', null), a3);
+    await store.createChannel(channel('stable', null), activity(APP, { message: 'refused' }));
+    await store.promoteChannel(channel('stable', '1.0.0'), a3b);
     await store.promoteChannel(channel('stable', '9.0.0'), activity(APP, { message: 'refused' }));
     await store.putTrackGroup(group('g1', 't1'), a4);
     await store.putTrackGroup(group('g2', 't1'), activity(APP, { message: 'refused' }));
     await store.deleteTrackGroup(APP, 'g1', a5);
     await store.deleteTrackGroup(APP, 'g1', activity(APP, { message: 'refused' }));
-    assert.deepStrictEqual(await store.listActivity(APP, 100), [a5, a4, a3, a2, a1]);
+    assert.deepStrictEqual(await store.listActivity(APP, 100), [a5, a4, a3b, a3, a2, a1]);
     assert.deepStrictEqual(await store.listActivity(APP, 2), [a5, a4]);
     assert.deepStrictEqual(await store.listActivity(OTHER_APP, 100), [activity(OTHER_APP, { message: 'other' })]);
     assert.deepStrictEqual(await store.listActivity('unknown-app', 10), []);
@@ -317,7 +340,7 @@ function configCases(test: Case): void {
     const p2 = pkg('1.0.0', 'arm64', { createdAt: T0 + 2, sha1: 'x' });
     await store.addPackage(p1, activity());
     await store.addPackage(p2, activity());
-    await store.promoteChannel(channel('stable', '1.0.0'), activity());
+    await store.createChannel(channel('stable', '1.0.0'), activity());
     await store.putTrackGroup(group('g1', 'stable'), activity());
     const cfg = await store.loadAppConfig(APP);
     assert.ok(cfg);

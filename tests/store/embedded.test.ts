@@ -96,6 +96,7 @@ function openFile(dir: string) {
 async function writeEverything(store: Store): Promise<number> {
   await store.createApp(app(), activity());
   await store.addPackage(pkg('3100.0.0'), activity(APP, { kind: 'package-added' }));
+  await store.createChannel(channel('stable', null), activity(APP, { kind: 'channel-created' }));
   await store.promoteChannel(channel('stable', '3100.0.0'), activity(APP, { kind: 'channel-promoted' }));
   await store.putTrackGroup(group('g1', 'stable'), activity(APP, { kind: 'group-changed' }));
   await store.addToken(token('f'.repeat(64), { role: 'admin' }));
@@ -114,7 +115,7 @@ async function assertEverything(store: Store, epoch: number): Promise<void> {
   assert.deepStrictEqual(await store.listPackages(APP), [pkg('3100.0.0')]);
   assert.deepStrictEqual(await store.getChannel(APP, 'stable'), channel('stable', '3100.0.0'));
   assert.deepStrictEqual(await store.listTrackGroups(APP), [group('g1', 'stable')]);
-  assert.equal((await store.listActivity(APP, 10)).length, 4);
+  assert.equal((await store.listActivity(APP, 10)).length, 5, 'app, package, channel created, promoted, group');
   assert.deepStrictEqual(await store.findToken('f'.repeat(64)), token('f'.repeat(64), { role: 'admin' }));
   assert.equal((await store.loadAppConfig(APP))!.epoch, epoch, 'the epoch is persisted');
   assert.deepStrictEqual(
@@ -173,8 +174,8 @@ describe('embedded store on a file', () => {
       assert.deepStrictEqual(cfg.packages, [pkg('3100.0.0')]);
       assert.deepStrictEqual(cfg.channels, [channel('stable', '3100.0.0')]);
       assert.deepStrictEqual(cfg.groups, [group('g1', 'stable')]);
-      assert.equal(cfg.epoch, 4);
-      assert.equal((await store.listActivity(APP, 10)).length, 4);
+      assert.equal(cfg.epoch, 5, 'app, package, channel created, promoted, group');
+      assert.equal((await store.listActivity(APP, 10)).length, 5);
       assert.deepStrictEqual(await store.findToken('f'.repeat(64)), token('f'.repeat(64), { role: 'admin' }));
       assert.deepStrictEqual(await store.getInstance(APP, 'm1'), newInstance('m1', T0));
       assert.deepStrictEqual(await store.counters(APP), { 'all|idle': 1 });

@@ -27,7 +27,7 @@ const TRACKS = ['stable', 't1', 't2', 't3', 'we|ird,t', ''];
 
 type Tallies = { tracks: [string, number][]; versions: [string, number][] };
 type Op =
-  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[] }
+  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[] }
   | { kind: 'publish'; version: string }
   | { kind: 'promote'; version: string }
   | { kind: 'tick'; ms: number }
@@ -52,6 +52,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       alias: fc.constantFrom('a', 'b'),
       stale: fc.constantFrom<(0 | -1 | 1)[]>(0, 0, 0, 0, 0, -1, 1),
       status: fc.option(fc.record({ to: status, unlessIn: fc.uniqueArray(status, { maxLength: 3 }) })),
+      completion: fc.option(fc.record({ version: fc.constantFrom('3100.0.0', '3033.2.0'), from: fc.uniqueArray(status, { minLength: 1, maxLength: 3 }) }), { nil: undefined }),
       target: fc.option(fc.constantFrom('', '3100.0.0'), { nil: undefined }),
       error: fc.option(fc.record({ code: fc.constantFrom(0, 7), name: fc.constantFrom('', 'x') }), { nil: undefined }),
       history: fc.array(fc.tuple(entryTemplate, fc.constantFrom(...VERSIONS.slice(0, 3))).map(([e, version]) => ({ ...e, version, at: 0 })), { maxLength: 4 }),
@@ -133,6 +134,7 @@ const seen = new Set<string>();
 function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>) {
   if (!res.applied) return seen.add('stale');
   if (change.status && res.status !== change.status.to) seen.add('unless-kept');
+  if (change.completion && res.status === 'complete' && change.status?.to !== 'complete') seen.add('unreported-completion');
   const inst = model.instances.get(change.machineId)!;
   if (inst.buckets.some((b) => b.startsWith(`g/${OVERFLOW_TRACK}/`))) seen.add('track-overflow');
   if (change.unknownVersion && inst.talliedVersion === null) seen.add('version-other');
@@ -145,6 +147,7 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
   assert.equal(await store.createApp(app(), activity()), 'created');
   assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
   assert.equal((await store.putTrackGroup(group('stable', 'stable'), activity())), 'created');
+  assert.equal(await store.createChannel(channel('stable', null), activity()), 'created');
   let index: ReleaseIndex = indexRelease((await store.loadAppConfig(APP))!);
   model.epoch = index.config.epoch;
   let now = T0;
@@ -158,6 +161,7 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
         machineId: o.machine,
         attrs: a,
         status: o.status,
+        ...(o.completion !== undefined && { completion: o.completion }),
         ...(o.target !== undefined && { targetVersion: o.target }),
         ...(o.error !== undefined && { error: o.error }),
         history: o.history.map((e) => ({ ...e, at: now })),
@@ -215,7 +219,7 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
       }),
       RUNS,
     );
-    const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned'];
+    const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion'];
     assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
   });
 

@@ -62,6 +62,7 @@ runStoreContract('redis', async () => {
 async function seeded(store: Store): Promise<number> {
   assert.equal(await store.createApp(app(), activity()), 'created');
   assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
+  assert.equal(await store.createChannel(channel('stable', null), activity()), 'created');
   return (await store.loadAppConfig(APP))!.epoch;
 }
 

@@ -36,6 +36,8 @@ export const ReplyCode = {
   configured: -10,
   /** The group saw activity after the cutoff: kept. */
   active: -11,
+  /** The channel a promotion names does not exist (channels are created explicitly). */
+  noChannel: -12,
 } as const;
 
 export type ReplyCode = (typeof ReplyCode)[keyof typeof ReplyCode];

@@ -82,9 +82,9 @@ function statements(db: Database.Database) {
     ),
     getChannel: db.prepare<[string, string], ChannelRow>('SELECT * FROM channels WHERE app_id = ? AND name = ?'),
     listChannels: db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE app_id = ? ORDER BY name'),
-    upsertChannel: db.prepare(`INSERT INTO channels (app_id, name, version, updated_at, updated_by)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, name) DO UPDATE SET
-      version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
+    insertChannel: db.prepare(`INSERT INTO channels (app_id, name, version, updated_at, updated_by)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, name) DO NOTHING`),
+    updateChannel: db.prepare('UPDATE channels SET version = ?, updated_at = ?, updated_by = ? WHERE app_id = ? AND name = ?'),
     getGroup: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND id = ?'),
     groupByTrack: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND track = ?'),
     listTrackGroups: db.prepare<[string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? ORDER BY id'),
@@ -155,14 +155,25 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       return s.listPackages.all(appId).map(packageFromRow);
     },
 
+    async createChannel(channel, activity) {
+      return durable(() => {
+        if (!appExists(channel.appId)) return 'no-app';
+        const { appId, name, version, updatedAt, updatedBy } = channel;
+        if (s.insertChannel.run(appId, name, version, updatedAt, updatedBy).changes === 0) return 'exists';
+        recorded(appId, activity);
+        return 'created';
+      });
+    },
+
     async promoteChannel(channel, activity) {
       return durable(() => {
         if (!appExists(channel.appId)) return 'no-app';
+        const current = s.getChannel.get(channel.appId, channel.name);
+        if (!current) return 'no-channel';
         if (channel.version === null || !s.hasVersion.get(channel.appId, channel.version)) return 'no-package';
-        const previous = s.getChannel.get(channel.appId, channel.name)?.version ?? null;
-        s.upsertChannel.run(channel.appId, channel.name, channel.version, channel.updatedAt, channel.updatedBy);
+        s.updateChannel.run(channel.version, channel.updatedAt, channel.updatedBy, channel.appId, channel.name);
         recorded(channel.appId, activity);
-        return { previous };
+        return { previous: current.version };
       });
     },
 

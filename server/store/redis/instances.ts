@@ -56,6 +56,8 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number, limits:
     unknownVersionArg(change.unknownVersion),
     limits.unknownVersions,
     OTHER_VERSION,
+    change.completion?.version ?? '',
+    change.completion?.from.join(',') ?? '',
     pairs.length / 2,
     ...pairs,
     ...foldEntries(change.history).map(encodeHistoryEntry),

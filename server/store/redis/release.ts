@@ -76,6 +76,20 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
       return sortPackages(values.map((v) => decodePackage(appId, v)));
     },
 
+    async createChannel(channel, activity) {
+      const { appId } = channel;
+      const reply = await runScript<number>(
+        redis,
+        'createChannel',
+        [keys.app(appId), keys.channels(appId), keys.activity(appId)],
+        [channel.name, encodeChannel(channel), encodeActivity(activity), ACTIVITY_CAP],
+      );
+      if (reply === ReplyCode.ok) return 'created';
+      if (reply === ReplyCode.exists) return 'exists';
+      if (reply === ReplyCode.missing) return 'no-app';
+      throw unexpectedReply('createChannel', reply);
+    },
+
     async promoteChannel(channel, activity) {
       const { appId } = channel;
       const reply = await runScript<number | string>(
@@ -92,9 +106,10 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
         ],
       );
       if (reply === ReplyCode.missing) return 'no-app';
+      if (reply === ReplyCode.noChannel) return 'no-channel';
       if (reply === ReplyCode.noPackage) return 'no-package';
       if (typeof reply !== 'string') throw unexpectedReply('promoteChannel', reply);
-      return { previous: reply === '' ? null : decodeChannel(appId, reply).version };
+      return { previous: decodeChannel(appId, reply).version };
     },
 
     async getChannel(appId, name) {

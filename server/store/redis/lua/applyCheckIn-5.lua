@@ -31,9 +31,12 @@
     ARGV[15] the version in the prefixes when it names no package of the app, else ''
     ARGV[16] unknown-version cap (UNKNOWN_VERSION_CAP in server/domain/counters.ts)
     ARGV[17] version that unknown versions over the cap count under (OTHER_VERSION there)
-    ARGV[18] n = number of attribute field/value pairs that follow
-    ARGV[19 .. 18+2n] attribute field, value, ...
-    ARGV[19+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
+    ARGV[18] completion: the version the node runs when a stored target equal to it completes the
+            update the node did not report complete (go-omaha sends no previousversion), else ''
+    ARGV[19] statuses from which that completion applies, comma separated
+    ARGV[20] n = number of attribute field/value pairs that follow
+    ARGV[21 .. 20+2n] attribute field, value, ...
+    ARGV[21+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
             folded them (no two consecutive ones share an identity), so only the first may fold
             into the newest stored entry
   Output:
@@ -48,17 +51,26 @@ local epoch = redis.call('HGET', appKey, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return ReplyCode.staleConfig end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv')
-local curStatus, curPrefixes, curTallied = cur[1], cur[2], cur[3] or nil
+local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv')
+local curStatus, curPrefixes, curTallied, curTarget = cur[1], cur[2], cur[3] or nil, cur[4] or ''
 local isNew = not curStatus
 -- the unknown-track and unknown-version caps, decided before anything is written
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
 local tallied
 prefixes, tallied = capVersion(countersKey, prefixes, ARGV[15], curTallied, tonumber(ARGV[16]), ARGV[17])
 
--- final status: null keeps (a new instance starts idle), unlessIn keeps, otherwise `to`
+-- final status: an unreported completion completes; else null keeps (a new instance starts idle),
+-- unlessIn keeps, otherwise `to`
+local completesFrom = false
+if ARGV[18] ~= '' and curStatus and curTarget == ARGV[18] then
+  for s in string.gmatch(ARGV[19], '[^,]+') do
+    if s == curStatus then completesFrom = true break end
+  end
+end
 local status
-if statusTo == '' then
+if completesFrom then
+  status = 'complete'
+elseif statusTo == '' then
   status = curStatus or 'idle'
 else
   status = statusTo
@@ -79,9 +91,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[18])
-local firstEntry = 19 + 2 * nAttrs
-for i = 19, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[20])
+local firstEntry = 21 + 2 * nAttrs
+for i = 21, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
