@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../kernel/log.ts';
 import type { RequireRole } from '../kernel/auth/auth.ts';
 import type { Backend } from '../kernel/storage/backend.ts';
+import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { fleetlockMiddleware } from './http/fleetlock.ts';
 import { operatorRouter } from './http/operator-api.ts';
 import { createRebootService, type RebootService } from './service.ts';
@@ -37,6 +38,8 @@ export interface CoordinatorDeps {
   log: Logger;
   requireRole: RequireRole;
   now: () => number;
+  /** Runs the lease sweep: once per period across all processes, whoever owns the runner. */
+  jobs: JobRunner;
   /** History lines kept per group (default 1000). */
   historyCap?: number;
   /** How often the lease sweep runs (default 15 s). */
@@ -47,15 +50,19 @@ export interface Coordinator {
   /** FleetLock endpoints (any path prefix) and the operator API under /api/v1/reboot-groups. */
   middleware: Middleware;
   hooks: RebootHooks;
-  /** Starts background work (lease expiry, forgetting idle groups created on first use). */
-  start(): void;
-  stop(): Promise<void>;
+  /**
+   * Schedules the background work (lease expiry, forgetting idle groups created on first use) on
+   * the job runner; the runner's owner starts and closes it.
+   */
+  start(): Promise<void>;
   /** The use cases behind the HTTP surfaces (tests, benchmarks). */
   service: RebootService;
   store: SlotStore;
 }
 
 const DEFAULT_SWEEP_MS = 15_000;
+/** The periodic job that expires leases and forgets idle groups. */
+export const SWEEP_JOB = 'coordinator.lease-sweep';
 
 export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   const { config, log } = deps;
@@ -73,32 +80,16 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   const allowed = router.allowedMethods() as unknown as Middleware;
   const middleware: Middleware = (ctx, next) => fleetlock(ctx, () => routes(ctx, () => allowed(ctx, next)));
 
-  let timer: NodeJS.Timeout | null = null;
-  let sweeping: Promise<unknown> | null = null;
-  const sweepOnce = () => {
-    if (sweeping) return;
-    sweeping = service
-      .sweep()
-      .catch((err) => log.error({ err }, 'lease sweep failed'))
-      .finally(() => {
-        sweeping = null;
-      });
-  };
+  // A failed sweep is logged by the runner; the next period tries again.
+  deps.jobs.define(SWEEP_JOB, async () => {
+    await service.sweep();
+  });
 
   return {
     middleware,
     hooks: { onUpdateGranted: service.onUpdateGranted, onUpdateComplete: service.onUpdateComplete },
     service,
     store,
-    start() {
-      if (timer) return;
-      timer = setInterval(sweepOnce, deps.sweepIntervalMs ?? DEFAULT_SWEEP_MS);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await sweeping;
-    },
+    start: () => deps.jobs.every(SWEEP_JOB, deps.sweepIntervalMs ?? DEFAULT_SWEEP_MS),
   };
 }

@@ -3,6 +3,8 @@
 import type Koa from 'koa';
 import { createCoordinator, type Coordinator } from '../coordinator/index.ts';
 import { createAuth } from '../kernel/auth/auth.ts';
+import { openJobRunner } from '../kernel/jobs/open.ts';
+import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { buildApp } from './http-app.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
@@ -16,6 +18,8 @@ export interface Platte {
   app: Koa;
   store: Store;
   coordinator: Coordinator;
+  /** Background work: BullMQ on Redis, in-process on the embedded store. */
+  jobs: JobRunner;
   backend: Backend;
   config: Config;
   log: Logger;
@@ -58,21 +62,32 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   const now = opts.now ?? Date.now;
   const { backend, store } = await openStore(config, log);
   const auth = createAuth(store, config.adminToken, { now });
-  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now });
+  const jobs = openJobRunner(backend, log.child({ component: 'jobs' }));
+  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now, jobs });
   const app = buildApp({ config, store, auth, coordinator, log, now });
-  coordinator.start();
+  try {
+    await coordinator.start();
+    await jobs.start();
+  } catch (err) {
+    await jobs.close().catch(() => {});
+    await store.close().catch(() => {});
+    await closeBackend(backend).catch(() => {});
+    throw err;
+  }
   let closed = false;
   return {
     app,
     store,
     coordinator,
+    jobs,
     backend,
     config,
     log,
     async close() {
       if (closed) return;
       closed = true;
-      await coordinator.stop();
+      // Running jobs finish before the store they use goes away.
+      await jobs.close();
       await store.close();
       await closeBackend(backend);
     },
