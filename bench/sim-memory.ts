@@ -6,7 +6,7 @@
 //   node --expose-gc --import tsx bench/sim-memory.ts [nodes] [seconds]
 import { spawnSync } from 'node:child_process';
 import { Fleet } from '../client-sim/fleet.ts';
-import { SimClock } from '../client-sim/scheduler.ts';
+import { SimClock } from '../client-sim/sim-clock.ts';
 import { benchSpec, startBenchPlatte } from './sim-rate.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;

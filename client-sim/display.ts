@@ -11,6 +11,14 @@ export interface Display {
 
 const NO_DISPLAY: Display = { stop() {} };
 
+/** The settled bar (with `tail` after it), or a text line given as `line`. */
+const formatLine: cliProgress.GenericFormatter = (_opts, params, payload: { line?: string; tail?: string }) => {
+  if (payload.line !== undefined) return payload.line;
+  const pct = Math.floor((params.value / Math.max(1, params.total)) * 100);
+  const filled = Math.round((params.value / Math.max(1, params.total)) * 30);
+  return ` settled [${'█'.repeat(filled)}${'░'.repeat(30 - filled)}] ${pct}% ${params.value}/${params.total}${payload.tail ?? ''}`;
+};
+
 /** Starts the live display on `stream` (a TTY), or returns a no-op display when it is not one. */
 export function startDisplay(fleet: Fleet, stream: NodeJS.WriteStream): Display {
   if (!stream.isTTY) return NO_DISPLAY;
@@ -23,12 +31,7 @@ export function startDisplay(fleet: Fleet, stream: NodeJS.WriteStream): Display 
       barsize: 30,
       autopadding: true,
       linewrap: false,
-      format: (_opts, params, payload: { line?: string }) => {
-        if (payload.line !== undefined) return payload.line;
-        const pct = Math.floor((params.value / Math.max(1, params.total)) * 100);
-        const filled = Math.round((params.value / Math.max(1, params.total)) * 30);
-        return ` settled [${'█'.repeat(filled)}${'░'.repeat(30 - filled)}] ${pct}% ${params.value}/${params.total}${(payload as { tail?: string }).tail ?? ''}`;
-      },
+      format: formatLine,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -3,7 +3,6 @@
 // Each faulty node has exactly one fault; the faults and the codes they produce:
 //   download 9 · hash 10 · size 11 · install 5 · rollback 44 (3/0 in the next check)
 //   no-return (holds its reboot slot forever) · slow-return (10–40 min boot) · network (outage)
-import { ErrorCode } from '../protocol/omaha/error-codes.ts';
 import { apportion, MixError, parseMix } from './mix.ts';
 import { FAULT_KINDS, type FaultKind } from './node-types.ts';
 import type { Random } from './random.ts';
@@ -13,15 +12,6 @@ export interface FaultShare {
   /** Percent of the fleet. */
   percent: number;
 }
-
-/** update_engine error code each fault makes a node report (none for the reboot/network ones). */
-export const FAULT_CODES: Partial<Record<FaultKind, number>> = {
-  download: ErrorCode.DownloadTransferError,
-  hash: ErrorCode.PayloadHashMismatchError,
-  size: ErrorCode.PayloadSizeMismatchError,
-  install: ErrorCode.PostinstallRunnerError,
-  rollback: ErrorCode.RollbackError,
-};
 
 export function parseFaults(text: string): FaultShare[] {
   if (text.trim() === '' || text.trim() === 'none') return [];

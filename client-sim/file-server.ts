@@ -28,7 +28,7 @@ export interface PayloadServer {
   close(): Promise<void>;
 }
 
-export const PAYLOAD_NAME = 'flatcar_production_update.gz';
+const PAYLOAD_NAME = 'flatcar_production_update.gz';
 
 /** Serves one generated payload of `size` bytes per (version, arch) under /<board>/<version>/. */
 export async function startPayloadServer(

@@ -1,17 +1,17 @@
 // A fleet: N virtual nodes built from a spec, driven by one scheduler on a simulated clock, talking
-// to the server over HTTP exactly as real nodes would. Counts everything in FleetStats.
+// to the server over HTTP exactly as real nodes would (transport.ts). Counts everything in FleetStats.
 import { performance } from 'node:perf_hooks';
 import { FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
-import { buildRequest } from '../protocol/omaha/client-request.ts';
-import { ErrorCode } from '../protocol/omaha/error-codes.ts';
 import { assignFaults, type FaultShare } from './failures.ts';
-import { HttpClient, type HttpAnswer } from './http.ts';
 import { spread, type MixEntry } from './mix.ts';
 import { VirtualNode } from './node.ts';
-import { DEFAULT_PROFILE, type ActionResult, type NodeAction, type NodeEnv, type NodeProfile, type NodeState, type RebootStrategy } from './node-types.ts';
+import { DEFAULT_PROFILE, type NodeEnv, type NodeProfile, type NodeState, type RebootStrategy } from './node-types.ts';
 import { createRandom, type Random } from './random.ts';
-import { Scheduler, SimClock } from './scheduler.ts';
-import { FleetStats, type Endpoint, type SimSummary } from './stats.ts';
+import { Scheduler } from './scheduler.ts';
+import type { SimClock } from './sim-clock.ts';
+import { FleetStats } from './stats.ts';
+import { summarize, type SimSummary } from './summary.ts';
+import { FleetTransport } from './transport.ts';
 
 export interface FleetSpec {
   nodes: number;
@@ -61,25 +61,13 @@ export interface RunResult {
   completedAt: number | null;
 }
 
-/** The server is unreachable or is not an Omaha / FleetLock server: stop the run. */
-export class ServerProblem extends Error {}
-
-/** Consecutive requests without any answer, or with a garbage answer, that abort the run. */
-const ABORT_AFTER = 200;
-
 export class Fleet {
   readonly nodes: VirtualNode[];
   readonly stats: FleetStats;
   readonly clock: SimClock;
   private readonly scheduler: Scheduler;
-  private readonly http: HttpClient;
+  private readonly transport: FleetTransport;
   private readonly env: NodeEnv;
-  private readonly omahaUrl: URL;
-  private readonly preRebootUrl: URL;
-  private readonly steadyStateUrl: URL;
-  private noAnswerInRow = 0;
-  private garbageInRow = 0;
-  private lastProblem = '';
   private completedAt: number | null = null;
   private finish: ((r: RunResult) => void) | null = null;
   private fail: ((e: Error) => void) | null = null;
@@ -105,12 +93,14 @@ export class Fleet {
       ...(opts.rate ? { ratePerSecond: opts.rate } : {}),
       run: (i, late) => this.wake(i, late),
     });
-    this.http = new HttpClient({ maxSockets: opts.concurrency, timeoutMs: opts.timeoutMs ?? 30_000 });
-    const base = opts.server.endsWith('/') ? opts.server : `${opts.server}/`;
-    const lockBase = opts.fleetlock ? (opts.fleetlock.endsWith('/') ? opts.fleetlock : `${opts.fleetlock}/`) : base;
-    this.omahaUrl = new URL('v1/update/', base);
-    this.preRebootUrl = new URL('v1/pre-reboot', lockBase);
-    this.steadyStateUrl = new URL('v1/steady-state', lockBase);
+    this.transport = new FleetTransport({
+      server: opts.server,
+      ...(opts.fleetlock ? { fleetlock: opts.fleetlock } : {}),
+      concurrency: opts.concurrency,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      stats: this.stats,
+      onProblem: (err) => this.abort(err),
+    });
     const spreadMs = (spec.bootSpread ?? 0) * 1000;
     for (const node of this.nodes) {
       node.start(this.env, spreadMs > 0 ? rng.float() * spreadMs : 0);
@@ -147,7 +137,7 @@ export class Fleet {
 
   /** The summary of a finished run (or of the run so far). */
   summary(result: RunResult = { stopReason: 'interrupted', completedAt: this.completedAt }): SimSummary {
-    const summary = this.stats.summary({
+    const summary = summarize(this.stats, {
       server: this.opts.server,
       nodes: this.nodes.length,
       seed: this.seed,
@@ -165,7 +155,7 @@ export class Fleet {
 
   /** Closes the HTTP agents (after run() settled). */
   close(): void {
-    this.http.close();
+    this.transport.close();
   }
 
   private stop(result: RunResult): void {
@@ -221,7 +211,7 @@ export class Fleet {
       this.reschedule(node);
       return null;
     }
-    return this.perform(node, action).then((result) => {
+    return this.transport.perform(node, action).then((result) => {
       this.env.now = this.clock.now();
       const b = snapshot(node);
       node.onResult(this.env, action, result);
@@ -243,92 +233,6 @@ export class Fleet {
       if (settled) this.checkSettled();
     }
   }
-
-  // --- talking to the server ---------------------------------------------------------------------
-
-  private async perform(node: VirtualNode, action: NodeAction): Promise<ActionResult> {
-    if (action.kind === 'omaha') {
-      const endpoint: Endpoint = `omaha:${action.body.kind}`;
-      const answer = await this.timed(endpoint, () =>
-        this.http.post(this.omahaUrl, buildRequest(node, action.body), { 'content-type': 'text/xml' }),
-      );
-      this.watchOmaha(answer);
-      return answer.kind === 'http' ? { kind: 'http', status: answer.status, body: answer.body } : answer;
-    }
-    if (action.kind === 'fleetlock') {
-      const url = action.op === 'pre-reboot' ? this.preRebootUrl : this.steadyStateUrl;
-      const body = JSON.stringify({ client_params: { id: node.machineId, group: node.group } });
-      const answer = await this.timed(`fleetlock:${action.op}`, () =>
-        this.http.post(url, body, { 'content-type': 'application/json', 'fleet-lock-protocol': 'true' }),
-      );
-      this.watchFleetLock(answer);
-      return answer.kind === 'http' ? { kind: 'http', status: answer.status, body: answer.body } : answer;
-    }
-    const started = performance.now();
-    const got = await this.http.download(new URL(action.url), action.size);
-    this.stats.request('download', got.kind === 'download' ? got.status : null, (performance.now() - started) * 1000);
-    if (got.kind !== 'download' || got.status !== 200) return { kind: 'download', code: ErrorCode.DownloadTransferError };
-    if (got.bytes !== action.size) return { kind: 'download', code: ErrorCode.PayloadSizeMismatchError };
-    if (got.sha256 !== action.sha256) return { kind: 'download', code: ErrorCode.PayloadHashMismatchError };
-    return { kind: 'download', code: 0 };
-  }
-
-  private async timed(endpoint: Endpoint, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
-    const started = performance.now();
-    const answer = await send();
-    this.stats.request(endpoint, answer.kind === 'http' ? answer.status : null, (performance.now() - started) * 1000);
-    return answer;
-  }
-
-  private watchOmaha(answer: HttpAnswer): void {
-    if (answer.kind !== 'http') return this.noAnswer(answer.error);
-    this.noAnswerInRow = 0;
-    const looksLikeOmaha = answer.status < 500 && /<response[\s>]/.test(answer.body.slice(0, 512));
-    if (looksLikeOmaha || answer.status >= 500) {
-      this.garbageInRow = 0;
-      return;
-    }
-    this.garbage(`POST ${this.omahaUrl.pathname} answered HTTP ${answer.status} ${describeBody(answer)}`);
-  }
-
-  private watchFleetLock(answer: HttpAnswer): void {
-    if (answer.kind !== 'http') return this.noAnswer(answer.error);
-    this.noAnswerInRow = 0;
-    if (answer.status === 200) {
-      this.garbageInRow = 0;
-      return;
-    }
-    let kind = '';
-    try {
-      const parsed = JSON.parse(answer.body) as { kind?: unknown };
-      if (typeof parsed.kind === 'string') kind = parsed.kind;
-    } catch {
-      // not JSON: counted as garbage below
-    }
-    if (kind) {
-      this.garbageInRow = 0;
-      this.stats.lockRefused(kind);
-      return;
-    }
-    this.stats.lockRefused(`HTTP ${answer.status}`);
-    if (answer.status === 404 || answer.status === 405 || answer.status < 400) {
-      this.garbage(`FleetLock answered HTTP ${answer.status} ${describeBody(answer)}`);
-    }
-  }
-
-  private noAnswer(error: string): void {
-    this.lastProblem = error;
-    if (++this.noAnswerInRow >= ABORT_AFTER) {
-      this.abort(new ServerProblem(`lost Platte at ${this.opts.server}: ${ABORT_AFTER} requests in a row got no answer (last: ${error})`));
-    }
-  }
-
-  private garbage(what: string): void {
-    this.lastProblem = what;
-    if (++this.garbageInRow >= ABORT_AFTER) {
-      this.abort(new ServerProblem(`${this.opts.server} does not answer like Platte: ${what}`));
-    }
-  }
 }
 
 interface Snapshot {
@@ -341,13 +245,8 @@ function snapshot(node: VirtualNode): Snapshot {
   return { state: node.state, version: node.version, settled: node.settled };
 }
 
-function describeBody(a: { body: string; contentType: string }): string {
-  const text = a.body.replace(/\s+/g, ' ').trim().slice(0, 80);
-  return text ? `(${a.contentType || 'no content type'}: "${text}")` : '(empty body)';
-}
-
 /** The nodes of a spec, each with its own machine id and a share of every mix. */
-export function buildNodes(spec: FleetSpec, rng: Random): VirtualNode[] {
+function buildNodes(spec: FleetSpec, rng: Random): VirtualNode[] {
   const n = spec.nodes;
   const versions = spread(spec.versions, n, rng);
   const tracks = spread(spec.tracks, n, rng);

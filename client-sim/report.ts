@@ -1,7 +1,7 @@
 // The end-of-run summary as text for a terminal, and small formatting helpers shared with the
 // live display.
 import Table from 'cli-table3';
-import type { SimSummary } from './stats.ts';
+import type { SimSummary } from './summary.ts';
 
 /** 5025 → "1h23m45s", 59 → "59s". */
 export function formatSeconds(total: number): string {

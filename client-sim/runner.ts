@@ -1,14 +1,16 @@
 // `platte sim` without the command line: probe the server, build the fleet, show progress, run,
 // print and write the summary. Used by the CLI, the demo and the tests.
 import { writeFile } from 'node:fs/promises';
-import { Fleet, ServerProblem, type FleetSpec, type RunResult } from './fleet.ts';
+import { Fleet, type FleetSpec, type RunResult } from './fleet.ts';
 import { HttpClient } from './http.ts';
 import type { NodeProfile } from './node-types.ts';
 import { probeServer, ProbeError } from './probe.ts';
 import { startDisplay } from './display.ts';
 import { formatSummary } from './report.ts';
-import { SimClock } from './scheduler.ts';
-import type { Sample, SimSummary } from './stats.ts';
+import { SimClock } from './sim-clock.ts';
+import type { Sample } from './stats.ts';
+import type { SimSummary } from './summary.ts';
+import { ServerProblem } from './transport.ts';
 
 /** The fleet (FleetSpec's mixes, faults and seed) plus how to run it. */
 export interface SimOptions extends Omit<FleetSpec, 'fresh' | 'bootSpread' | 'profile'> {
@@ -49,6 +51,34 @@ export interface SimReport {
 export class SimError extends Error {}
 
 export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
+  await probe(opts);
+  const fleet = buildFleet(opts, io.clock ?? new SimClock(opts.speed));
+  const display = io.progress ? startDisplay(fleet, io.err) : { stop() {} };
+  let result: RunResult;
+  try {
+    result = await fleet.run({
+      durationMs: opts.durationSeconds * 1000,
+      keepPolling: opts.keepPolling,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ServerProblem) throw new SimError(err.message);
+    throw err;
+  } finally {
+    display.stop();
+    fleet.close();
+  }
+  const report: SimReport = { summary: fleet.summary(result), timeSeries: fleet.stats.samples };
+  io.out.write(formatSummary(report.summary));
+  if (opts.jsonFile) {
+    await writeFile(opts.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    io.out.write(`Summary and time series written to ${opts.jsonFile}\n`);
+  }
+  return report;
+}
+
+/** One request before building the fleet: a wrong URL or a foreign server fails fast and clearly. */
+async function probe(opts: SimOptions): Promise<void> {
   const probeHttp = new HttpClient({ maxSockets: 1, timeoutMs: Math.min(opts.timeoutMs, 10_000) });
   try {
     await probeServer(probeHttp, opts.server, opts.appId);
@@ -58,9 +88,10 @@ export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
   } finally {
     probeHttp.close();
   }
+}
 
-  const clock = io.clock ?? new SimClock(opts.speed);
-  const fleet = new Fleet(
+function buildFleet(opts: SimOptions, clock: SimClock): Fleet {
+  return new Fleet(
     {
       nodes: opts.nodes,
       appId: opts.appId,
@@ -86,27 +117,4 @@ export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
       ...(opts.sampleEverySeconds ? { sampleEverySeconds: opts.sampleEverySeconds } : {}),
     },
   );
-  const display = io.progress ? startDisplay(fleet, io.err) : { stop() {} };
-  let result: RunResult;
-  try {
-    result = await fleet.run({
-      durationMs: opts.durationSeconds * 1000,
-      keepPolling: opts.keepPolling,
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
-  } catch (err) {
-    display.stop();
-    fleet.close();
-    if (err instanceof ServerProblem) throw new SimError(err.message);
-    throw err;
-  }
-  display.stop();
-  fleet.close();
-  const report: SimReport = { summary: fleet.summary(result), timeSeries: fleet.stats.samples };
-  io.out.write(formatSummary(report.summary));
-  if (opts.jsonFile) {
-    await writeFile(opts.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-    io.out.write(`Summary and time series written to ${opts.jsonFile}\n`);
-  }
-  return report;
 }

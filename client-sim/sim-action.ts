@@ -38,7 +38,7 @@ export interface SimFlags {
 }
 
 /** Flags → SimOptions; throws OptionError naming the flag. */
-export function simOptionsFrom(f: SimFlags): SimOptions {
+function simOptionsFrom(f: SimFlags): SimOptions {
   const [bwLo, bwHi] = f.bandwidth.split('-').map((x) => parseNumber(x, '--bandwidth', { min: 0.001 }));
   return {
     server: parseUrl(f.server, '--server'),

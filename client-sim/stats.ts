@@ -1,65 +1,10 @@
 // What a fleet run counts: nodes per state and version (kept incrementally, never by walking the
 // fleet), reboots in progress per group and their peak, failures by code, request latency per
-// endpoint (HDR histograms), a time series, and the summary written at the end.
+// endpoint (HDR histograms) and a time series. summary.ts shapes them into the run's summary.
 import hdr from 'hdr-histogram-js';
-import { errorName } from './error-names.ts';
 import { NODE_STATES, type NodeSink, type NodeState } from './node-types.ts';
 
 export type Endpoint = 'omaha:check' | 'omaha:ping' | 'omaha:event' | 'fleetlock:pre-reboot' | 'fleetlock:steady-state' | 'download';
-
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-export interface EndpointSummary {
-  count: number;
-  /** Requests that got no answer (refused, reset, timed out). */
-  noAnswer: number;
-  /** HTTP status → count. */
-  statuses: Record<string, number>;
-  /** Milliseconds, answered requests only. */
-  latencyMs: LatencySummary;
-}
-
-export interface SimSummary {
-  server: string;
-  nodes: number;
-  /** Seed of the run: the same seed and options give the same fleet. */
-  seed: number;
-  /** Every node settled (updated, gave up, lost, or installed with reboots off). */
-  completed: boolean;
-  stopReason: 'settled' | 'duration' | 'interrupted';
-  /** Speed asked for, and the speed reached (simulated / real seconds; lower when saturated). */
-  speed: number;
-  effectiveSpeed: number;
-  simulatedSeconds: number;
-  realSeconds: number;
-  /** Simulated seconds until every node settled; null when they did not. */
-  timeToComplete: number | null;
-  versions: Record<string, number>;
-  states: Record<string, number>;
-  updatesCompleted: number;
-  /** update_engine error code (flag stripped) → number of 3/0 events sent with it. */
-  failures: Record<string, number>;
-  failureNames: Record<string, string>;
-  /** Reboot group → most nodes rebooting at once. */
-  maxConcurrentReboots: Record<string, number>;
-  /** Reboot group → nodes still rebooting at the end (lost nodes stay here). */
-  rebootingAtEnd: Record<string, number>;
-  /** FleetLock refusals: error kind → count. */
-  lockRefusals: Record<string, number>;
-  requests: {
-    total: number;
-    perSecond: number;
-    byEndpoint: Record<string, EndpointSummary>;
-  };
-  /** How late nodes were woken, in simulated seconds: high values mean the sim was saturated. */
-  lateSeconds: LatencySummary;
-}
 
 export interface Sample {
   /** Simulated seconds since the start. */
@@ -74,22 +19,10 @@ export interface Sample {
   updatesCompleted: number;
 }
 
-type Histogram = ReturnType<typeof hdr.build>;
+export type Histogram = ReturnType<typeof hdr.build>;
 
 function newHistogram(): Histogram {
   return hdr.build({ numberOfSignificantValueDigits: 3 });
-}
-
-function latency(h: Histogram, scale: number): LatencySummary {
-  if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
-  const r = (v: number) => Math.round((v / scale) * 1000) / 1000;
-  return {
-    p50: r(h.getValueAtPercentile(50)),
-    p90: r(h.getValueAtPercentile(90)),
-    p99: r(h.getValueAtPercentile(99)),
-    max: r(h.maxValue),
-    mean: r(h.mean),
-  };
 }
 
 class EndpointStats {
@@ -248,64 +181,9 @@ export class FleetStats implements NodeSink {
       updatesCompleted: this.updatesCompleted,
     });
   }
-
-  summary(info: {
-    server: string;
-    nodes: number;
-    seed: number;
-    speed: number;
-    stopReason: SimSummary['stopReason'];
-    simNow: number;
-    realNow: number;
-    completedAt: number | null;
-  }): SimSummary {
-    const realSeconds = (info.realNow - this.startReal) / 1000;
-    const byEndpoint: Record<string, EndpointSummary> = {};
-    for (const [name, e] of [...this.endpoints].sort(([a], [b]) => a.localeCompare(b))) {
-      byEndpoint[name] = {
-        count: e.count,
-        noAnswer: e.noAnswer,
-        statuses: Object.fromEntries([...e.statuses].map(([k, v]) => [String(k), v])),
-        latencyMs: latency(e.latency, 1000),
-      };
-    }
-    const failures: Record<string, number> = {};
-    const failureNames: Record<string, string> = {};
-    for (const [code, n] of [...this.failures].sort(([a], [b]) => a - b)) {
-      failures[String(code)] = n;
-      failureNames[String(code)] = errorName(code);
-    }
-    const simulatedSeconds = Math.round((info.simNow - this.startSim) / 1000);
-    return {
-      server: info.server,
-      nodes: info.nodes,
-      seed: info.seed,
-      completed: this.settled === info.nodes,
-      stopReason: info.stopReason,
-      speed: info.speed,
-      effectiveSpeed: realSeconds > 0 ? Math.round(simulatedSeconds / realSeconds) : 0,
-      simulatedSeconds,
-      realSeconds: Math.round(realSeconds * 1000) / 1000,
-      timeToComplete: info.completedAt === null ? null : Math.round((info.completedAt - this.startSim) / 1000),
-      versions: Object.fromEntries([...this.versions].sort(([a], [b]) => a.localeCompare(b))),
-      states: nonZero(this.states),
-      updatesCompleted: this.updatesCompleted,
-      failures,
-      failureNames,
-      maxConcurrentReboots: this.maxConcurrentReboots(),
-      rebootingAtEnd: nonZero(this.rebooting),
-      lockRefusals: Object.fromEntries(this.lockRefusals),
-      requests: {
-        total: this.requests,
-        perSecond: realSeconds > 0 ? Math.round(this.requests / realSeconds) : 0,
-        byEndpoint,
-      },
-      lateSeconds: latency(this.lateness, 1000),
-    };
-  }
 }
 
 /** The non-zero entries as a record; fromEntries defines own keys, so a group may be called `__proto__`. */
-function nonZero<K extends string>(m: Map<K, number>): Record<string, number> {
+export function nonZero<K extends string>(m: Map<K, number>): Record<string, number> {
   return Object.fromEntries([...m].filter(([, v]) => v !== 0));
 }

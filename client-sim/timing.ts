@@ -9,12 +9,12 @@ export const PERIODIC_INTERVAL = 45 * 60;
 /** Fuzz range of the two above (± half of it). */
 export const REGULAR_FUZZ = 10 * 60;
 /** Longest interval: backoff and server-dictated intervals are capped here. */
-export const MAX_INTERVAL = 4 * 60 * 60;
+const MAX_INTERVAL = 4 * 60 * 60;
 /** libcurl retries a check that got no answer at all this often, this many seconds apart. */
 export const NO_NETWORK_RETRIES = 3;
 export const NO_NETWORK_RETRY_DELAY = 10;
 /** Zincati retries FleetLock calls every 300 s plus 0–10 % jitter. */
-export const FLEETLOCK_RETRY = 300;
+const FLEETLOCK_RETRY = 300;
 
 /** What the scheduler knows after a check: it decides the next one from this alone. */
 export interface CheckOutcome {

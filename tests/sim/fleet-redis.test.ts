@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Fleet } from '../../client-sim/fleet.ts';
 import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
-import type { SimSummary } from '../../client-sim/stats.ts';
+import type { SimSummary } from '../../client-sim/summary.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { APP, NEW, OLD, serverPeak, startSimPlatte, type SimPlatte } from './fixtures/platte.ts';
 

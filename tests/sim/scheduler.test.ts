@@ -5,7 +5,9 @@ import { assignFaults, parseFaults } from '../../client-sim/failures.ts';
 import { apportion, MixError, parseMix, spread } from '../../client-sim/mix.ts';
 import { parseDuration, parseRange, OptionError } from '../../client-sim/options.ts';
 import { createRandom } from '../../client-sim/random.ts';
-import { Scheduler, SimClock, TimerQueue } from '../../client-sim/scheduler.ts';
+import { Scheduler } from '../../client-sim/scheduler.ts';
+import { SimClock } from '../../client-sim/sim-clock.ts';
+import { TimerQueue } from '../../client-sim/timer-queue.ts';
 import { FleetStats } from '../../client-sim/stats.ts';
 
 describe('TimerQueue', () => {
