@@ -4,10 +4,10 @@
 import { ErrorCode } from './error-codes.ts';
 import { EventResult, EventType } from './events.ts';
 
-export const UPDATER_VERSION = 'update_engine-0.4.10';
+const UPDATER_VERSION = 'update_engine-0.4.10';
 /** `os@version` and `os@platform` Flatcar nodes send. */
-export const OS_VERSION = 'Chateau';
-export const OS_PLATFORM = 'CoreOS';
+const OS_VERSION = 'Chateau';
+const OS_PLATFORM = 'CoreOS';
 
 /** What a node tells the server about itself in every request. */
 export interface NodeIdentity {
