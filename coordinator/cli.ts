@@ -87,10 +87,14 @@ function registerStatusCommand(locks: Command, { json: printJson, groups: printG
 
 export function registerLocksCommand(program: Command, print: Print = (text) => process.stdout.write(text)): void {
   const view = output(print);
-  const { out } = view;
   const locks = program.command('locks').description('reboot coordination: status, unlock, set-max, pause, resume (like locksmithctl)');
   registerStatusCommand(locks, view);
+  registerSlotCommands(locks, view.out);
+  registerScheduleCommands(locks, view.out);
+}
 
+/** `locks unlock | set-max | pause | resume`: who may take a slot, and how many at once. */
+function registerSlotCommands(locks: Command, out: (text: string) => void): void {
   withGroup(locks.command('unlock').description('force-release the slot a machine holds').argument('<id>', 'machine id (FleetLock client id)'))
     .option('--reason <text>', 'why (kept in the history)')
     .action(async (id: string, o: LockOpts & { reason?: string }) => {
@@ -122,6 +126,10 @@ export function registerLocksCommand(program: Command, print: Print = (text) => 
     out(`Resumed group ${o.group}`);
   });
 
+}
+
+/** `locks set-window | clear-windows | set-lease`: when a group may reboot, and for how long a slot is held. */
+function registerScheduleCommands(locks: Command, out: (text: string) => void): void {
   withGroup(
     locks
       .command('set-window')

@@ -12,10 +12,10 @@ import { startServer, type RunningServer } from './serve.ts';
 import type { FaultShare } from '../client-sim/failures.ts';
 import { startPayloadServer, type PayloadServer } from '../client-sim/file-server.ts';
 import { FLATCAR_APP_ID, FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
-import { runSim, SimError, type SimReport } from '../client-sim/runner.ts';
+import { runSim, SimError, type SimOptions, type SimReport } from '../client-sim/runner.ts';
 
-export const DEMO_FROM = '3374.2.0';
-export const DEMO_TO = '3510.2.0';
+const DEMO_FROM = '3374.2.0';
+const DEMO_TO = '3510.2.0';
 const APP = FLATCAR_APP_ID;
 
 export interface DemoOptions {
@@ -66,6 +66,8 @@ async function seed(url: string, token: string, files: PayloadServer, opts: Demo
       [409],
     );
   }
+  // Channels are created explicitly (promoting a missing one is a 404); 409 = left by an earlier run.
+  await api(url, token, 'POST', `/api/v1/apps/${APP}/channels`, { name: 'stable' }, [409]);
   await api(url, token, 'PUT', `/api/v1/apps/${APP}/channels/stable`, { version: DEMO_FROM });
   await api(url, token, 'POST', `/api/v1/apps/${APP}/groups`, { id: 'stable', name: 'Stable', track: 'stable', channel: 'stable' }, [409]);
   await api(url, token, 'PUT', `/api/v1/apps/${APP}/channels/stable`, { version: DEMO_TO });
@@ -90,6 +92,38 @@ function whereToWatch(url: string, token: string, dataDir: string, opts: DemoOpt
     '  release activity:   npx platte activity',
     '',
   ].join('\n');
+}
+
+/** The demo's fleet: every node on DEMO_FROM and the stable track, rebooting through FleetLock. */
+function demoFleet(opts: DemoOptions, url: string): SimOptions {
+  return {
+    server: url,
+    nodes: opts.nodes,
+    speed: opts.speed,
+    appId: FLATCAR_APP_ID_BRACED,
+    versions: [{ value: DEMO_FROM, weight: 1 }],
+    tracks: [{ value: 'stable', weight: 1 }],
+    groups: opts.groups.map((value) => ({ value, weight: 1 })),
+    boards: [
+      { value: 'amd64-usr', weight: 80 },
+      { value: 'arm64-usr', weight: 20 },
+    ],
+    oems: [
+      { value: 'qemu', weight: 40 },
+      { value: 'aws', weight: 35 },
+      { value: 'azure', weight: 25 },
+    ],
+    strategies: [{ value: 'fleetlock', weight: 1 }],
+    faults: opts.faults,
+    seed: opts.seed,
+    durationSeconds: 3 * 86400,
+    keepPolling: false,
+    concurrency: 64,
+    timeoutMs: 30_000,
+    bootSpreadSeconds: 0,
+    fresh: false,
+    profile: {},
+  };
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
@@ -121,34 +155,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const onSigint = () => interrupt.abort();
     process.once('SIGINT', onSigint);
     const report = await runSim(
-      {
-        server: url,
-        nodes: opts.nodes,
-        speed: opts.speed,
-        appId: FLATCAR_APP_ID_BRACED,
-        versions: [{ value: DEMO_FROM, weight: 1 }],
-        tracks: [{ value: 'stable', weight: 1 }],
-        groups: opts.groups.map((value) => ({ value, weight: 1 })),
-        boards: [
-          { value: 'amd64-usr', weight: 80 },
-          { value: 'arm64-usr', weight: 20 },
-        ],
-        oems: [
-          { value: 'qemu', weight: 40 },
-          { value: 'aws', weight: 35 },
-          { value: 'azure', weight: 25 },
-        ],
-        strategies: [{ value: 'fleetlock', weight: 1 }],
-        faults: opts.faults,
-        seed: opts.seed,
-        durationSeconds: 3 * 86400,
-        keepPolling: false,
-        concurrency: 64,
-        timeoutMs: 30_000,
-        bootSpreadSeconds: 0,
-        fresh: false,
-        profile: {},
-      },
+      demoFleet(opts, url),
       { out, err: process.stderr, progress: opts.progress, signal: interrupt.signal },
     ).finally(() => process.off('SIGINT', onSigint));
     if (!opts.exitWhenDone) {
