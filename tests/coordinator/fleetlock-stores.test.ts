@@ -2,34 +2,13 @@
 // well-formed Unicode (Redis would merge them), the cap on groups created on first use, and
 // forgetting such groups once they stayed idle for a day.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../platte/config.ts';
-import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
-import { bearer, client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
+import { bearer, client, onBothStores, TOKENS, type TestPlatte } from './helpers.ts';
 
 const G = '/api/v1/reboot-groups';
 const DAY = 86_400_000;
-let redis: Promise<TestRedis> | null = null;
-let prefixes = 0;
-after(async () => {
-  if (redis) await (await redis).cleanup();
-});
-
-for (const kind of ['embedded', 'redis'] as const) {
-  const open = async (config = {}) => {
-    if (kind === 'embedded') return openTestPlatte(config);
-    redis ??= startRedis();
-    const { url } = await redis;
-    return openTestPlatte({ redisUrl: url, redisPrefix: `fs${prefixes++}`, ...config });
-  };
-  const withPlatte = (fn: (t: TestPlatte) => Promise<void>, config = {}) => async () => {
-    const t = await open(config);
-    try {
-      await fn(t);
-    } finally {
-      await t.close();
-    }
-  };
+onBothStores('fs', (kind, withPlatte) => {
   const fl = (t: TestPlatte, op: 'pre-reboot' | 'steady-state', id: string, group = 'default') =>
     t.http.post(`/v1/${op}`).set('fleet-lock-protocol', 'true').send(client(id, group));
   const look = (t: TestPlatte, path = '') => t.http.get(`${G}${path}`).set('authorization', bearer(TOKENS.readOnly));
@@ -111,7 +90,7 @@ for (const kind of ['embedded', 'redis'] as const) {
       assert.deepStrictEqual(await groupNames(t), ['two']);
     }, { maxAutoGroups: 1 }));
   });
-}
+});
 
 describe('--max-auto-groups / PLATTE_MAX_AUTO_GROUPS', () => {
   it('defaults to 100; flag over environment; a bad value names both', () => {

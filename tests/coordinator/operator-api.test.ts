@@ -1,34 +1,13 @@
 // The operator API (/api/v1/reboot-groups) on both stores: roles, what a group shows, changes,
 // pause / resume, force-unlock, leases running out, and the Omaha hooks end to end.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { readAnswer, ueRequest } from '../helpers/omaha.ts';
-import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { FLATCAR } from '../helpers/platte.ts';
-import { ADMIN, bearer, client, openTestPlatte, TOKENS, type TestPlatte } from './helpers.ts';
+import { ADMIN, bearer, client, onBothStores, TOKENS, type TestPlatte } from './helpers.ts';
 
 const G = '/api/v1/reboot-groups';
-let redis: Promise<TestRedis> | null = null;
-let prefixes = 0;
-after(async () => {
-  if (redis) await (await redis).cleanup();
-});
-
-for (const kind of ['embedded', 'redis'] as const) {
-  const open = async (config = {}) => {
-    if (kind === 'embedded') return openTestPlatte(config);
-    redis ??= startRedis();
-    const { url } = await redis;
-    return openTestPlatte({ redisUrl: url, redisPrefix: `op${prefixes++}`, ...config });
-  };
-  const withPlatte = (fn: (t: TestPlatte) => Promise<void>, config = {}) => async () => {
-    const t = await open(config);
-    try {
-      await fn(t);
-    } finally {
-      await t.close();
-    }
-  };
+onBothStores('op', (kind, withPlatte) => {
   const pre = (t: TestPlatte, id: string, group = 'default') => t.http.post('/v1/pre-reboot').set('fleet-lock-protocol', 'true').send(client(id, group));
   const steady = (t: TestPlatte, id: string, group = 'default') => t.http.post('/v1/steady-state').set('fleet-lock-protocol', 'true').send(client(id, group));
   const as = (token: string) => ({ authorization: bearer(token) });
@@ -244,4 +223,4 @@ for (const kind of ['embedded', 'redis'] as const) {
       await steady(t, machine).expect(200, /"released":false/);
     }));
   });
-}
+});

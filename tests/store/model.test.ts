@@ -12,7 +12,7 @@ import { closeBackend, openMemoryBackend, openRedisBackend, type Backend } from 
 import { applyCheckIn, forgetInstance, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
 import { counterPrefixes, OVERFLOW_TRACK, unknownVersionOf } from '../../server/domain/counters.ts';
 import { indexRelease, type ReleaseIndex } from '../../server/domain/release-index.ts';
-import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord, type InstanceStatus } from '../../server/domain/types.ts';
+import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord } from '../../server/domain/types.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
 import { createRedisStore } from '../../server/store/redis/index.ts';
 import { storeKeys } from '../../server/store/redis/keys.ts';
