@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
+import { networkReason } from '../kernel/net-reasons.ts';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -88,15 +89,6 @@ function safeUrl(url: string): string {
   }
 }
 
-const NET_REASONS = new Map([
-  ['ECONNREFUSED', 'connection refused'],
-  ['ENOTFOUND', 'host not found'],
-  ['EAI_AGAIN', 'host name lookup failed'],
-  ['ETIMEDOUT', 'no answer (timed out)'],
-  ['EHOSTUNREACH', 'host unreachable'],
-  ['ECONNRESET', 'the connection was reset'],
-]);
-
 /**
  * Why opening the store failed. `connectError` is the error the Redis client reported while
  * connecting (its connect() itself only says "Connection is closed").
@@ -105,7 +97,7 @@ export function storeFailure(err: unknown, config: Config, connectError?: Error)
   if (config.redisUrl && (connectError || codeOf(err) !== undefined || (err as Error | null)?.name === 'ReplyError')) {
     const cause = connectError ?? (err as Error);
     const code = codeOf(cause);
-    const reason = (code && NET_REASONS.get(code)) ?? cause.message;
+    const reason = networkReason(code) ?? cause.message;
     return new StartupError(`cannot use Redis at ${safeUrl(config.redisUrl)} (--redis / PLATTE_REDIS_URL): ${reason}`);
   }
   if (config.redisUrl || codeOf(err) === undefined) return err;

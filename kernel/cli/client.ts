@@ -1,4 +1,6 @@
 // HTTP client used by every `platte` CLI command that talks to a running server.
+import { networkReason } from '../net-reasons.ts';
+
 export interface ClientOptions {
   server: string;
   token?: string;
@@ -31,14 +33,9 @@ function serverUrl(server: string): URL {
   return url;
 }
 
-const REASONS = new Map([
+/** Where the client says more than the shared wording (kernel/net-reasons.ts). */
+const CLIENT_REASONS = new Map([
   ['ECONNREFUSED', 'connection refused (is `platte serve` running there?)'],
-  ['ENOTFOUND', 'host not found'],
-  ['EAI_AGAIN', 'host name lookup failed'],
-  ['EHOSTUNREACH', 'host unreachable'],
-  ['ENETUNREACH', 'network unreachable'],
-  ['ETIMEDOUT', 'no answer (timed out)'],
-  ['UND_ERR_CONNECT_TIMEOUT', 'no answer (timed out)'],
   ['ECONNRESET', 'the connection was closed without an answer'],
   ['UND_ERR_SOCKET', 'the connection was closed without an answer'],
 ]);
@@ -56,7 +53,7 @@ function unreachable(server: URL, err: unknown): CliError {
   if (code.startsWith('ERR_SSL_') || code.includes('CERT')) return new CliError(`could not talk TLS to ${shown}: ${code}`);
   // fetch refuses a few ports outright (1, 25, 6000…), whatever listens there.
   if (detail === 'bad port') return new CliError(`cannot reach Platte at ${shown}: port ${server.port} is one fetch refuses to use; run Platte on another port`);
-  return new CliError(`cannot reach Platte at ${shown}: ${REASONS.get(code) ?? detail}`);
+  return new CliError(`cannot reach Platte at ${shown}: ${CLIENT_REASONS.get(code) ?? networkReason(code) ?? detail}`);
 }
 
 /** Calls the JSON API; throws CliError with the server's error message on a non-2xx answer. */

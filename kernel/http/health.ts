@@ -2,7 +2,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../log.ts';
 import { withDeadline } from '../storage/unavailable.ts';
-import { RETRY_AFTER_S } from './json-errors.ts';
+import { RETRY_AFTER_S } from './errors.ts';
 
 /** /readyz answers unavailable when the store round trip takes longer than this. */
 const READY_DEADLINE_MS = 1_000;

@@ -4,9 +4,6 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../log.ts';
 import { classify, logFailure } from './errors.ts';
 
-/** Re-exported for the surfaces that answer outages themselves (health.ts). */
-export { RETRY_AFTER_S } from './errors.ts';
-
 export function jsonErrorBoundary(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
