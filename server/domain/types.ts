@@ -1,5 +1,6 @@
 // The release data model: apps → packages, channels, groups → instances.
 // Every record here is what the store keeps; wire formats (Omaha XML, JSON API) map onto these.
+import type { Rollout } from './rollout/state.ts';
 
 /** An Omaha application, e.g. Flatcar's `e96281a6-d1af-4bde-9a0a-97b76e56dc57`. */
 export interface AppRecord {
@@ -45,6 +46,24 @@ export interface ChannelRecord {
   version: string | null;
   updatedAt: number;
   updatedBy: string;
+  /** Versions a node must pass through on its way to `version`, lowest first (rollout/releases.ts). */
+  floors: string[];
+  /** `version` was promoted over a newer one with allowDowngrade: nodes above it are offered it. */
+  allowDowngrade: boolean;
+  /** The rollout of `version` (rollout/state.ts); null: offered to every node at once. */
+  rollout: Rollout | null;
+}
+
+/** A channel as stored before floors, downgrades and rollouts existed: decoders fill in these. */
+export const CHANNEL_DEFAULTS: Pick<ChannelRecord, 'floors' | 'allowDowngrade' | 'rollout'> = { floors: [], allowDowngrade: false, rollout: null };
+
+/** A version that must never be offered again (POST …/packages/{version}/pull). */
+export interface PulledRecord {
+  appId: string;
+  version: string;
+  reason: string;
+  by: string;
+  at: number;
 }
 
 /**
@@ -130,7 +149,15 @@ export interface HistoryEntry {
 export interface ActivityEntry {
   at: number;
   appId: string;
-  kind: 'app-created' | 'package-added' | 'channel-created' | 'channel-promoted' | 'group-changed' | 'group-deleted';
+  kind:
+    | 'app-created'
+    | 'package-added'
+    | 'package-pulled'
+    | 'channel-created'
+    | 'channel-promoted'
+    | 'rollout-changed'
+    | 'group-changed'
+    | 'group-deleted';
   actor: string;
   /** Human-readable summary. */
   message: string;
@@ -148,6 +175,8 @@ export interface AppConfig {
   channels: ChannelRecord[];
   groups: TrackGroupRecord[];
   packages: PackageRecord[];
+  /** Pulled versions, never offered again. */
+  pulled: PulledRecord[];
 }
 
 /**
@@ -175,6 +204,13 @@ export interface InstanceChange {
    * (the final one) to each, removes the instance from its old buckets and adds it to the new ones.
    */
   counterPrefixes: string[];
+  /**
+   * The rollout counter of the node's channel (`t/<channel>`, see counters.ts targetCounterPrefix):
+   * the store counts the instance, with its final status, under `<this>/<final target version>` too,
+   * when it has a target version (granted now or before). So a rollout of version V reads the statuses
+   * of every node ever granted V in the channel from `t/<channel>/V|<status>`, without a scan.
+   */
+  targetCounter?: string;
   /**
    * Set when the version in counterPrefixes is a release version that names no package of the
    * app: the store counts it under its own version only within the unknown-version cap, else as

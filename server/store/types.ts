@@ -5,7 +5,7 @@
 // StoreUnavailableError (./unavailable.ts), which every surface turns into a 503.
 
 import type { TokenLookup, TokenRecord } from '../../kernel/auth/tokens.ts';
-import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, TrackGroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord } from '../domain/types.ts';
+import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, TrackGroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord, PulledRecord } from '../domain/types.ts';
 
 /** Re-exported: the store contract speaks of the domain's config and decided changes. */
 export type { AppConfig, InstanceAttrs, InstanceChange };
@@ -39,6 +39,26 @@ export interface ReleaseStore {
     channel: ChannelRecord,
     activity: ActivityEntry,
   ): Promise<{ previous: string | null } | 'no-app' | 'no-channel' | 'no-package'>;
+  /**
+   * Writes an existing channel's record whole (version, floors, allowDowngrade, rollout) and appends
+   * the activity entries, in one atomic step that bumps the app's config epoch. With `epoch` a
+   * number, a compare-and-set: 'stale' (nothing written) when the app's epoch is no longer that one,
+   * because the caller decided the change on that config (promotion checks, rollout transitions).
+   * 'no-package' when `version` is set and no package of it exists; 'no-channel' when the channel
+   * was never created. Never creates a channel.
+   */
+  writeChannel(
+    channel: ChannelRecord,
+    epoch: number | null,
+    activity: ActivityEntry[],
+  ): Promise<'written' | 'stale' | 'no-app' | 'no-channel' | 'no-package'>;
+  /**
+   * Marks a version pulled (never offered again) and bumps the epoch. 'already' when it is pulled
+   * (nothing written), 'no-package' when the app has no package of that version.
+   */
+  pullPackage(pull: PulledRecord, activity: ActivityEntry): Promise<'pulled' | 'already' | 'no-app' | 'no-package'>;
+  /** Oldest first. */
+  listPulled(appId: string): Promise<PulledRecord[]>;
   getChannel(appId: string, name: string): Promise<ChannelRecord | null>;
   listChannels(appId: string): Promise<ChannelRecord[]>;
   /** Creates or replaces a group. 'track-taken' when another group of the app has that track. */

@@ -10,6 +10,7 @@ import { ReleaseCache } from '../../server/omaha/release-cache.ts';
 import type { AppConfig, ReleaseStore, Store } from '../../server/store/types.ts';
 import { readAnswer, ueRequest } from '../helpers/omaha.ts';
 import { FLATCAR, STORE_KINDS, seedRelease, startPlatte, type TestPlatte } from '../helpers/platte.ts';
+import { CHANNEL_DEFAULTS } from '../../server/domain/types.ts';
 
 const VERSIONS = ['3602.2.0', '3602.3.0'] as const;
 const NODES = 8;
@@ -29,7 +30,7 @@ for (const kind of STORE_KINDS) {
     async function flip(): Promise<string> {
       const version = VERSIONS[++flips % 2]!;
       const at = Date.now();
-      const channel = { appId: FLATCAR, name: 'stable', version, updatedAt: at, updatedBy: 'churn' };
+      const channel = { appId: FLATCAR, name: 'stable', version, updatedAt: at, updatedBy: 'churn', ...CHANNEL_DEFAULTS };
       const r = await t.platte.store.promoteChannel(channel, activity(FLATCAR, 'channel-promoted', 'churn', at, `stable → ${version}`));
       assert.equal(typeof r, 'object');
       return version;
@@ -137,7 +138,7 @@ describe('ReleaseCache', () => {
     const store = {
       loadAppConfig: () => new Promise<AppConfig | null>((resolve) => waiting.push(resolve)),
     } as unknown as ReleaseStore;
-    const config = (epoch: number) => ({ epoch, app: { id: 'a', name: 'A', createdAt: 0 }, channels: [], groups: [], packages: [] }) as AppConfig;
+    const config = (epoch: number) => ({ epoch, app: { id: 'a', name: 'A', createdAt: 0 }, channels: [], groups: [], packages: [], pulled: [] }) as AppConfig;
     return { store, waiting, config };
   }
 

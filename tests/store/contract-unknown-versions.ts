@@ -18,7 +18,7 @@ import { activity, APP, app, change, OTHER_APP, pkg, T0 } from './fixtures/recor
 type Case = (title: string, fn: (store: Store) => Promise<void>) => void;
 
 const KNOWN = '3510.2.0';
-const prefixes = (version: string) => counterPrefixes({ channel: 'stable', group: 'stable', track: 'stable', version });
+const prefixes = (version: string) => counterPrefixes({ channel: 'stable', group: 'stable', track: 'stable', version, arch: 'amd64' });
 /** A check-in on `version`: unknown (capped) unless it is `known`, as the planner marks it. */
 const on = (machineId: string, version: string, known = false): InstanceChange =>
   change(machineId, { counterPrefixes: prefixes(version), ...(known ? {} : { unknownVersion: version }) });
@@ -115,7 +115,7 @@ export function unknownVersionCases(test: Case): void {
     // What counters() gives back is buckets only (`<prefix>|<status>`), on every store.
     const counters = await store.counters(APP);
     assert.ok(Object.keys(counters).every((b) => b.includes('|')), 'no bookkeeping fields');
-    assert.equal(Object.values(counters).reduce((a, b) => a + b, 0), 2 * (await store.countInstances(APP)));
+    assert.equal(Object.values(counters).reduce((a, b) => a + b, 0), 3 * (await store.countInstances(APP)), 'each node in one channel, one group and one arch bucket');
     assert.equal(await store.pruneInstances(APP, T0 + 10_000, 1000), UNKNOWN_VERSION_CAP + 2);
     assert.deepStrictEqual(await store.counters(APP), {});
     // An empty app starts with all its places again.
@@ -126,7 +126,7 @@ export function unknownVersionCases(test: Case): void {
   test('both caps apply together: an invented track and version beyond both count as ?~other / other', async (store) => {
     const epoch = await createApp(store, APP);
     const onTrack = (m: string, track: string, version: string) =>
-      change(m, { counterPrefixes: counterPrefixes({ channel: '', group: '', track, version }), unknownVersion: version });
+      change(m, { counterPrefixes: counterPrefixes({ channel: '', group: '', track, version, arch: 'amd64' }), unknownVersion: version });
     const n = Math.max(UNKNOWN_TRACK_CAP, UNKNOWN_VERSION_CAP);
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) => store.applyCheckIn(APP, epoch, onTrack(`f${i}`, `t${i}`, `1.0.${i}`), T0 + i)),

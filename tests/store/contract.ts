@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { BadCursorError, encodeCursor } from '../../kernel/storage/cursor.ts';
 import type { HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.ts';
+import { channelRecordCases } from './contract-channels.ts';
 import { unknownTrackCases } from './contract-unknown-tracks.ts';
 import { unknownVersionCases } from './contract-unknown-versions.ts';
 import {
@@ -41,6 +42,7 @@ export function runStoreContract(name: string, open: Open): void {
     describe('apps and epochs', () => releaseAppCases(test));
     describe('packages', () => packageCases(test));
     describe('channels', () => channelCases(test));
+    describe('channel records and pulled versions', () => channelRecordCases(test));
     describe('groups', () => groupCases(test));
     describe('activity', () => activityCases(test));
     describe('loadAppConfig', () => configCases(test));
@@ -334,7 +336,7 @@ function configCases(test: Case): void {
     assert.equal(await store.loadAppConfig(APP), null);
     await store.createApp(app(), activity());
     const empty = await store.loadAppConfig(APP);
-    assert.deepStrictEqual(empty, { epoch: 1, app: app(), channels: [], groups: [], packages: [] });
+    assert.deepStrictEqual(empty, { epoch: 1, app: app(), channels: [], groups: [], packages: [], pulled: [] });
 
     const p1 = pkg('1.0.0', 'amd64', { createdAt: T0 + 1 });
     const p2 = pkg('1.0.0', 'arm64', { createdAt: T0 + 2, sha1: 'x' });
@@ -668,6 +670,28 @@ function counterCases(test: Case): void {
     await store.applyCheckIn(APP, epoch, change('m2', { status: to('error'), counterPrefixes: ['all'] }), T0 + 6);
     assert.deepStrictEqual(await store.counters(APP), { 'all|error': 1 }, 'an unchanged membership counts once');
     assert.deepStrictEqual(await store.counters('unknown-app'), {});
+  });
+
+  test('the rollout counter counts the final target with the final status, until the node leaves it', async (store) => {
+    const epoch = await seed(store);
+    const to = (s: InstanceStatus) => ({ to: s, unlessIn: [] as InstanceStatus[] });
+    const on = (channel: string) => ({ attrs: attrs({ channel }), counterPrefixes: [`c/${channel}`], targetCounter: `t/${channel}` });
+    await store.applyCheckIn(APP, epoch, change('m1', on('stable')), T0);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/stable|idle': 1 }, 'no target: no rollout bucket');
+    await store.applyCheckIn(APP, epoch, change('m1', { ...on('stable'), status: to('granted'), targetVersion: '3100.0.0' }), T0 + 1);
+    // unlessIn keeps `granted`: the rollout bucket takes the kept status, like the others.
+    await store.applyCheckIn(APP, epoch, change('m1', { ...on('stable'), status: { to: 'idle', unlessIn: ['granted'] } }), T0 + 2);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/stable|granted': 1, 't/stable/3100.0.0|granted': 1 });
+    await store.applyCheckIn(APP, epoch, change('m1', { ...on('beta'), status: to('installed') }), T0 + 3);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/beta|installed': 1, 't/beta/3100.0.0|installed': 1 }, 'the stored target, in the new channel');
+    await store.applyCheckIn(APP, epoch, change('m1', { ...on('beta'), status: to('granted'), targetVersion: '3200.0.0' }), T0 + 4);
+    await store.applyCheckIn(APP, epoch, change('m2', { ...on('beta'), status: to('granted'), targetVersion: '3200.0.0' }), T0 + 4);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/beta|granted': 2, 't/beta/3200.0.0|granted': 2 });
+    const { targetCounter: _, ...noChannel } = change('m2', { ...on(''), counterPrefixes: ['c/-'] });
+    await store.applyCheckIn(APP, epoch, noChannel, T0 + 5);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/beta|granted': 1, 't/beta/3200.0.0|granted': 1, 'c/-|granted': 1 }, 'no channel: no rollout bucket');
+    assert.equal(await store.pruneInstances(APP, T0 + 5, 10), 1);
+    assert.deepStrictEqual(await store.counters(APP), { 'c/-|granted': 1 }, 'pruning forgets the rollout bucket too');
   });
 }
 

@@ -15,7 +15,8 @@ import { durableWriter } from '../../server/store/embedded/durable.ts';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../server/store/embedded/schema.ts';
 import type { Store } from '../../server/store/types.ts';
 import { runStoreContract } from './contract.ts';
-import { activity, APP, app, change, channel, entry, group, newInstance, pkg, T0, token } from './fixtures/records.ts';
+import { activity, APP, app, change, channel, entry, group, newInstance, pkg, pulled, T0, token } from './fixtures/records.ts';
+import { haltedRollout } from './fixtures/rollout.ts';
 
 /** Waits until `child` prints "written" (its writes were acknowledged), then kills it with SIGKILL. */
 async function killOnceWritten(child: ChildProcessByStdio<null, Readable, Readable>): Promise<void> {
@@ -143,6 +144,32 @@ describe('embedded store on a file', () => {
     const second = openFile(dir);
     try {
       await assertEverything(second.store, epoch);
+    } finally {
+      await second.done();
+    }
+  });
+
+  it('keeps channel records (floors, downgrade, rollout) and pulled versions across a clean restart', async () => {
+    const first = openFile(dir);
+    await writeEverything(first.store);
+    await first.store.addPackage(pkg('3200.0.0', 'arm64'), activity(APP, { kind: 'package-added' }));
+    const rolledOut = channel('stable', '3200.0.0', { updatedAt: T0 + 5, floors: ['3100.0.0'], allowDowngrade: true, rollout: haltedRollout('3200.0.0', '3100.0.0') });
+    const { epoch } = (await first.store.loadAppConfig(APP))!;
+    const entries = [activity(APP, { kind: 'channel-promoted', at: T0 + 5 }), activity(APP, { kind: 'rollout-changed', at: T0 + 5 })];
+    assert.equal(await first.store.writeChannel(rolledOut, epoch, entries), 'written');
+    assert.equal(await first.store.pullPackage(pulled('3100.0.0'), activity(APP, { kind: 'package-pulled' })), 'pulled');
+    const before = { config: await first.store.loadAppConfig(APP), activity: await first.store.listActivity(APP, 100) };
+    await first.done();
+
+    const second = openFile(dir);
+    try {
+      const config = await second.store.loadAppConfig(APP);
+      assert.deepStrictEqual({ config, activity: await second.store.listActivity(APP, 100) }, before);
+      assert.deepStrictEqual(config!.channels, [rolledOut]);
+      assert.deepStrictEqual(config!.pulled, [pulled('3100.0.0')]);
+      assert.deepStrictEqual(await second.store.listPulled(APP), [pulled('3100.0.0')]);
+      assert.equal(await second.store.writeChannel(rolledOut, epoch, []), 'stale', 'the epoch moved and stayed moved');
+      assert.equal(await second.store.writeChannel(channel('stable', '3100.0.0'), config!.epoch, []), 'written');
     } finally {
       await second.done();
     }

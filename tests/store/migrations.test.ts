@@ -14,7 +14,7 @@ import { createEmbeddedSlotStore } from '../../coordinator/store/embedded/index.
 import { migrate as migrateSlots } from '../../coordinator/store/embedded/schema.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore } from '../../coordinator/store/types.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
-import { migrate as migrateServer } from '../../server/store/embedded/schema.ts';
+import { migrate as migrateServer, SCHEMA_VERSION } from '../../server/store/embedded/schema.ts';
 import type { Store } from '../../server/store/types.ts';
 import { APP, app, channel, entry, group, newInstance, pkg, T0, token } from './fixtures/records.ts';
 
@@ -26,6 +26,7 @@ const LATEST = [
   { component: 'coordinator', version: 1 },
   { component: 'coordinator', version: 2 },
   { component: 'server', version: 1 },
+  { component: 'server', version: 2 },
 ];
 
 const slotOptions = {
@@ -177,7 +178,7 @@ describe('SQLite migrations: one runner, a set per component', () => {
         try {
           const { db } = opened.backend;
           assert.deepStrictEqual(ledger(db), LATEST);
-          const kept = db.prepare("SELECT name, applied_at FROM schema_migrations WHERE component = 'server'").all();
+          const kept = db.prepare("SELECT name, applied_at FROM schema_migrations WHERE component = 'server' AND version = 1").all();
           assert.deepStrictEqual(kept, [{ name: 'initial', applied_at: appliedAt }], 'the server history is kept');
           assert.deepStrictEqual(layout(db), freshLayout());
           await assertFixtureData(opened);
@@ -221,14 +222,16 @@ describe('SQLite migrations: one runner, a set per component', () => {
   it('refuses a component-less ledger from a newer Platte after moving it over', async () => {
     loadFixture(dir, 'layout-fd1806e.sql');
     const db = new Database(path.join(dir, 'platte.db'));
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(2, 'from the future', T0);
+    const future = SCHEMA_VERSION + 1;
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(future, 'from the future', T0);
     db.close();
     const backend = openEmbeddedBackend(dir) as Embedded;
     try {
-      assert.throws(() => createEmbeddedStore(backend), /server schema is at version 2, newer than this Platte supports \(1\)/);
+      const message = new RegExp(`server schema is at version ${future}, newer than this Platte supports \\(${SCHEMA_VERSION}\\)`);
+      assert.throws(() => createEmbeddedStore(backend), message);
       assert.deepStrictEqual(ledger(backend.db), [
         { component: 'server', version: 1 },
-        { component: 'server', version: 2 },
+        { component: 'server', version: future },
       ]);
     } finally {
       await closeBackend(backend);

@@ -1,6 +1,7 @@
 // Model test of the instance stores: seeded random sequences of check-ins (several machines, random
-// versions, tracks, events, status moves, targets and errors), stale epochs, release writes that
-// move the epoch and publish versions, clock steps and prunes run against an in-memory model built
+// versions, tracks, events, status moves, grants to versions and errors), stale epochs, release
+// writes that move the epoch, publish versions and move a group to another channel (so nodes move
+// between rollout counters), clock steps and prunes run against an in-memory model built
 // only from domain/apply-check-in.ts, and against both stores. After every step the instance
 // records, histories, counters, unknown-track and unknown-version tallies and every answer must
 // match the model, so neither the SQLite path nor the Lua script can drift from the pure rules.
@@ -10,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { closeBackend, openMemoryBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
 import { applyCheckIn, forgetInstance, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
-import { counterPrefixes, OVERFLOW_TRACK, unknownVersionOf } from '../../server/domain/counters.ts';
+import { counterPrefixes, OVERFLOW_TRACK, targetCounterPrefix, unknownVersionOf } from '../../server/domain/counters.ts';
 import { indexRelease, type ReleaseIndex } from '../../server/domain/release-index.ts';
 import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord } from '../../server/domain/types.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
@@ -23,13 +24,17 @@ import { activity, APP, app, attrs, channel, group, pkg, T0 } from './fixtures/r
 const LIMITS: CheckInLimits = { history: 4, unknownTracks: 2, unknownVersions: 2 };
 const MACHINES = ['m0', 'm1', 'm2', 'm3', 'm4'];
 const VERSIONS = ['3033.2.0', '3100.0.0', '1.2.3', '4.5.6', '7.8.9', 'ForcedUpdate', ''];
-const TRACKS = ['stable', 't1', 't2', 't3', 'we|ird,t', ''];
+// The two grouped tracks twice: a machine then often checks in again on a channel, with a target.
+const TRACKS = ['stable', 'beta', 'stable', 'beta', 't1', 't2', 't3', 'we|ird,t', ''];
+/** Channels the group `stable` is moved between (the group `beta` stays on `beta`). */
+const CHANNELS = ['stable', 'beta'];
 
 type Tallies = { tracks: [string, number][]; versions: [string, number][] };
 type Op =
   | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[] }
   | { kind: 'publish'; version: string }
   | { kind: 'promote'; version: string }
+  | { kind: 'regroup'; channel: string }
   | { kind: 'tick'; ms: number }
   | { kind: 'prune'; back: number; limit: number };
 
@@ -53,13 +58,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       stale: fc.constantFrom<(0 | -1 | 1)[]>(0, 0, 0, 0, 0, -1, 1),
       status: fc.option(fc.record({ to: status, unlessIn: fc.uniqueArray(status, { maxLength: 3 }) })),
       completion: fc.option(fc.record({ version: fc.constantFrom('3100.0.0', '3033.2.0'), from: fc.uniqueArray(status, { minLength: 1, maxLength: 3 }) }), { nil: undefined }),
-      target: fc.option(fc.constantFrom('', '3100.0.0'), { nil: undefined }),
+      target: fc.option(fc.constantFrom('', '3100.0.0', '3033.2.0', '4.5.6'), { nil: undefined }),
       error: fc.option(fc.record({ code: fc.constantFrom(0, 7), name: fc.constantFrom('', 'x') }), { nil: undefined }),
       history: fc.array(fc.tuple(entryTemplate, fc.constantFrom(...VERSIONS.slice(0, 3))).map(([e, version]) => ({ ...e, version, at: 0 })), { maxLength: 4 }),
     }, { requiredKeys: ['kind', 'machine', 'version', 'track', 'alias', 'stale', 'status', 'history'] }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const), version: fc.constantFrom('3100.0.0', '1.2.3', '4.5.6') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('promote' as const), version: fc.constant('3033.2.0') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('regroup' as const), channel: fc.constantFrom(...CHANNELS) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 1000 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('prune' as const), back: fc.integer({ min: 0, max: 2000 }), limit: fc.integer({ min: 1, max: 3 }) }) },
 );
@@ -131,7 +137,10 @@ function createModel() {
 /** What the random runs reached, so the test can prove every rule was exercised. */
 const seen = new Set<string>();
 
-function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>) {
+/** The rollout counter prefix among buckets (`t/<channel>/<target>`), or null. */
+const rolloutPrefix = (buckets: readonly string[] | undefined) => buckets?.find((b) => b.startsWith('t/'))?.split('|')[0] ?? null;
+
+function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>, before: string | null) {
   if (!res.applied) return seen.add('stale');
   if (change.status && res.status !== change.status.to) seen.add('unless-kept');
   if (change.completion && res.status === 'complete' && change.status?.to !== 'complete') seen.add('unreported-completion');
@@ -140,6 +149,12 @@ function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnTy
   if (change.unknownVersion && inst.talliedVersion === null) seen.add('version-other');
   if (inst.history.length === LIMITS.history) seen.add('history-cap');
   if (inst.history.some((e) => e.repeat > 2)) seen.add('history-fold');
+  const after = rolloutPrefix(inst.buckets);
+  if (after !== null) seen.add('rollout-counted');
+  if (before !== null && after !== null && before !== after) {
+    seen.add(before.split('/')[1] === after.split('/')[1] ? 'rollout-regrant' : 'rollout-channel-move');
+  }
+  if (before !== null && after === null) seen.add('rollout-left');
 }
 
 async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]): Promise<void> {
@@ -148,6 +163,8 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
   assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
   assert.equal((await store.putTrackGroup(group('stable', 'stable'), activity())), 'created');
   assert.equal(await store.createChannel(channel('stable', null), activity()), 'created');
+  assert.equal((await store.putTrackGroup(group('beta', 'beta', { channel: 'beta' }), activity())), 'created');
+  assert.equal(await store.createChannel(channel('beta', null), activity()), 'created');
   let index: ReleaseIndex = indexRelease((await store.loadAppConfig(APP))!);
   model.epoch = index.config.epoch;
   let now = T0;
@@ -166,13 +183,20 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
         ...(o.error !== undefined && { error: o.error }),
         history: o.history.map((e) => ({ ...e, at: now })),
         counterPrefixes: counterPrefixes(a),
+        ...(a.channel !== '' && { targetCounter: targetCounterPrefix(a.channel) }),
         ...(unknownVersion !== undefined && { unknownVersion }),
       };
+      const before = rolloutPrefix(model.instances.get(o.machine)?.buckets);
       const want = model.checkIn(model.epoch + o.stale, change, now);
       assert.deepStrictEqual(await store.applyCheckIn(APP, model.epoch + o.stale, change, now), want, where);
-      noteOutcome(change, want, model);
-    } else if (o.kind === 'publish' || o.kind === 'promote') {
-      const res = o.kind === 'publish' ? await store.addPackage(pkg(o.version), activity()) : await store.promoteChannel(channel('stable', o.version), activity());
+      noteOutcome(change, want, model, before);
+    } else if (o.kind === 'publish' || o.kind === 'promote' || o.kind === 'regroup') {
+      const res =
+        o.kind === 'publish'
+          ? await store.addPackage(pkg(o.version), activity())
+          : o.kind === 'promote'
+            ? await store.promoteChannel(channel('stable', o.version), activity())
+            : await store.putTrackGroup(group('stable', 'stable', { channel: o.channel }), activity());
       index = indexRelease((await store.loadAppConfig(APP))!);
       if (res !== 'exists') model.epoch++;
       assert.equal(index.config.epoch, model.epoch, `${where}: a release write moves the epoch`);
@@ -200,8 +224,9 @@ function talliesOf(rows: [string, number][]): Tallies {
   return { tracks: sorted(new Map(pick('u/'))), versions: sorted(new Map(pick('v/'))) };
 }
 
-const RUNS = { seed: 20261129, numRuns: 40 };
-const OPS = fc.array(op, { minLength: 1, maxLength: 40 });
+const RUNS = { seed: 20261129, numRuns: 20 };
+// Medium size: sequences long enough for one machine to be granted, moved and granted again.
+const OPS = fc.array(op, { minLength: 1, maxLength: 40, size: 'medium' });
 
 describe('model test: instance stores follow domain/apply-check-in.ts', () => {
   it('embedded', async () => {
@@ -219,7 +244,8 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
       }),
       RUNS,
     );
-    const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion'];
+    const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion',
+      'rollout-counted', 'rollout-regrant', 'rollout-channel-move', 'rollout-left'];
     assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
   });
 

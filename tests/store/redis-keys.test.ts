@@ -15,7 +15,7 @@ function appKeys(prefix: string, appId: string, machineId: string): string[] {
   const k = storeKeys(prefix);
   return [
     k.app(appId), k.packages(appId), k.versions(appId), k.channels(appId), k.groups(appId), k.tracks(appId),
-    k.activity(appId), k.instance(appId, machineId), k.history(appId, machineId), k.instanceIndex(appId), k.counters(appId),
+    k.pulled(appId), k.activity(appId), k.instance(appId, machineId), k.history(appId, machineId), k.instanceIndex(appId), k.counters(appId),
   ];
 }
 
@@ -70,7 +70,7 @@ describe('redis keys: the kernel key base', () => {
     };
     const k = storeKeys('p');
     for (const a of ODD) {
-      [k.app(a), k.packages(a), k.versions(a), k.channels(a), k.groups(a), k.tracks(a), k.activity(a), k.instanceIndex(a), k.counters(a)]
+      [k.app(a), k.packages(a), k.versions(a), k.channels(a), k.groups(a), k.tracks(a), k.pulled(a), k.activity(a), k.instanceIndex(a), k.counters(a)]
         .forEach((key, i) => note(key, `app ${JSON.stringify(a)} key ${i}`));
       for (const m of ODD) {
         note(k.instance(a, m), `instance ${JSON.stringify([a, m])}`);
@@ -89,6 +89,7 @@ describe('redis keys: the kernel key base', () => {
     assert.equal(k.instance(APP, '0f6e8c1c7a1e4c6f'), `platte:{app:${APP}}:i:0f6e8c1c7a1e4c6f`);
     assert.equal(k.history(APP, 'm'), `platte:{app:${APP}}:h:m`);
     assert.equal(k.counters(APP), `platte:{app:${APP}}:cnt`);
+    assert.equal(k.pulled(APP), `platte:{app:${APP}}:pulled`, 'new in the rollout release, beside the app\'s other keys');
     const c = new SlotKeys('platte');
     assert.equal(c.group('web.eu-1').waitingWhy, 'platte:{grp:web.eu-1}:waiting-why');
     assert.equal(c.autoGroups(), 'platte:{coord}:auto-groups');

@@ -4,14 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { InstanceStatus } from '../../server/domain/types.ts';
+import { CHANNEL_DEFAULTS, type InstanceStatus } from '../../server/domain/types.ts';
 import { closeBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
 import { createRedisStore } from '../../server/store/redis/index.ts';
 import { storeKeys } from '../../server/store/redis/keys.ts';
 import type { Store } from '../../server/store/types.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { runStoreContract } from './contract.ts';
-import { activity, APP, app, attrs, change, channel, entry, group, OTHER_APP, pkg, T0, token } from './fixtures/records.ts';
+import { activity, APP, app, attrs, change, channel, entry, group, OTHER_APP, pkg, pulled, T0, token } from './fixtures/records.ts';
+import { haltedRollout } from './fixtures/rollout.ts';
 import { assertLuaScriptsDocumented } from '../helpers/lua-headers.ts';
 
 type RedisBackend = Extract<Backend, { kind: 'redis' }>;
@@ -208,6 +209,7 @@ describe('redis store: layout', () => {
       await ctx.store.createApp(app(OTHER_APP), activity(OTHER_APP));
       await ctx.store.promoteChannel(channel('stable', '3033.2.0'), activity());
       await ctx.store.putTrackGroup(group('g1', 'stable'), activity());
+      assert.equal(await ctx.store.pullPackage(pulled('3033.2.0'), activity()), 'pulled');
       const { epoch } = (await ctx.store.loadAppConfig(APP))!;
       const res = await ctx.store.applyCheckIn(APP, epoch, change('m1', { counterPrefixes: ['all'], history: [entry(T0)] }), T0);
       assert.equal(res.applied, true);
@@ -219,7 +221,21 @@ describe('redis store: layout', () => {
         if (!global.has(k)) assert.match(k, /^ptest:\{app:[0-9a-f-]+\}:/, k);
       }
       const appKeys = names.filter((k) => k.includes(`{app:${APP}}`));
-      assert.equal(appKeys.length, 11, `expected the app's keys, got ${appKeys}`);
+      assert.equal(appKeys.length, 12, `expected the app's keys, got ${appKeys}`);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  it('a channel stored before floors, downgrades and rollouts reads with CHANNEL_DEFAULTS', async () => {
+    const ctx = await open();
+    try {
+      await seeded(ctx.store);
+      const old = { name: 'stable', version: '3033.2.0', updatedAt: T0, updatedBy: 'alice' };
+      await ctx.backend.redis.hset(keys.channels(APP), 'stable', JSON.stringify(old));
+      assert.deepStrictEqual(await ctx.store.getChannel(APP, 'stable'), { appId: APP, ...old, ...CHANNEL_DEFAULTS });
+      assert.deepStrictEqual(await ctx.store.getChannel(APP, 'stable'), channel('stable', '3033.2.0'));
+      assert.deepStrictEqual((await ctx.store.loadAppConfig(APP))!.pulled, [], 'no pulled hash: none pulled');
     } finally {
       await ctx.cleanup();
     }
@@ -293,7 +309,11 @@ describe('redis store: durability', () => {
     const epoch = await seeded(c.store);
     await c.store.promoteChannel(channel('stable', '3033.2.0'), activity());
     await c.store.putTrackGroup(group('g1', 'stable'), activity());
+    const rolledOut = channel('stable', '3033.2.0', { floors: ['3033.1.0'], allowDowngrade: true, rollout: haltedRollout() });
+    assert.equal(await c.store.writeChannel(rolledOut, null, [activity(APP, { kind: 'rollout-changed' })]), 'written');
+    assert.equal(await c.store.pullPackage(pulled('3033.2.0'), activity(APP, { kind: 'package-pulled' })), 'pulled');
     const current = (await c.store.loadAppConfig(APP))!;
+    assert.deepStrictEqual([current.channels, current.pulled], [[rolledOut], [pulled('3033.2.0')]]);
     await c.store.applyCheckIn(APP, current.epoch, change('m1', { counterPrefixes: ['all'], history: [entry(T0)] }), T0);
     await c.store.addToken(token('e'.repeat(64), { role: 'admin' }));
     assert.ok(current.epoch > epoch);

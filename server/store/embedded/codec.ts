@@ -1,13 +1,17 @@
 // Conversions between SQLite rows and domain records, plus the compact history encoding. Nothing
 // here touches the database. The listing cursor is the kernel's, shared with the Redis store
 // (kernel/storage/cursor.ts).
-import type {
-  ActivityEntry,
-  ExtraFile,
-  HistoryEntry,
-  InstanceRecord,
-  InstanceStatus,
-  PackageRecord,
+import type { Rollout } from '../../domain/rollout/state.ts';
+import {
+  CHANNEL_DEFAULTS,
+  type ActivityEntry,
+  type ChannelRecord,
+  type ExtraFile,
+  type HistoryEntry,
+  type InstanceRecord,
+  type InstanceStatus,
+  type PackageRecord,
+  type PulledRecord,
 } from '../../domain/types.ts';
 
 /** The columns an InstanceRecord is built from (not the bulky buckets/history). */
@@ -163,6 +167,59 @@ export function packageToRow(p: PackageRecord): PackageRow {
     created_at: p.createdAt,
   };
 }
+
+export interface ChannelRow {
+  app_id: string;
+  name: string;
+  version: string | null;
+  updated_at: number;
+  updated_by: string;
+  /** JSON array of versions. */
+  floors: string;
+  allow_downgrade: number;
+  /** JSON Rollout, NULL when the channel has none. */
+  rollout: string | null;
+}
+
+export function channelFromRow(r: ChannelRow): ChannelRecord {
+  return {
+    appId: r.app_id,
+    name: r.name,
+    version: r.version,
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+    // The columns' defaults (rows from before migration 2) read as CHANNEL_DEFAULTS; fresh arrays so
+    // no caller can change the shared default.
+    floors: r.floors ? (JSON.parse(r.floors) as string[]) : [...CHANNEL_DEFAULTS.floors],
+    allowDowngrade: r.allow_downgrade === 1,
+    rollout: r.rollout === null ? CHANNEL_DEFAULTS.rollout : (JSON.parse(r.rollout) as Rollout),
+  };
+}
+
+export function channelToRow(c: ChannelRecord): ChannelRow {
+  return {
+    app_id: c.appId,
+    name: c.name,
+    version: c.version,
+    updated_at: c.updatedAt,
+    updated_by: c.updatedBy,
+    floors: JSON.stringify(c.floors),
+    allow_downgrade: c.allowDowngrade ? 1 : 0,
+    rollout: c.rollout === null ? null : JSON.stringify(c.rollout),
+  };
+}
+
+export interface PulledRow {
+  app_id: string;
+  version: string;
+  reason: string;
+  actor: string;
+  at: number;
+}
+
+export const pulledFromRow = (r: PulledRow): PulledRecord => ({ appId: r.app_id, version: r.version, reason: r.reason, by: r.actor, at: r.at });
+
+export const pulledToRow = (p: PulledRecord): PulledRow => ({ app_id: p.appId, version: p.version, reason: p.reason, actor: p.by, at: p.at });
 
 export interface ActivityRow {
   app_id: string;

@@ -1,15 +1,23 @@
-// Release data: apps, packages, channels, groups, activity. Every successful write appends its
-// activity entry and bumps the app's config epoch in the same durable transaction.
+// Release data: apps, packages, channels, groups, pulled versions, activity. Every successful write
+// appends its activity entry and bumps the app's config epoch in the same durable transaction (the
+// writes that move a channel or pull a version are in channel-writes.ts).
 import type Database from 'better-sqlite3';
-import type { ActivityEntry, AppRecord, ChannelRecord, TrackGroupRecord } from '../../domain/types.ts';
-import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
+import type { AppRecord, TrackGroupRecord } from '../../domain/types.ts';
+import type { AppConfig, ReleaseStore } from '../types.ts';
+import { changeLog } from './change-log.ts';
+import { createChannelWrites } from './channel-writes.ts';
 import {
   activityFromRow,
+  channelFromRow,
+  channelToRow,
   packageFromRow,
   packageToRow,
+  pulledFromRow,
   toLimit,
   type ActivityRow,
+  type ChannelRow,
   type PackageRow,
+  type PulledRow,
 } from './codec.ts';
 import { durableWriter } from './durable.ts';
 
@@ -18,13 +26,6 @@ interface AppRow {
   name: string;
   created_at: number;
   epoch: number;
-}
-interface ChannelRow {
-  app_id: string;
-  name: string;
-  version: string | null;
-  updated_at: number;
-  updated_by: string;
 }
 interface GroupRow {
   app_id: string;
@@ -37,13 +38,6 @@ interface GroupRow {
 }
 
 const appFromRow = (r: AppRow): AppRecord => ({ id: r.id, name: r.name, createdAt: r.created_at });
-const channelFromRow = (r: ChannelRow): ChannelRecord => ({
-  appId: r.app_id,
-  name: r.name,
-  version: r.version,
-  updatedAt: r.updated_at,
-  updatedBy: r.updated_by,
-});
 const groupFromRow = (r: GroupRow): TrackGroupRecord => ({
   appId: r.app_id,
   id: r.id,
@@ -61,12 +55,6 @@ function statements(db: Database.Database) {
     insertApp: db.prepare(
       'INSERT INTO apps (id, name, created_at, epoch) VALUES (?, ?, ?, 1) ON CONFLICT (id) DO NOTHING',
     ),
-    bumpEpoch: db.prepare('UPDATE apps SET epoch = epoch + 1 WHERE id = ?'),
-    insertActivity: db.prepare(
-      'INSERT INTO activity (app_id, at, kind, actor, message, data) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    trimActivity: db.prepare(`DELETE FROM activity WHERE app_id = @appId AND seq <= (
-      SELECT seq FROM activity WHERE app_id = @appId ORDER BY seq DESC LIMIT 1 OFFSET @keep)`),
     listActivity: db.prepare<[string, number], ActivityRow>(
       'SELECT app_id, at, kind, actor, message, data FROM activity WHERE app_id = ? ORDER BY seq DESC LIMIT ?',
     ),
@@ -77,14 +65,14 @@ function statements(db: Database.Database) {
     listPackages: db.prepare<[string], PackageRow>(
       'SELECT * FROM packages WHERE app_id = ? ORDER BY created_at, version, arch',
     ),
-    hasVersion: db.prepare<[string, string], { one: number }>(
-      'SELECT 1 AS one FROM packages WHERE app_id = ? AND version = ? LIMIT 1',
-    ),
     getChannel: db.prepare<[string, string], ChannelRow>('SELECT * FROM channels WHERE app_id = ? AND name = ?'),
     listChannels: db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE app_id = ? ORDER BY name'),
-    insertChannel: db.prepare(`INSERT INTO channels (app_id, name, version, updated_at, updated_by)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, name) DO NOTHING`),
-    updateChannel: db.prepare('UPDATE channels SET version = ?, updated_at = ?, updated_by = ? WHERE app_id = ? AND name = ?'),
+    insertChannel: db.prepare(`INSERT INTO channels
+      (app_id, name, version, updated_at, updated_by, floors, allow_downgrade, rollout)
+      VALUES (@app_id, @name, @version, @updated_at, @updated_by, @floors, @allow_downgrade, @rollout)
+      ON CONFLICT (app_id, name) DO NOTHING`),
+    // Oldest first; (at, version) so both stores list ties alike.
+    listPulled: db.prepare<[string], PulledRow>('SELECT * FROM pulled WHERE app_id = ? ORDER BY at, version'),
     getGroup: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND id = ?'),
     groupByTrack: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND track = ?'),
     listTrackGroups: db.prepare<[string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? ORDER BY id'),
@@ -99,16 +87,7 @@ function statements(db: Database.Database) {
 export function createReleaseStore(db: Database.Database): ReleaseStore {
   const s = statements(db);
   const durable = durableWriter(db);
-
-  /** The common tail of every successful write: epoch + activity (inside the caller's transaction). */
-  const logActivity = (appId: string, a: ActivityEntry) => {
-    s.insertActivity.run(appId, a.at, a.kind, a.actor, a.message, JSON.stringify(a.data));
-    s.trimActivity.run({ appId, keep: ACTIVITY_CAP });
-  };
-  const recorded = (appId: string, a: ActivityEntry) => {
-    s.bumpEpoch.run(appId);
-    logActivity(appId, a);
-  };
+  const log = changeLog(db);
   const appExists = (appId: string) => s.getApp.get(appId) !== undefined;
 
   const readConfig = db.transaction((appId: string): AppConfig | null => {
@@ -120,15 +99,18 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       channels: s.listChannels.all(appId).map(channelFromRow),
       groups: s.listTrackGroups.all(appId).map(groupFromRow),
       packages: s.listPackages.all(appId).map(packageFromRow),
+      pulled: s.listPulled.all(appId).map(pulledFromRow),
     };
   });
 
   return {
+    ...createChannelWrites(db, log),
+
     async createApp(app, activity) {
       return durable(() => {
         // The insert itself sets epoch 1 (the spec's starting value), so only log here.
         if (s.insertApp.run(app.id, app.name, app.createdAt).changes === 0) return 'exists';
-        logActivity(app.id, activity);
+        log.append(app.id, activity);
         return 'created';
       });
     },
@@ -146,7 +128,7 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       return durable(() => {
         if (!appExists(pkg.appId)) return 'no-app';
         if (s.insertPackage.run(packageToRow(pkg)).changes === 0) return 'exists';
-        recorded(pkg.appId, activity);
+        log.record(pkg.appId, [activity]);
         return 'created';
       });
     },
@@ -158,22 +140,9 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async createChannel(channel, activity) {
       return durable(() => {
         if (!appExists(channel.appId)) return 'no-app';
-        const { appId, name, version, updatedAt, updatedBy } = channel;
-        if (s.insertChannel.run(appId, name, version, updatedAt, updatedBy).changes === 0) return 'exists';
-        recorded(appId, activity);
+        if (s.insertChannel.run(channelToRow(channel)).changes === 0) return 'exists';
+        log.record(channel.appId, [activity]);
         return 'created';
-      });
-    },
-
-    async promoteChannel(channel, activity) {
-      return durable(() => {
-        if (!appExists(channel.appId)) return 'no-app';
-        const current = s.getChannel.get(channel.appId, channel.name);
-        if (!current) return 'no-channel';
-        if (channel.version === null || !s.hasVersion.get(channel.appId, channel.version)) return 'no-package';
-        s.updateChannel.run(channel.version, channel.updatedAt, channel.updatedBy, channel.appId, channel.name);
-        recorded(channel.appId, activity);
-        return { previous: current.version };
       });
     },
 
@@ -194,7 +163,7 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
         const existing = s.getGroup.get(group.appId, group.id);
         if (existing) s.updateGroup.run(group);
         else s.insertGroup.run(group);
-        recorded(group.appId, activity);
+        log.record(group.appId, [activity]);
         return existing ? 'updated' : 'created';
       });
     },
@@ -202,13 +171,17 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async deleteTrackGroup(appId, groupId, activity) {
       return durable(() => {
         if (s.deleteTrackGroup.run(appId, groupId).changes === 0) return false;
-        recorded(appId, activity);
+        log.record(appId, [activity]);
         return true;
       });
     },
 
     async listTrackGroups(appId) {
       return s.listTrackGroups.all(appId).map(groupFromRow);
+    },
+
+    async listPulled(appId) {
+      return s.listPulled.all(appId).map(pulledFromRow);
     },
 
     async listActivity(appId, limit) {

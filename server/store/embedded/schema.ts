@@ -111,6 +111,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `),
   },
+  {
+    version: 2,
+    name: 'channel rollouts and pulled versions',
+    up: (db) =>
+      db.exec(`
+      -- Rows written before this version take the defaults, which decode to CHANNEL_DEFAULTS.
+      ALTER TABLE channels ADD COLUMN floors TEXT NOT NULL DEFAULT '[]';           -- JSON array of versions
+      ALTER TABLE channels ADD COLUMN allow_downgrade INTEGER NOT NULL DEFAULT 0;  -- 0 or 1
+      ALTER TABLE channels ADD COLUMN rollout TEXT;                                -- JSON Rollout, NULL: none
+
+      -- Versions never offered again; rows are never removed.
+      CREATE TABLE pulled (
+        app_id  TEXT NOT NULL,
+        version TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        PRIMARY KEY (app_id, version)
+      );
+    `),
+  },
 ];
 
 // 'server' also owns the rows of the ledger from before components (LEGACY_COMPONENT in the runner).

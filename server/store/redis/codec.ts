@@ -1,7 +1,17 @@
 // Turns records into what Redis stores and back. Redis hands every value back as a string, so
 // decoding converts explicitly to the exact TypeScript types and drops fields the type lacks.
 import { ROLES, type TokenRecord } from '../../../kernel/auth/tokens.ts';
-import type { ActivityEntry, AppRecord, ChannelRecord, ExtraFile, TrackGroupRecord, PackageRecord } from '../../domain/types.ts';
+import type { Rollout } from '../../domain/rollout/state.ts';
+import {
+  CHANNEL_DEFAULTS,
+  type ActivityEntry,
+  type AppRecord,
+  type ChannelRecord,
+  type ExtraFile,
+  type PackageRecord,
+  type PulledRecord,
+  type TrackGroupRecord,
+} from '../../domain/types.ts';
 
 /** A number stored as a Redis string (or JSON number); `fallback` when absent or not a number. */
 export function num(value: unknown, fallback = 0): number {
@@ -73,21 +83,46 @@ export function decodePackage(appId: string, text: string): PackageRecord {
   return rec;
 }
 
-// ---- channels: JSON in the app's channels hash
+// ---- channels: JSON in the app's channels hash. The rollout is the domain's plain object, kept
+// as it is (rollout/state.ts owns its shape).
 
 export function encodeChannel(c: ChannelRecord): string {
-  return JSON.stringify({ name: c.name, version: c.version, updatedAt: c.updatedAt, updatedBy: c.updatedBy });
+  return JSON.stringify({
+    name: c.name,
+    version: c.version,
+    updatedAt: c.updatedAt,
+    updatedBy: c.updatedBy,
+    floors: c.floors,
+    allowDowngrade: c.allowDowngrade,
+    rollout: c.rollout,
+  });
 }
 
+/** Channels written before floors, downgrades and rollouts lack those fields: CHANNEL_DEFAULTS then. */
 export function decodeChannel(appId: string, text: string): ChannelRecord {
   const o = parseJson(text, 'channel');
+  const rollout = o.rollout;
   return {
     appId,
     name: str(o.name),
     version: typeof o.version === 'string' ? o.version : null,
     updatedAt: num(o.updatedAt),
     updatedBy: str(o.updatedBy),
+    floors: Array.isArray(o.floors) ? o.floors.filter((v): v is string => typeof v === 'string') : [...CHANNEL_DEFAULTS.floors],
+    allowDowngrade: typeof o.allowDowngrade === 'boolean' ? o.allowDowngrade : CHANNEL_DEFAULTS.allowDowngrade,
+    rollout: typeof rollout === 'object' && rollout !== null && !Array.isArray(rollout) ? (rollout as Rollout) : CHANNEL_DEFAULTS.rollout,
   };
+}
+
+// ---- pulled versions: JSON in the app's pulled hash, keyed by version
+
+export function encodePulled(p: PulledRecord): string {
+  return JSON.stringify({ version: p.version, reason: p.reason, by: p.by, at: p.at });
+}
+
+export function decodePulled(appId: string, text: string): PulledRecord {
+  const o = parseJson(text, 'pulled version');
+  return { appId, version: str(o.version), reason: str(o.reason), by: str(o.by), at: num(o.at) };
 }
 
 // ---- groups: JSON written by putTrackGroup-4.lua (cjson), every value a string so numbers stay exact

@@ -33,11 +33,26 @@ function unknownVersionArg(version: string | undefined): string {
 }
 
 /**
+ * The change's target version and rollout counter, checked: the script joins them into one more
+ * counter prefix (`<counter>/<target>`), so neither may break the comma list or the bucket name.
+ */
+function targetArgs(change: InstanceChange): { target: string; counter: string } {
+  const target = change.targetVersion ?? '';
+  if (target !== '' && !isValidVersion(target)) {
+    throw new Error(`target version ${JSON.stringify(target)} must be a release version`);
+  }
+  const counter = change.targetCounter ?? '';
+  if (counter !== '') prefixList([counter]);
+  return { target, counter };
+}
+
+/**
  * ARGV of applyCheckIn-5.lua (see its header). The change's own entries are folded here (that
  * depends on nothing stored), so the script only decides whether the first folds into the newest.
  */
 function checkInArgs(epoch: number, change: InstanceChange, now: number, limits: Readonly<CheckInLimits>): (string | number)[] {
   const pairs = attrPairs(change.attrs);
+  const { target, counter } = targetArgs(change);
   return [
     epoch,
     now,
@@ -45,7 +60,7 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number, limits:
     change.status?.to ?? '',
     change.status?.unlessIn.join(',') ?? '',
     change.targetVersion === undefined ? '0' : '1',
-    change.targetVersion ?? '',
+    target,
     change.error === undefined ? '0' : '1',
     change.error?.code ?? 0,
     change.error?.name ?? '',
@@ -58,6 +73,7 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number, limits:
     OTHER_VERSION,
     change.completion?.version ?? '',
     change.completion?.from.join(',') ?? '',
+    counter,
     pairs.length / 2,
     ...pairs,
     ...foldEntries(change.history).map(encodeHistoryEntry),

@@ -18,6 +18,8 @@ export interface StoreKeys {
   groups(appId: string): string;
   /** Hash: track → group id (one group per track). */
   tracks(appId: string): string;
+  /** Hash: version → pulled JSON (versions never offered again; written by pullPackage-4.lua). */
+  pulled(appId: string): string;
   /** List of activity JSON, newest first, capped. */
   activity(appId: string): string;
   /** Hash with short field names (see codec.ts). */
@@ -45,6 +47,7 @@ export function storeKeys(prefix: string): StoreKeys {
     channels: (appId) => app(appId).key('chans'),
     groups: (appId) => app(appId).key('groups'),
     tracks: (appId) => app(appId).key('tracks'),
+    pulled: (appId) => app(appId).key('pulled'),
     activity: (appId) => app(appId).key('activity'),
     instance: (appId, machineId) => app(appId).key('i', machineId),
     history: (appId, machineId) => app(appId).key('h', machineId),

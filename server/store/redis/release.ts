@@ -1,14 +1,17 @@
-// Release data on Redis: apps, packages, channels, groups, activity. Each write is one Lua script
-// that also appends the activity entry and bumps the app's config epoch; reads are plain commands
+// Release data on Redis: apps, packages, channels, groups, pulled versions, activity. Each write is
+// one Lua script that also appends the activity entry and bumps the app's config epoch (the writes
+// that move a channel or pull a version are in channel-writes.ts); reads are plain commands
 // (loadAppConfig reads in one MULTI so the epoch matches the data).
-import type { AppRecord, ChannelRecord, TrackGroupRecord, PackageRecord } from '../../domain/types.ts';
+import type { AppRecord, ChannelRecord, TrackGroupRecord, PackageRecord, PulledRecord } from '../../domain/types.ts';
 import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
+import { createChannelWrites } from './channel-writes.ts';
 import {
   decodeActivity,
   decodeApp,
   decodeChannel,
   decodeGroup,
   decodePackage,
+  decodePulled,
   encodeActivity,
   encodeChannel,
   encodePackage,
@@ -25,13 +28,18 @@ const byCreated = <T extends { createdAt: number }>(key: (x: T) => string) => (a
 const sortPackages = (list: PackageRecord[]) => list.sort(byCreated((p) => `${p.version}\n${p.arch}`));
 const sortGroups = (list: TrackGroupRecord[]) => list.sort(byCreated((g) => g.id));
 const sortChannels = (list: ChannelRecord[]) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Oldest first, ties by version (as the embedded store orders them). */
+const sortPulled = (list: PulledRecord[]) => list.sort((a, b) => a.at - b.at || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
 
 function groupsFrom(appId: string, h: Record<string, string>): TrackGroupRecord[] {
   return sortGroups(Object.entries(h).map(([id, json]) => decodeGroup(appId, id, json)));
 }
 
-export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore {
+export function createReleaseStore(ctx: RedisContext): ReleaseStore {
+  const { redis, keys } = ctx;
   return {
+    ...createChannelWrites(ctx),
+
     async createApp(app, activity) {
       // The global app list is a separate key (another Cluster slot): add the id first, so an app
       // is never missing from it; listApps skips ids whose app was never written.
@@ -161,6 +169,11 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
       return groupsFrom(appId, await redis.hgetall(keys.groups(appId)));
     },
 
+    async listPulled(appId) {
+      const values = await redis.hvals(keys.pulled(appId));
+      return sortPulled(values.map((v) => decodePulled(appId, v)));
+    },
+
     async listActivity(appId, limit) {
       const n = Math.min(Math.floor(limit), ACTIVITY_CAP);
       if (!(n > 0)) return [];
@@ -169,14 +182,15 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
     },
 
     async loadAppConfig(appId): Promise<AppConfig | null> {
-      const [appHash, packages, channels, groups] = (await execAll(
+      const [appHash, packages, channels, groups, pulled] = (await execAll(
         redis
           .multi()
           .hgetall(keys.app(appId))
           .hvals(keys.packages(appId))
           .hvals(keys.channels(appId))
-          .hgetall(keys.groups(appId)),
-      )) as [Record<string, string>, string[], string[], Record<string, string>];
+          .hgetall(keys.groups(appId))
+          .hvals(keys.pulled(appId)),
+      )) as [Record<string, string>, string[], string[], Record<string, string>, string[]];
       const app = decodeApp(appId, appHash);
       if (!app) return null;
       return {
@@ -185,6 +199,7 @@ export function createReleaseStore({ redis, keys }: RedisContext): ReleaseStore 
         channels: sortChannels(channels.map((v) => decodeChannel(appId, v))),
         groups: groupsFrom(appId, groups),
         packages: sortPackages(packages.map((v) => decodePackage(appId, v))),
+        pulled: sortPulled(pulled.map((v) => decodePulled(appId, v))),
       };
     },
   };

@@ -8,7 +8,8 @@
   Input:
     KEYS[1] app hash (field epoch)
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
-            tv targetVersion, ec errorCode, en errorName, cp counter prefixes, uv the unknown version
+            tv targetVersion, ec errorCode, en errorName, cp counter prefixes (with the rollout
+            counter's, see ARGV[20]), uv the unknown version
             the instance is tallied under, + attributes)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
@@ -34,9 +35,12 @@
     ARGV[18] completion: the version the node runs when a stored target equal to it completes the
             update the node did not report complete (go-omaha sends no previousversion), else ''
     ARGV[19] statuses from which that completion applies, comma separated
-    ARGV[20] n = number of attribute field/value pairs that follow
-    ARGV[21 .. 20+2n] attribute field, value, ...
-    ARGV[21+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
+    ARGV[20] the rollout counter of the node's channel ('t/<channel>'), '' for none: with a final
+            target version (ARGV[7] when set, else the stored one) the instance is also counted
+            under '<this>/<target>' (stored in cp after the capped prefixes, so pruning drops it)
+    ARGV[21] n = number of attribute field/value pairs that follow
+    ARGV[22 .. 21+2n] attribute field, value, ...
+    ARGV[22+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
             folded them (no two consecutive ones share an identity), so only the first may fold
             into the newest stored entry
   Output:
@@ -58,6 +62,13 @@ local isNew = not curStatus
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
 local tallied
 prefixes, tallied = capVersion(countersKey, prefixes, ARGV[15], curTallied, tonumber(ARGV[16]), ARGV[17])
+-- the rollout counter, after the caps: the target is a package version, never capped
+local target = curTarget
+if ARGV[6] == '1' then target = ARGV[7] end
+if ARGV[20] ~= '' and target ~= '' then
+  local tp = ARGV[20] .. '/' .. target
+  if prefixes == '' then prefixes = tp else prefixes = prefixes .. ',' .. tp end
+end
 
 -- final status: an unreported completion completes; else null keeps (a new instance starts idle),
 -- unlessIn keeps, otherwise `to`
@@ -91,9 +102,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[20])
-local firstEntry = 21 + 2 * nAttrs
-for i = 21, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[21])
+local firstEntry = 22 + 2 * nAttrs
+for i = 22, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
