@@ -11,6 +11,7 @@ import {
   capUnknownTrack,
   capUnknownVersion,
   OVERFLOW_TRACK,
+  targetPrefix,
   unknownTrackOf,
   UNKNOWN_TRACK_CAP,
   UNKNOWN_VERSION_CAP,
@@ -189,7 +190,11 @@ export function applyCheckIn(
   // The caps are decided before anything moves: against the tallies as they stand.
   const tracked = capUnknownTrack(change.counterPrefixes, old, tallies.tracks, limits.unknownTracks);
   const capped = capUnknownVersion(tracked, change.unknownVersion, talliedBefore, tallies.versions, limits.unknownVersions);
-  const buckets = bucketsOf(capped.prefixes, status);
+  const targetVersion = change.targetVersion ?? cur?.targetVersion ?? '';
+  // After the caps: the target is a package version, and a `t/` prefix ending in the unknown
+  // version must not be renamed to `other` by capUnknownVersion.
+  const target = targetPrefix(change.targetCounter, targetVersion);
+  const buckets = bucketsOf(target === null ? capped.prefixes : [...capped.prefixes, target], status);
   return {
     previousStatus,
     instance: {
@@ -197,7 +202,7 @@ export function applyCheckIn(
       statusSince: cur && cur.status === status ? cur.statusSince : now,
       firstSeen: cur?.firstSeen ?? now,
       lastCheck: now,
-      targetVersion: change.targetVersion ?? cur?.targetVersion ?? '',
+      targetVersion,
       errorCode: change.error ? change.error.code : (cur?.errorCode ?? 0),
       errorName: change.error ? change.error.name : (cur?.errorName ?? ''),
       buckets,

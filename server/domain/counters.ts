@@ -5,7 +5,7 @@ import { ARCHES } from './arch.ts';
 import { dict } from '../../kernel/dict.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
-import type { InstanceStatus } from './types.ts';
+import { INSTANCE_STATUSES, type InstanceStatus } from './types.ts';
 
 /** Characters the store uses as separators never appear in a bucket prefix. */
 function clean(s: string, max = 64): string {
@@ -20,11 +20,91 @@ export const OTHER_VERSION = 'other';
  * that are not release versions count as `other`, and unknown tracks are cut to 32 characters.
  * The store then caps unknown tracks and unknown versions (below).
  */
-export function counterPrefixes(p: { channel: string; group: string; track: string; version: string }): string[] {
+export function counterPrefixes(p: { channel: string; group: string; track: string; version: string; arch: string }): string[] {
   const version = isValidVersion(p.version) ? p.version : OTHER_VERSION;
-  const channel = p.channel ? clean(p.channel) : '-';
+  const channel = counterName(p.channel);
   const group = p.group ? clean(p.group) : `?${clean(p.track, 32)}`;
-  return [`c/${channel}/${version}`, `g/${group}/${version}`];
+  return [`c/${channel}/${version}`, `g/${group}/${version}`, `${ARCH_DIMENSION}/${channel}/${archBucket(p.arch)}`];
+}
+
+/** A channel as the counters name it: cleaned, `-` for none (an unknown track). */
+function counterName(channel: string): string {
+  return channel ? clean(channel) : '-';
+}
+
+// ---- the architecture counters
+//
+// `a/<channel>/<arch>|<status>`: which architectures the nodes of a channel run, so a promotion can
+// refuse a version that has no build for some of them (they would be stranded). Architectures
+// Platte knows by name count under their name, every other one under `unknown`, so nodes cannot
+// grow the number of buckets.
+
+export const ARCH_DIMENSION = 'a';
+const UNKNOWN_ARCH = 'unknown';
+
+function archBucket(arch: string): string {
+  return (ARCHES as readonly string[]).includes(arch) ? arch : UNKNOWN_ARCH;
+}
+
+/** Sums `<dim>/<channel>/<x>|<status>` over statuses, per x. O(buckets). */
+function perChannel(counters: Readonly<Record<string, number>>, dim: string, channel: string): Map<string, number> {
+  const head = `${dim}/${counterName(channel)}/`;
+  const out = new Map<string, number>();
+  for (const [bucket, n] of Object.entries(counters)) {
+    if (!bucket.startsWith(head)) continue;
+    const bar = bucket.lastIndexOf('|');
+    if (bar < head.length) continue;
+    const x = bucket.slice(head.length, bar);
+    out.set(x, (out.get(x) ?? 0) + n);
+  }
+  return out;
+}
+
+/** Nodes of a channel per architecture (`unknown` for the ones Platte has no name for). */
+export function channelArchCounts(counters: Readonly<Record<string, number>>, channel: string): Map<string, number> {
+  return perChannel(counters, ARCH_DIMENSION, channel);
+}
+
+/** Nodes of a channel per version they run (`other` for what is not a release version). */
+export function channelVersionCounts(counters: Readonly<Record<string, number>>, channel: string): Map<string, number> {
+  return perChannel(counters, 'c', channel);
+}
+
+// ---- the rollout counters
+//
+// A rollout of version V in channel C needs the statuses of every node granted V in C. The planner
+// names the channel's target counter (InstanceChange.targetCounter); the store adds the bucket
+// `t/<channel>/<target version>|<status>` to the instance's buckets while it has a target, so the
+// node leaves it when its channel or target changes and when it is pruned. The target is always a
+// package version, so neither cap applies to it (applyCheckIn adds it after capping).
+
+/** The dimension of rollout counters, apart from `c/` and `g/` (which count each node once). */
+export const TARGET_DIMENSION = 't';
+
+/**
+ * The target counter of a channel: `t/<channel>`, `t/-` for none. The planner sets no target
+ * counter at all for a node without a channel (an unknown track), so `t/-` never holds a node.
+ */
+export function targetCounterPrefix(channel: string): string {
+  return `${TARGET_DIMENSION}/${channel ? clean(channel) : '-'}`;
+}
+
+/** The prefix an instance with this target counter and final target version is counted under, or null. */
+export function targetPrefix(targetCounter: string | undefined, targetVersion: string): string | null {
+  return targetCounter && targetVersion ? `${targetCounter}/${targetVersion}` : null;
+}
+
+/** How many nodes granted `version` in `channel` are in each status, read from the counter buckets. O(statuses). */
+export function targetCounts(counters: Readonly<Record<string, number>>, channel: string, version: string): Record<InstanceStatus, number> {
+  const out = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<InstanceStatus, number>;
+  const prefix = targetPrefix(targetCounterPrefix(channel), version);
+  if (prefix === null) return out;
+  for (const s of INSTANCE_STATUSES) {
+    const bucket = `${prefix}|${s}`;
+    // Own properties only: a bucket never comes from Object.prototype.
+    if (Object.hasOwn(counters, bucket)) out[s] = counters[bucket] ?? 0;
+  }
+  return out;
 }
 
 // ---- the unknown-track cap
@@ -178,6 +258,7 @@ export function summarize(counters: Record<string, number>, instances: number): 
       add(s.byGroup, name, version, status, n);
       if (name.startsWith('?')) addTo(s.unknownTracks, name.slice(1), n);
     }
+    // Any other dimension (the `t/` rollout counters) counts a node a second time: not summed here.
   }
   return s;
 }

@@ -1,6 +1,11 @@
 // The update decision: a pure function of the release index and what the node reported.
-// track → group → channel → version → package for the node's arch.
-import { compareVersions } from './version.ts';
+// track → group → channel → the version to offer (floors, pulled, downgrades: rollout/releases.ts)
+// → the channel's rollout (is the node's sticky bucket in the offered percent?) → package for the
+// node's arch.
+import { isInStep } from './rollout/bucket.ts';
+import { offeredPercent } from './rollout/plan.ts';
+import { chooseOffer } from './rollout/releases.ts';
+import type { Rollout } from './rollout/state.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
 import type { PackageRecord } from './types.ts';
 
@@ -15,6 +20,10 @@ export interface NodeFacts {
    * wins: no new grant in the same breath, so the node shows `error` and retries on its next poll.
    */
   reportsError?: boolean;
+  /** The node's sticky rollout bucket (rollout/bucket.ts); absent without a machine id: never in a partial rollout. */
+  bucket?: number;
+  /** Marked as a canary by an operator: in from a rollout's first step. */
+  canary?: boolean;
 }
 
 export type NoUpdateReason =
@@ -23,7 +32,11 @@ export type NoUpdateReason =
   | 'no-version' // the channel points at nothing (or does not exist yet)
   | 'no-package-for-arch' // the channel's version has no build for the node's arch
   | 'pinned' // the node's targetversionprefix excludes the channel's version
-  | 'error-reported'; // the request itself reports a failed update
+  | 'error-reported' // the request itself reports a failed update
+  | 'pulled' // the channel's version was pulled: never offered again
+  | 'rollout-percent' // the rollout has not reached the node's bucket yet
+  | 'rollout-paused' // the rollout is paused by an operator
+  | 'rollout-halted'; // the rollout halted (failures, a pulled version) or was aborted
 
 export interface Placement {
   /** '' when the track matched nothing. */
@@ -43,16 +56,41 @@ export function placeTrack(index: ReleaseIndex, track: string): Placement | null
   return null;
 }
 
-export function decideUpdate(index: ReleaseIndex, node: NodeFacts): UpdateDecision {
+/** Why the channel's rollout holds this node back now, or null when it lets it through. */
+export function rolloutHold(rollout: Rollout | null, target: string, node: NodeFacts, now: number): NoUpdateReason | null {
+  // A rollout of another version (the channel was rolled back, or promoted without a plan) holds nothing.
+  if (!rollout || rollout.version !== target) return null;
+  switch (rollout.status) {
+    case 'completed':
+      return null;
+    case 'paused':
+      return 'rollout-paused';
+    case 'halted':
+    case 'aborted':
+      return 'rollout-halted';
+    case 'running': {
+      const percent = offeredPercent(rollout.plan, rollout, now);
+      if (node.bucket === undefined) return percent >= 100 ? null : 'rollout-percent';
+      return isInStep(node.bucket, percent, node.canary === true) ? null : 'rollout-percent';
+    }
+  }
+}
+
+export function decideUpdate(index: ReleaseIndex, node: NodeFacts, now: number): UpdateDecision {
   const place = placeTrack(index, node.track);
   if (!place) return { kind: 'noupdate', reason: 'unknown-track', channelVersion: null, group: '', channel: '' };
-  const target = index.channels.get(place.channel)?.version ?? null;
+  const channel = index.channels.get(place.channel);
+  const target = channel?.version ?? null;
   const no = (reason: NoUpdateReason): UpdateDecision => ({ kind: 'noupdate', reason, channelVersion: target, ...place });
-  if (target === null) return no('no-version');
-  if (compareVersions(node.version, target) >= 0) return no('up-to-date');
-  if (node.targetVersionPrefix && !target.startsWith(node.targetVersionPrefix)) return no('pinned');
+  if (!channel || target === null) return no('no-version');
+  const offer = chooseOffer(node.version, { target, floors: channel.floors, pulled: index.pulled, allowDowngrade: channel.allowDowngrade });
+  if ('none' in offer) return no(offer.none);
+  if (node.targetVersionPrefix && !offer.offer.startsWith(node.targetVersionPrefix)) return no('pinned');
   if (node.reportsError) return no('error-reported');
-  const pkg = index.packages.get(packageKey(target, node.arch));
+  // Floors lead to the target: they are offered at the rollout's pace too.
+  const held = rolloutHold(channel.rollout, target, node, now);
+  if (held) return no(held);
+  const pkg = index.packages.get(packageKey(offer.offer, node.arch));
   if (!pkg) return no('no-package-for-arch');
   return { kind: 'update', pkg, ...place };
 }

@@ -12,7 +12,7 @@
 import { errorCodeName, stripErrorFlags } from '../../protocol/omaha/error-codes.ts';
 import { EventResult, EventType } from '../../protocol/omaha/events.ts';
 import type { OmahaAppRequest, OmahaEvent } from '../../protocol/omaha/types.ts';
-import { counterPrefixes, unknownVersionOf } from './counters.ts';
+import { counterPrefixes, targetCounterPrefix, unknownVersionOf } from './counters.ts';
 import type { UpdateDecision } from './decide.ts';
 import type { ReleaseIndex } from './release-index.ts';
 import type { HistoryEntry, InstanceAttrs, InstanceChange, InstanceStatus } from './types.ts';
@@ -121,6 +121,8 @@ export function planCheckIn(
       ...(error ? { error } : {}),
       history,
       counterPrefixes: counterPrefixes(attrs),
+      // A node on an unknown track follows no channel, so no rollout counts it.
+      ...(attrs.channel ? { targetCounter: targetCounterPrefix(attrs.channel) } : {}),
       ...(unknownVersion !== undefined ? { unknownVersion } : {}),
     },
   };

@@ -8,6 +8,8 @@ export interface ReleaseIndex {
   channels: Map<string, ChannelRecord>;
   /** `${version}\n${arch}` → package. */
   packages: Map<string, PackageRecord>;
+  /** Versions never offered again. */
+  pulled: string[];
 }
 
 export function packageKey(version: string, arch: string): string {
@@ -20,5 +22,6 @@ export function indexRelease(config: AppConfig): ReleaseIndex {
     groupsByTrack: new Map(config.groups.map((g) => [g.track, g])),
     channels: new Map(config.channels.map((c) => [c.name, c])),
     packages: new Map(config.packages.map((p) => [packageKey(p.version, p.arch), p])),
+    pulled: config.pulled.map((p) => p.version),
   };
 }

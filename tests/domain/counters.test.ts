@@ -84,12 +84,13 @@ describe('summarize', () => {
 
 describe('counterPrefixes and the unknown-track cap', () => {
   it('an unknown track becomes a `?<track>` group, cut to 32 safe characters', () => {
-    assert.deepStrictEqual(counterPrefixes({ channel: '', group: '', track: '__proto__', version: VERSION }), [
+    assert.deepStrictEqual(counterPrefixes({ channel: '', group: '', track: '__proto__', version: VERSION, arch: 'amd64' }), [
       `c/-/${VERSION}`,
       `g/?__proto__/${VERSION}`,
+      'a/-/amd64',
     ]);
-    const long = counterPrefixes({ channel: '', group: '', track: `a,b|c/${'x'.repeat(64)}`, version: 'junk' });
-    assert.deepStrictEqual(long, ['c/-/other', `g/?a_b_c_${'x'.repeat(26)}/other`]);
+    const long = counterPrefixes({ channel: '', group: '', track: `a,b|c/${'x'.repeat(64)}`, version: 'junk', arch: 'unknown:riscv' });
+    assert.deepStrictEqual(long, ['c/-/other', `g/?a_b_c_${'x'.repeat(26)}/other`, 'a/-/unknown']);
   });
 
   it('unknownTrackOf finds the `?<track>` group in prefixes or buckets', () => {
@@ -123,6 +124,7 @@ describe('the unknown-version cap', () => {
     channels: [],
     groups: [],
     packages: [pkg(VERSION, 'amd64'), pkg('3602.2.0', 'arm64')],
+    pulled: [],
   });
   const tally = (names: string[]) => ({ has: (v: string) => names.includes(v), count: () => names.length });
   const full = tally(Array.from({ length: UNKNOWN_VERSION_CAP }, (_, i) => `1.0.${i}`));
@@ -166,7 +168,7 @@ describe('the unknown-version cap', () => {
     assert.equal('unknownVersion' in plan(VERSION), false);
     assert.equal(plan('3602.2.0').unknownVersion, undefined);
     assert.equal(plan('3602.2.1').unknownVersion, '3602.2.1');
-    assert.deepStrictEqual(plan('3602.2.1').counterPrefixes, ['c/stable/3602.2.1', 'g/stable/3602.2.1']);
+    assert.deepStrictEqual(plan('3602.2.1').counterPrefixes, ['c/stable/3602.2.1', 'g/stable/3602.2.1', 'a/stable/amd64']);
     assert.equal(plan('ForcedUpdate').unknownVersion, undefined);
     assert.equal(planCheckIn(app(VERSION), 'm', attrs(VERSION), null, 1).change.unknownVersion, VERSION, 'no index');
   });

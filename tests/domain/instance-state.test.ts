@@ -45,7 +45,7 @@ it('a grant sets the target version and adds a grant entry after the events', ()
   assert.equal(p.change.targetVersion, '3510.2.0');
   assert.deepEqual(p.change.status, { to: 'granted', unlessIn: [] });
   assert.deepEqual(p.change.history.map((h) => h.kind), ['event', 'grant']);
-  assert.deepEqual(p.change.counterPrefixes, ['c/stable/3374.2.0', 'g/stable/3374.2.0']);
+  assert.deepEqual(p.change.counterPrefixes, ['c/stable/3374.2.0', 'g/stable/3374.2.0', 'a/stable/amd64']);
 });
 
 it('event-only requests change status without a decision; pings alone change nothing', () => {
