@@ -11,9 +11,12 @@ import { releaseApiRouter } from '../server/api/router.ts';
 import type { ServerDeps } from '../server/deps.ts';
 import { ReleaseCache } from '../server/omaha/release-cache.ts';
 import { omahaMiddleware } from '../server/omaha/route.ts';
+import { NO_EVENTS, type EventSink } from '../server/rollout/events.ts';
 import type { Store } from '../server/store/types.ts';
 import type { Config } from './config.ts';
 import { apiDocument } from './openapi.ts';
+import { webhookMiddleware } from './webhooks-wiring.ts';
+import type { Webhooks } from '../server/webhooks/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -22,18 +25,30 @@ export interface AppDeps {
   coordinator: Coordinator;
   log: Logger;
   now: () => number;
+  /** Where rollout and release events go (webhooks); none when left out. */
+  events?: EventSink;
+  /** The process's release cache, when the caller shares it with background jobs. */
+  releases?: ReleaseCache;
+  /** Webhooks: their API is served beside the release API. */
+  webhooks?: Webhooks;
 }
 
-export function buildApp({ config, store, auth, coordinator, log, now }: AppDeps): Koa {
-  const server: ServerDeps = {
+/** The update server's dependencies in this process. */
+export function serverDeps({ config, store, auth, coordinator, log, now, events, releases }: AppDeps): ServerDeps {
+  return {
     settings: { trustedProxies: config.trustedProxies, pollInterval: config.pollInterval },
     store,
     requireRole: auth.requireRole,
     observer: coordinator.hooks,
     log,
     now,
-    releases: new ReleaseCache(store, now),
+    releases: releases ?? new ReleaseCache(store, now),
+    events: events ?? NO_EVENTS,
   };
+}
+
+export function buildApp(deps: AppDeps, server: ServerDeps = serverDeps(deps)): Koa {
+  const { store, coordinator, log } = deps;
   const app = new Koa({ proxy: false });
   app.silent = true;
 
@@ -50,6 +65,7 @@ export function buildApp({ config, store, auth, coordinator, log, now }: AppDeps
   });
   app.use(api.routes());
   app.use(api.allowedMethods());
+  if (deps.webhooks) app.use(webhookMiddleware(deps.webhooks, deps.auth.requireRole));
   app.use(jsonNotFound);
   return app;
 }

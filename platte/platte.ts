@@ -5,7 +5,9 @@ import { createCoordinator, type Coordinator } from '../coordinator/index.ts';
 import { createAuth } from '../kernel/auth/auth.ts';
 import { openJobRunner } from '../kernel/jobs/open.ts';
 import type { JobRunner } from '../kernel/jobs/runner.ts';
-import { buildApp } from './http-app.ts';
+import { buildApp, serverDeps } from './http-app.ts';
+import { openWebhooks } from './webhooks-wiring.ts';
+import { defineRolloutJobs } from '../server/rollout/jobs.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
 import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
@@ -20,6 +22,8 @@ export interface Platte {
   coordinator: Coordinator;
   /** Background work: BullMQ on Redis, in-process on the embedded store. */
   jobs: JobRunner;
+  /** Runs the rollouts' halt and step rules now (the job runs them every few seconds); answers how many rollouts changed. */
+  evaluateRollouts(): Promise<number>;
   backend: Backend;
   config: Config;
   log: Logger;
@@ -64,9 +68,14 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   const auth = createAuth(store, config.adminToken, { now });
   const jobs = openJobRunner(backend, log.child({ component: 'jobs' }));
   const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now, jobs });
-  const app = buildApp({ config, store, auth, coordinator, log, now });
+  const webhooks = openWebhooks({ backend, jobs, log, now });
+  const appDeps = { config, store, auth, coordinator, log, now, webhooks, events: webhooks.sink };
+  const server = serverDeps(appDeps);
+  const rollouts = defineRolloutJobs(jobs, { ...server, log: log.child({ component: 'rollouts' }) });
+  const app = buildApp(appDeps, server);
   try {
     await coordinator.start();
+    await rollouts.start();
     await jobs.start();
   } catch (err) {
     await jobs.close().catch(() => {});
@@ -80,6 +89,7 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
     store,
     coordinator,
     jobs,
+    evaluateRollouts: () => rollouts.evaluate(),
     backend,
     config,
     log,

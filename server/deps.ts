@@ -3,6 +3,7 @@
 import type { RequireRole } from '../kernel/auth/auth.ts';
 import type { Logger } from '../kernel/log.ts';
 import type { ReleaseCache } from './omaha/release-cache.ts';
+import type { EventSink } from './rollout/events.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -33,4 +34,6 @@ export interface ServerDeps {
   now: () => number;
   /** One release cache per process, shared by the Omaha endpoint and the release API. */
   releases: ReleaseCache;
+  /** Where rollout, release and node events go (webhooks). */
+  events: EventSink;
 }

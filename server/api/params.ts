@@ -6,6 +6,7 @@ import type { AppRecord } from '../domain/types.ts';
 import { ApiError } from '../../kernel/http/errors.ts';
 import type { ReleaseStore } from '../store/types.ts';
 import { NAME_PATTERN, RESERVED_NAME_MESSAGE } from './schemas.ts';
+import { VERSION_PATTERN } from '../domain/version.ts';
 
 /**
  * koa-router hands back a path segment it cannot decode (`%F0`, `%ED%A0%80`: not UTF-8) as sent
@@ -42,6 +43,13 @@ export function nameParam(ctx: Context, name: string): string {
   const v = param(ctx, name);
   if (!NAME_PATTERN.test(v)) throw new ApiError('bad_request', `${name} must match ${NAME_PATTERN}`);
   if (isReservedName(v)) throw new ApiError('validation_failed', `${name} ${RESERVED_NAME_MESSAGE}`);
+  return v;
+}
+
+/** A `{version}` path parameter: a release version such as 3510.2.0. */
+export function versionParam(ctx: Context): string {
+  const v = param(ctx, 'version');
+  if (!VERSION_PATTERN.test(v)) throw new ApiError('bad_request', 'version must be a version like 3510.2.0 (1 to 4 numbers)');
   return v;
 }
 

@@ -8,9 +8,10 @@ import { channelRoutes } from './routes/channels.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { instanceRoutes } from './routes/instances.ts';
 import { packageRoutes } from './routes/packages.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
-export const RELEASE_ROUTES: ServerRoute[] = [...appRoutes, ...packageRoutes, ...channelRoutes, ...groupRoutes, ...instanceRoutes, ...tokenRoutes];
+export const RELEASE_ROUTES: ServerRoute[] = [...appRoutes, ...packageRoutes, ...channelRoutes, ...rolloutRoutes, ...groupRoutes, ...instanceRoutes, ...tokenRoutes];
 
 export function releaseApiRouter(deps: ServerDeps): Router {
   const router = new Router({ prefix: API_PREFIX });

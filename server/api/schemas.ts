@@ -4,6 +4,7 @@ import { APP_ID_PATTERN, normalizeAppId } from '../../protocol/omaha/appid.ts';
 import { ARCHES, normalizeArch } from '../domain/arch.ts';
 import { isReservedName, RESERVED_NAMES } from '../../kernel/dict.ts';
 import { VERSION_PATTERN } from '../domain/version.ts';
+import { rolloutPlanSchema } from '../domain/rollout/plan.ts';
 import { ROLES } from '../../kernel/auth/tokens.ts';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
@@ -101,7 +102,25 @@ export const packageCreate = z
 
 export const channelCreate = z.object({ name }).strict();
 
-export const channelPromote = z.object({ version }).strict();
+export const channelPromote = z
+  .object({
+    version,
+    /** Without a plan the version is offered to every node at once. */
+    rollout: rolloutPlanSchema.optional(),
+    allowDowngrade: z.boolean().default(false),
+    /** Replaces the channel's floors; left out: they stay as they are. */
+    floors: z.array(version).max(20, 'at most 20 floors').optional(),
+    allowMissingArch: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+/** The body of POST …/rollout/{action}; `rollback` only for abort. */
+export const rolloutActionBody = z
+  .object({ why: z.string().trim().min(1).max(500).optional(), rollback: z.boolean().optional() })
+  .strict();
+
+export const pullBody = z.object({ reason: z.string().trim().min(1, 'say why the version is pulled').max(500) }).strict();
 
 export const groupBody = z
   .object({ name: displayName.optional(), track: z.string().min(1).max(128), channel: name })

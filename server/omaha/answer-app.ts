@@ -2,6 +2,7 @@
 import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
 import { decideUpdate, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
+import { bucketOf } from '../domain/rollout/bucket.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
 import { checkInCompleted, planCheckIn } from '../domain/instance-state.ts';
 import { EventResult } from '../../protocol/omaha/events.ts';
@@ -71,10 +72,11 @@ export async function answerApp(
     arch,
     targetVersionPrefix: app.targetVersionPrefix,
     reportsError: app.events.some((e) => e.eventResult === EventResult.Error),
+    ...(machineId ? { bucket: bucketOf(appId, machineId) } : {}),
   };
   const decision = machineId
     ? await recordCheckIn(deps, { appId, machineId, app, facts, ip }, index)
-    : decideUpdate(index, facts);
+    : decideUpdate(index, facts, deps.now());
   if (!decision) return { ...res, status: 'error-unknownApplication', ping: false, events: 0 };
 
   if (!app.updateCheck) return res;
@@ -118,7 +120,7 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
   const started = deps.now();
   let index = first;
   for (let attempt = 1; ; attempt++) {
-    const decision = decideUpdate(index, c.facts);
+    const decision = decideUpdate(index, c.facts, deps.now());
     const { app, facts } = c;
     const plan = planCheckIn(app, c.machineId, attrsOf(c, decision), app.updateCheck ? decision : null, deps.now(), index);
     const epoch = index.config.epoch;

@@ -55,7 +55,7 @@ for (const kind of STORE_KINDS) {
       assert.match(none.body.error.message, /^no channel "stable"; the app has no channels yet/);
       for (const name of ['stable', 'beta', 'alpha']) {
         const r = await t.http.post(`/api/v1/apps/${FLATCAR}/channels`).set('Authorization', release).send({ name }).expect(201);
-        assert.deepStrictEqual(r.body.channel, { appId: FLATCAR, name, version: null, updatedAt: r.body.channel.updatedAt, updatedBy: 'release' });
+        assert.deepStrictEqual(r.body.channel, { appId: FLATCAR, name, version: null, updatedAt: r.body.channel.updatedAt, updatedBy: 'release', floors: [], allowDowngrade: false, rollout: null });
       }
       const typo = await t.http.put(`/api/v1/apps/${FLATCAR}/channels/stabel`).set('Authorization', release).send({ version: '3510.2.0' }).expect(404);
       assert.equal(typo.body.error.code, 'not_found');

@@ -2,19 +2,15 @@
 // a promotion of a channel that does not exist is a 404 naming those that do, so a typo
 // (`stabel`) never becomes a channel.
 import { ApiError } from '../../../kernel/http/errors.ts';
-import type { ReleaseStore } from '../../store/types.ts';
+import { noChannelError } from '../../rollout/channel-write.ts';
+import { dryRunPromotion } from '../../rollout/dry-run.ts';
+import { promote } from '../../rollout/promote.ts';
+import { CHANNEL_DEFAULTS } from '../../domain/types.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
 import { nameParam, requireApp } from '../params.ts';
 import { route } from '../route.ts';
 import { channelCreate, channelPromote } from '../schemas.ts';
-
-/** The 404 of a channel that does not exist, naming the app's channels so a typo is plain to see. */
-async function noChannel(store: ReleaseStore, appId: string, name: string): Promise<ApiError> {
-  const names = (await store.listChannels(appId)).map((c) => c.name);
-  const known = names.length > 0 ? `channels: ${names.join(', ')}` : 'the app has no channels yet';
-  return new ApiError('not_found', `no channel "${name}"; ${known} (create one with POST /api/v1/apps/{app}/channels)`);
-}
 
 export const channelRoutes = [
   route({
@@ -56,7 +52,7 @@ export const channelRoutes = [
       const app = await requireApp(ctx, deps.store);
       const at = deps.now();
       const by = actorOf(ctx.state);
-      const channel = { appId: app.id, name: body.name, version: null, updatedAt: at, updatedBy: by };
+      const channel = { appId: app.id, name: body.name, version: null, updatedAt: at, updatedBy: by, ...CHANNEL_DEFAULTS };
       const r = await deps.store.createChannel(channel, activity(app.id, 'channel-created', by, at, `channel ${body.name} created`, { channel: body.name }));
       if (r === 'no-app') throw new ApiError('not_found', `no app ${app.id}`);
       if (r === 'exists') throw new ApiError('conflict', `channel "${body.name}" exists in app ${app.id}`);
@@ -69,24 +65,26 @@ export const channelRoutes = [
     path: '/apps/:app/channels/:channel',
     role: 'release',
     tag: 'channels',
-    summary: 'Promote a version to an existing channel; answers the previous version',
+    summary:
+      'Promote a version to an existing channel, with a rollout plan (`rollout`) or to every node at once; `dryRun` answers what would happen and changes nothing',
     body: channelPromote,
-    responses: { 200: '{ channel, previous }', 404: 'no such app or channel (the message names the channels)', 409: 'no package of that version' },
+    responses: {
+      200: '{ channel, previous, rollout } (with dryRun: { dryRun: true, groups, eligible, steps, missingArches, refused })',
+      404: 'no such app or channel (the message names the channels)',
+      409: 'no package of that version; the version is pulled; older than the channel\'s (allowDowngrade); no package for an arch nodes run (allowMissingArch)',
+    },
     handler: async (ctx, deps, body) => {
       const app = await requireApp(ctx, deps.store);
       const name = nameParam(ctx, 'channel');
-      const at = deps.now();
-      const by = actorOf(ctx.state);
-      const channel = { appId: app.id, name, version: body.version, updatedAt: at, updatedBy: by };
-      const r = await deps.store.promoteChannel(
-        channel,
-        activity(app.id, 'channel-promoted', by, at, `channel ${name} promoted to ${body.version}`, { channel: name, version: body.version }),
-      );
-      if (r === 'no-app') throw new ApiError('not_found', `no app ${app.id}`);
-      if (r === 'no-channel') throw await noChannel(deps.store, app.id, name);
-      if (r === 'no-package') throw new ApiError('conflict', `no package of version ${body.version} in app ${app.id}; publish it first`);
-      deps.releases.invalidate(app.id);
-      return { body: { channel, previous: r.previous } };
+      const input = { version: body.version, plan: body.rollout ?? null, allowDowngrade: body.allowDowngrade, floors: body.floors, allowMissingArch: body.allowMissingArch };
+      if (body.dryRun) {
+        const [config, counters] = await Promise.all([deps.store.loadAppConfig(app.id), deps.store.counters(app.id)]);
+        const channel = config?.channels.find((c) => c.name === name);
+        if (!config || !channel) throw noChannelError(app.id, name, config?.channels.map((c) => c.name) ?? []);
+        return { body: dryRunPromotion(config, counters, channel, input) };
+      }
+      const r = await promote(deps, app.id, name, input, actorOf(ctx.state));
+      return { body: { channel: r.channel, previous: r.previous, rollout: r.rollout } };
     },
   }),
 ];

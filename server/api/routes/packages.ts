@@ -3,9 +3,10 @@ import type { PackageRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
-import { requireApp } from '../params.ts';
+import { requireApp, versionParam } from '../params.ts';
+import { pullVersion } from '../../rollout/pull.ts';
 import { route } from '../route.ts';
-import { packageCreate } from '../schemas.ts';
+import { packageCreate, pullBody } from '../schemas.ts';
 
 export const packageRoutes = [
   route({
@@ -49,6 +50,31 @@ export const packageRoutes = [
       if (r === 'exists') throw new ApiError('conflict', `package ${pkg.version} for ${pkg.arch} exists; publish a new version instead`);
       deps.releases.invalidate(app.id);
       return { status: 201, body: { package: pkg } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/apps/:app/packages/:version/pull',
+    role: 'release',
+    tag: 'packages',
+    summary: 'Pull a version: never offered again, promoting it is refused, its rollouts halt (they can only be aborted)',
+    body: pullBody,
+    responses: { 200: '{ pulled, haltedRollouts: string[] }', 404: 'no such app or no package of that version', 409: 'already pulled' },
+    handler: async (ctx, deps, body) => {
+      const app = await requireApp(ctx, deps.store);
+      return { body: await pullVersion(deps, app.id, versionParam(ctx), body.reason, actorOf(ctx.state)) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/apps/:app/pulled',
+    role: 'read-only',
+    tag: 'packages',
+    summary: 'Pulled versions, oldest first',
+    responses: { 200: '{ pulled: Pulled[] }' },
+    handler: async (ctx, deps) => {
+      const app = await requireApp(ctx, deps.store);
+      return { body: { pulled: await deps.store.listPulled(app.id) } };
     },
   }),
 ];

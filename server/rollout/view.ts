@@ -1,0 +1,94 @@
+// The rollout as the API shows it (GET …/channels/{channel}/rollout and the answers of its
+// actions): the stored rollout, where it stands now and the status counts of its nodes, read
+// from counters. The CLI and the dashboard read this shape.
+import type { FailureKind, RolloutPlan, RolloutStatus } from '../domain/rollout/types.ts';
+import type { Rollout, RolloutHistoryEntry } from '../domain/rollout/state.ts';
+import type { InstanceStatus } from '../domain/types.ts';
+import { countsSince } from '../domain/rollout/halt.ts';
+import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
+import { rolloutCounts } from './counts.ts';
+
+export interface RolloutStepView {
+  index: number;
+  percent: number;
+  /** ms */
+  soak: number;
+  successThreshold: number | null;
+  state: 'done' | 'open' | 'pending';
+  /** When the step opened; null while pending (and for steps skipped by nothing: every done step has one). */
+  openedAt: number | null;
+}
+
+export interface RolloutView {
+  appId: string;
+  channel: string;
+  state: RolloutStatus;
+  version: string;
+  previousVersion: string | null;
+  /** Percent of nodes offered the version now (100 once completed, 0 once aborted). */
+  percent: number;
+  /** Index of the open step (0 for a linear plan). */
+  stepIndex: number;
+  plan: RolloutPlan;
+  steps: RolloutStepView[];
+  /** What the next automatic transition waits for, and until when if a time is known. */
+  waiting: { for: string; until: number | null } | null;
+  /** Nodes granted this version in this channel, by status (from counters). */
+  counts: Record<InstanceStatus, number> & { granted: number };
+  /** Failures among those nodes, by kind, since the start; `counted` are those the halt rule counts now. */
+  failures: { total: number; counted: number; byKind: Record<FailureKind, number> };
+  haltReason: string | null;
+  pulled: boolean;
+  startedAt: number;
+  finishedAt: number | null;
+  history: RolloutHistoryEntry[];
+}
+
+// ---- building the view (pure)
+
+
+function stepViews(r: Rollout): RolloutStepView[] {
+  if (r.plan.kind === 'linear') {
+    return [{ index: 0, percent: 100, soak: r.plan.durationMs, successThreshold: null, state: r.status === 'completed' ? 'done' : 'open', openedAt: r.startedAt }];
+  }
+  const opened = new Map<number, number>();
+  for (const h of r.history) if (h.action === 'start' || h.action === 'step' || h.action === 'advance') opened.set(h.stepIndex, h.at);
+  return r.plan.steps.map((s, index) => {
+    const done = index < r.stepIndex || r.status === 'completed';
+    const state = done ? 'done' : index === r.stepIndex ? 'open' : 'pending';
+    return { index, percent: s.percent, soak: s.soakMs, successThreshold: s.successThreshold, state, openedAt: opened.get(index) ?? null };
+  });
+}
+
+export function buildRolloutView(
+  appId: string,
+  channel: string,
+  r: Rollout,
+  byStatus: Record<InstanceStatus, number>,
+  now: number,
+): RolloutView {
+  const { counts, progress } = rolloutCounts(byStatus);
+  const counted = countsSince(counts, r.baseline);
+  const verdict = nextStep(r.plan, r, progress, now);
+  const waiting = 'wait' in verdict ? { for: verdict.wait, until: verdict.until ?? null } : null;
+  const total = Object.values(counts.failures).reduce((a, b) => a + b, 0);
+  return {
+    appId,
+    channel,
+    state: r.status,
+    version: r.version,
+    previousVersion: r.previousVersion,
+    percent: offeredPercent(r.plan, r, now),
+    stepIndex: r.stepIndex,
+    plan: r.plan,
+    steps: stepViews(r),
+    waiting,
+    counts: { ...byStatus, granted: counts.granted },
+    failures: { total, counted: Object.values(counted.failures).reduce((a, b) => a + b, 0), byKind: counts.failures },
+    haltReason: r.haltReason,
+    pulled: r.pulled,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    history: r.history,
+  };
+}
