@@ -4,8 +4,8 @@
 import type { Logger } from '../kernel/log.ts';
 import { formatSeconds } from '../kernel/duration.ts';
 import type { GroupChange, Holder, SlotEvent } from './domain/types.ts';
-import { describeWindow, localText, type WindowView } from './domain/window-parse.ts';
-import { currentClosing, isOpen, nextOpening } from './domain/windows.ts';
+import { describeWindow, localText, type WindowView } from '../kernel/time/window-parse.ts';
+import { currentClosing, isOpen, nextOpening } from '../kernel/time/windows.ts';
 import type { AcquireResult, ExpiryEvent, ReleaseResult, SlotStore } from './store/types.ts';
 
 /** Nodes turned away within this span show up as "waiting". */

@@ -1,6 +1,6 @@
 // Human text for history lines and error values, shared by both stores and the HTTP layer.
 import { formatSeconds } from '../../kernel/duration.ts';
-import { describeWindow } from './window-parse.ts';
+import { describeWindow } from '../../kernel/time/window-parse.ts';
 import type { GroupChange, Holder } from './types.ts';
 
 /** The part of a configuration change worth a history line, e.g. `max=3, lease=2h (hold)`. */

@@ -1,21 +1,13 @@
 // The reboot coordinator's data model: a group is a counting semaphore with `max` slots; a holder
 // is a node that took a slot and has not given it back yet. Times are ms since the epoch.
+import type { TimeWindow } from '../../kernel/time/windows.ts';
 
 /** What happens when a holder's lease runs out: keep the slot until someone acts, or free it. */
 export type LeasePolicy = 'hold' | 'release';
 export const LEASE_POLICIES: readonly LeasePolicy[] = ['hold', 'release'];
 
-/** A recurring reboot window in a time zone, e.g. Mon–Fri 04:00 for 90 minutes in Europe/Berlin. */
-export interface RebootWindow {
-  /** 0 = Sunday … 6 = Saturday; every day when empty. */
-  days: number[];
-  /** Start as minutes after local midnight. */
-  startMinute: number;
-  /** Length in minutes, 1 … 7 days. */
-  lengthMinutes: number;
-  /** IANA time zone name. */
-  zone: string;
-}
+/** A reboot window: a time window (kernel/time/windows.ts) on a reboot group. */
+export type RebootWindow = TimeWindow;
 
 export interface GroupConfig {
   group: string;

@@ -10,7 +10,7 @@ import type { Logger } from '../../kernel/log.ts';
 import { withDeadline } from '../../kernel/storage/unavailable.ts';
 import { decodeUtf8 } from '../../kernel/unicode.ts';
 import { describeFull } from '../domain/describe.ts';
-import { localText } from '../domain/window-parse.ts';
+import { localText } from '../../kernel/time/window-parse.ts';
 import type { RebootService } from '../service.ts';
 import { FleetLockError } from '../../protocol/fleetlock/errors.ts';
 import { GROUP_MAX, GROUP_PATTERN, holderIdProblem } from '../../protocol/fleetlock/names.ts';

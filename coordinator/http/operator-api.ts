@@ -8,7 +8,7 @@ import { API_PREFIX, registerRoutes, route } from '../../kernel/http/route-spec.
 import { ApiError } from '../../kernel/http/errors.ts';
 import { parseMinutes } from '../../kernel/duration.ts';
 import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
-import { parseWindow, WindowError } from '../domain/window-parse.ts';
+import { parseWindow, WindowError } from '../../kernel/time/window-parse.ts';
 import type { RebootService } from '../service.ts';
 import { holderIdProblem, isGroupName, GROUP_PATTERN } from '../../protocol/fleetlock/names.ts';
 

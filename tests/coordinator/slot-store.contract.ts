@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SlotEvent } from '../../coordinator/domain/types.ts';
-import { parseWindow } from '../../coordinator/domain/window-parse.ts';
+import { parseWindow } from '../../kernel/time/window-parse.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore, type SlotStoreOptions } from '../../coordinator/store/types.ts';
 
 /** Monday 2025-01-06 10:00 UTC. */

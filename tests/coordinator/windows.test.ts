@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatMinutes, parseMinutes } from '../../kernel/duration.ts';
-import { describeWindow, localText, parseDays, parseLocksmithWindow, parseWindow, WindowError } from '../../coordinator/domain/window-parse.ts';
-import { currentClosing, isOpen, nextOpening } from '../../coordinator/domain/windows.ts';
+import { describeWindow, localText, parseDays, parseLocksmithWindow, parseWindow, WindowError } from '../../kernel/time/window-parse.ts';
+import { currentClosing, isOpen, nextOpening } from '../../kernel/time/windows.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { decideAcquire, decideRelease, dueForExpiry, expire, type Expiry } from '../../domain/decide.ts';
 import { describeChange } from '../../domain/describe.ts';
 import type { GroupChange, GroupConfig, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
-import { isOpen } from '../../domain/windows.ts';
+import { isOpen } from '../../../kernel/time/windows.ts';
 import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { decodeSlotEvent, encodeSlotEvent } from '../slot-event.ts';

@@ -12,7 +12,7 @@ import { ReplyCode } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 import type { Expiry } from '../../domain/decide.ts';
 import type { RebootWindow } from '../../domain/types.ts';
-import { isOpen } from '../../domain/windows.ts';
+import { isOpen } from '../../../kernel/time/windows.ts';
 import { FULL_SAMPLE, type SlotStoreOptions } from '../types.ts';
 import { parseExpired, type ExpiredRow } from './codec.ts';
 import type { SlotKeys } from './keys.ts';

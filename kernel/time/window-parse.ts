@@ -1,8 +1,8 @@
-// Turns what operators write into RebootWindow values, and back. Accepts Platte's form
+// Turns what operators write into TimeWindow values, and back. Accepts Platte's form
 // ({ days: "Mon-Fri", start: "04:00", length: "1h30m", zone: "Europe/Berlin" }) and locksmith's
 // (REBOOT_WINDOW_START "Thu 04:00" or "04:00" with REBOOT_WINDOW_LENGTH "1h").
-import { formatMinutes, parseMinutes } from '../../kernel/duration.ts';
-import type { RebootWindow } from './types.ts';
+import { formatMinutes, parseMinutes } from '../duration.ts';
+import type { TimeWindow } from './windows.ts';
 import { isValidZone } from './zone.ts';
 
 export class WindowError extends Error {}
@@ -58,7 +58,7 @@ export interface WindowInput {
 }
 
 /** Validates one window as written by an operator; throws WindowError with a message saying what is wrong. */
-export function parseWindow(input: WindowInput): RebootWindow {
+export function parseWindow(input: WindowInput): TimeWindow {
   const zone = input.zone ?? 'UTC';
   if (!isValidZone(zone)) throw new WindowError(`unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`);
   const start = parseStart(input.start);
@@ -73,7 +73,7 @@ export function parseWindow(input: WindowInput): RebootWindow {
 }
 
 /** locksmith's REBOOT_WINDOW_START + REBOOT_WINDOW_LENGTH (host time zone there; here name it). */
-export function parseLocksmithWindow(start: string, length: string, zone = 'UTC'): RebootWindow {
+export function parseLocksmithWindow(start: string, length: string, zone = 'UTC'): TimeWindow {
   return parseWindow({ start, length, zone });
 }
 
@@ -90,7 +90,7 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-export function describeWindow(w: RebootWindow): WindowView {
+export function describeWindow(w: TimeWindow): WindowView {
   const start = `${pad(Math.floor(w.startMinute / 60))}:${pad(w.startMinute % 60)}`;
   const days = w.days.map((d) => DAY_LABELS[d] as string);
   const length = formatMinutes(w.lengthMinutes);
