@@ -2,7 +2,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ago, intArg, printJson, printTable, request, withJson } from '../../kernel/cli/common.ts';
 import { parseMinutes } from '../../kernel/duration.ts';
-import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord } from '../domain/types.ts';
+import { INSTANCE_STATUSES } from '../domain/statuses.ts';
+import type { HistoryEntry, InstanceRecord } from '../domain/types.ts';
 import { appPath, enc, withAppOptions, type AppOpts } from './app-options.ts';
 
 type ListOpts = AppOpts & { version?: string; status?: string; group?: string; limit?: number; cursor?: string; all?: boolean };

@@ -1,8 +1,9 @@
-// `platte package add|list`.
+// `platte package add|list|pull|pulled`. Pulling a version is for good: it is never offered again
+// and its rollouts halt; the reason is required, since whoever meets the pull later needs it.
 import { Option, type Command } from 'commander';
 import { fail, isoSeconds, printJson, printTable, request, withJson } from '../../kernel/cli/common.ts';
 import type { PackageRecord } from '../domain/types.ts';
-import { appPath, withAppOptions, type AppOpts } from './app-options.ts';
+import { appPath, enc, withAppOptions, type AppOpts } from './app-options.ts';
 
 type AddOpts = AppOpts & { url: string; file?: string; name?: string; size?: string; sha256?: string; sha1?: string; arch: string };
 
@@ -17,6 +18,20 @@ async function packageBody(version: string, o: AddOpts): Promise<Record<string, 
   }
   if (!o.name || !o.size || !o.sha256) return fail('without --file, give --name, --size and --sha256');
   return { ...common, name: o.name, size: Number(o.size), sha256: o.sha256, ...(o.sha1 ? { sha1: o.sha1 } : {}) };
+}
+
+interface Pulled {
+  version: string;
+  reason: string;
+  by: string;
+  at: number;
+}
+
+async function pull(version: string, o: AppOpts & { reason: string }): Promise<void> {
+  const r = await request<{ pulled: Pulled; haltedRollouts: string[] }>(o, 'POST', appPath(o, `packages/${enc(version)}/pull`), { reason: o.reason });
+  if (o.json) return printJson(r);
+  process.stdout.write(`pulled ${r.pulled.version}: ${r.pulled.reason}\n`);
+  if (r.haltedRollouts.length > 0) process.stdout.write(`halted its rollout on: ${r.haltedRollouts.join(', ')} (only abort remains there)\n`);
 }
 
 export function registerPackageCommands(program: Command): void {
@@ -46,5 +61,16 @@ export function registerPackageCommands(program: Command): void {
       ['version', 'arch', 'name', 'size', 'url', 'added'],
       packages.map((p) => [p.version, p.arch, p.name, p.size, p.url, isoSeconds(p.createdAt)]),
     );
+  });
+
+  withJson(withAppOptions(pkg.command('pull').description('pull a version: never offered again, its rollouts halt').argument('<version>', 'the version to pull')))
+    .requiredOption('--reason <text>', 'why, shown with the pulled version (required)')
+    .action(pull);
+
+  withJson(withAppOptions(pkg.command('pulled').description('list pulled versions with why, by whom and when'))).action(async (o: AppOpts) => {
+    const { pulled } = await request<{ pulled: Pulled[] }>(o, 'GET', appPath(o, 'pulled'));
+    if (o.json) return printJson(pulled);
+    if (pulled.length === 0) process.stdout.write('no pulled versions\n');
+    else await printTable(['version', 'reason', 'by', 'at'], pulled.map((p) => [p.version, p.reason, p.by, isoSeconds(p.at)]));
   });
 }

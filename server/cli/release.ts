@@ -8,16 +8,20 @@ import { registerChannelCommands } from './channels.ts';
 import { registerGroupCommands } from './groups.ts';
 import { registerInstanceCommands } from './instances.ts';
 import { registerPackageCommands } from './packages.ts';
+import { registerRolloutCommands } from './rollouts.ts';
 import { registerSummaryCommand } from './summary.ts';
 import { registerTokenCommands } from './tokens.ts';
+import { registerWebhookCommands } from './webhooks.ts';
 
 export function registerReleaseCommands(program: Command): void {
   registerAppCommands(program);
   registerPackageCommands(program);
   registerChannelCommands(program);
+  registerRolloutCommands(program);
   registerGroupCommands(program);
   registerInstanceCommands(program);
   registerSummaryCommand(program);
   registerActivityCommand(program);
   registerTokenCommands(program);
+  registerWebhookCommands(program);
 }

@@ -1,7 +1,8 @@
 // Instances (nodes) as Platte last saw them, their history, and the fleet summary.
 import type { Context } from 'koa';
 import { summarize } from '../../domain/counters.ts';
-import { INSTANCE_STATUSES, type InstanceRecord } from '../../domain/types.ts';
+import { INSTANCE_STATUSES } from '../../domain/statuses.ts';
+import type { InstanceRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
 import { HISTORY_CAP, type InstanceStore, type Page } from '../../store/types.ts';
 import { intQuery, machineIdParam, requireApp } from '../params.ts';
