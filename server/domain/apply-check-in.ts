@@ -6,7 +6,9 @@
 // inside its transaction (read → applyCheckIn → write). The Redis script carries out the same
 // rules itself, because they read state only Redis sees atomically; tests/store/model.test.ts
 // holds both stores to this function (docs/ARD-001-update-check-path.md, "where each check-in rule
-// lives").
+// lives"). The step also moves the node's progress in its group (rollout/limits.ts, whose grantHold
+// says whether the change's group limits refuse it); timeOut is the server's move of a grant that
+// took longer than its group allows.
 import {
   capUnknownTrack,
   capUnknownVersion,
@@ -17,6 +19,7 @@ import {
   UNKNOWN_VERSION_CAP,
   type Tally,
 } from './counters.ts';
+import { grantingGroup, progressStep, type Progress, type ProgressStep } from './rollout/limits.ts';
 import type { HistoryEntry, InstanceChange, InstanceStatus } from './types.ts';
 
 /** Most history entries kept per instance (oldest dropped first; repeats fold into one entry). */
@@ -51,10 +54,12 @@ export interface StoredInstance {
   newestEntry: HistoryEntry | null;
   /** How many history entries are kept. */
   historyLength: number;
+  /** The group it is in progress in and since when; null or absent: not in progress. */
+  progress?: Progress | null;
 }
 
 /** The instance's new state, without the attributes (the change's attrs overwrite them). */
-export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength'> & { lastCheck: number };
+export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength' | 'progress'> & { lastCheck: number; progress: Progress | null };
 
 /** How the stored history changes: the newest entry rewritten, entries appended, the oldest dropped. */
 export interface HistoryEdit {
@@ -91,6 +96,12 @@ export interface CheckInOutcome {
   instance: InstanceState;
   history: HistoryEdit;
   counters: CounterMove;
+  /**
+   * The progress move (instance.progress is its `after`). With `entered`, the store records the
+   * grant in the group's grants of the period, and must first ask grantHold (rollout/limits.ts)
+   * whether the change's limits refuse the whole change.
+   */
+  progress: ProgressStep;
 }
 
 /**
@@ -195,6 +206,8 @@ export function applyCheckIn(
   // version must not be renamed to `other` by capUnknownVersion.
   const target = targetPrefix(change.targetCounter, targetVersion);
   const buckets = bucketsOf(target === null ? capped.prefixes : [...capped.prefixes, target], status);
+  const granting = grantingGroup(status, change.targetVersion, change.grantLimits?.group ?? change.attrs.group);
+  const progress = progressStep(cur?.progress ?? null, granting, status, now);
   return {
     previousStatus,
     instance: {
@@ -207,8 +220,40 @@ export function applyCheckIn(
       errorName: change.error ? change.error.name : (cur?.errorName ?? ''),
       buckets,
       talliedVersion: capped.tallied,
+      progress: progress.after,
     },
     history: editHistory(cur?.newestEntry ?? null, cur?.historyLength ?? 0, change.history, limits.history),
     counters: counterMove(old, buckets, talliedBefore, capped.tallied),
+    progress,
+  };
+}
+
+/** What timing out a grant changes: the status (since now), one history entry, the counters; never lastCheck. */
+export interface TimeOutOutcome {
+  previousStatus: InstanceStatus;
+  status: 'timed-out';
+  statusSince: number;
+  buckets: string[];
+  history: HistoryEdit;
+  counters: CounterMove;
+}
+
+/**
+ * A node in progress whose grant is older than its group's updateTimeout: it moves to `timed-out`
+ * (a failure), leaves progress, and its counters move as a check-in to that status would move them
+ * (same prefixes, tallies untouched). The store picks the nodes (in progress in the group since
+ * before the cutoff, oldest first) and applies this to each atomically.
+ */
+export function timeOut(cur: StoredInstance, now: number, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): TimeOutOutcome {
+  const prefixes = cur.buckets.map((b) => b.slice(0, b.lastIndexOf('|')));
+  const buckets = bucketsOf(prefixes, 'timed-out');
+  const entry: HistoryEntry = { at: now, kind: 'status', status: 'timed-out', version: cur.targetVersion, repeat: 1 };
+  return {
+    previousStatus: cur.status,
+    status: 'timed-out',
+    statusSince: cur.status === 'timed-out' ? cur.statusSince : now,
+    buckets,
+    history: editHistory(cur.newestEntry, cur.historyLength, [entry], limits.history),
+    counters: counterMove(cur.buckets, buckets, cur.talliedVersion, cur.talliedVersion),
   };
 }

@@ -5,7 +5,8 @@ import { ARCHES } from './arch.ts';
 import { dict } from '../../kernel/dict.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
-import { INSTANCE_STATUSES, type InstanceStatus } from './types.ts';
+import { INSTANCE_STATUSES } from './statuses.ts';
+import type { InstanceStatus } from './types.ts';
 
 /** Characters the store uses as separators never appear in a bucket prefix. */
 function clean(s: string, max = 64): string {
@@ -25,6 +26,11 @@ export function counterPrefixes(p: { channel: string; group: string; track: stri
   const channel = counterName(p.channel);
   const group = p.group ? clean(p.group) : `?${clean(p.track, 32)}`;
   return [`c/${channel}/${version}`, `g/${group}/${version}`, `${ARCH_DIMENSION}/${channel}/${archBucket(p.arch)}`];
+}
+
+/** The counter prefix of a (known) group's nodes on a release version: `g/<group>/<version>`. */
+export function groupCounterPrefix(group: string, version: string): string {
+  return `g/${clean(group)}/${version}`;
 }
 
 /** A channel as the counters name it: cleaned, `-` for none (an unknown track). */

@@ -7,7 +7,10 @@ import { offeredPercent } from './rollout/plan.ts';
 import { chooseOffer } from './rollout/releases.ts';
 import type { Rollout } from './rollout/state.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
-import type { PackageRecord } from './types.ts';
+import type { GrantLimits, LimitHold, PackageRecord } from './types.ts';
+import { DEFAULT_POLICY, type GroupPolicy } from './rollout/policy.ts';
+import { groupCounterPrefix } from './counters.ts';
+import { isOpen } from '../../kernel/time/windows.ts';
 
 export interface NodeFacts {
   track: string;
@@ -36,7 +39,10 @@ export type NoUpdateReason =
   | 'pulled' // the channel's version was pulled: never offered again
   | 'rollout-percent' // the rollout has not reached the node's bucket yet
   | 'rollout-paused' // the rollout is paused by an operator
-  | 'rollout-halted'; // the rollout halted (failures, a pulled version) or was aborted
+  | 'rollout-halted' // the rollout halted (failures, a pulled version) or was aborted
+  | 'group-disabled' // the group's policy turns updates off
+  | 'outside-window' // the group's update windows are all closed now
+  | LimitHold; // the group's counted limits, decided by the store in the grant's own step
 
 export interface Placement {
   /** '' when the track matched nothing. */
@@ -45,7 +51,8 @@ export interface Placement {
 }
 
 export type UpdateDecision =
-  | ({ kind: 'update'; pkg: PackageRecord } & Placement)
+  /** `limits`: the grant stands only if the store finds them not binding, in the same step that records it. */
+  | ({ kind: 'update'; pkg: PackageRecord; limits?: GrantLimits } & Placement)
   | ({ kind: 'noupdate'; reason: NoUpdateReason; channelVersion: string | null } & Placement);
 
 /** Which group and channel a track lands in: an explicit group, else a channel of that name. */
@@ -76,21 +83,40 @@ export function rolloutHold(rollout: Rollout | null, target: string, node: NodeF
   }
 }
 
+/** The counted limits of a group's policy for a grant of `version`, or undefined when it has none. */
+export function grantLimitsOf(group: string, policy: GroupPolicy, version: string): GrantLimits | undefined {
+  const maxInProgress = typeof policy.maxInProgress === 'number' ? policy.maxInProgress : null;
+  if (!policy.maxUpdatesPerPeriod && maxInProgress === null && !policy.safeMode) return undefined;
+  return {
+    group,
+    perPeriod: policy.maxUpdatesPerPeriod,
+    maxInProgress,
+    safeModeBucket: policy.safeMode ? `${groupCounterPrefix(group, version)}|complete` : null,
+  };
+}
+
 export function decideUpdate(index: ReleaseIndex, node: NodeFacts, now: number): UpdateDecision {
   const place = placeTrack(index, node.track);
   if (!place) return { kind: 'noupdate', reason: 'unknown-track', channelVersion: null, group: '', channel: '' };
   const channel = index.channels.get(place.channel);
-  const target = channel?.version ?? null;
+  const policy = index.groupsById.get(place.group)?.policy ?? DEFAULT_POLICY;
+  // A pinned group stays on its version whatever its channel says.
+  const target = policy.pinVersion ?? channel?.version ?? null;
   const no = (reason: NoUpdateReason): UpdateDecision => ({ kind: 'noupdate', reason, channelVersion: target, ...place });
   if (!channel || target === null) return no('no-version');
   const offer = chooseOffer(node.version, { target, floors: channel.floors, pulled: index.pulled, allowDowngrade: channel.allowDowngrade });
   if ('none' in offer) return no(offer.none);
   if (node.targetVersionPrefix && !offer.offer.startsWith(node.targetVersionPrefix)) return no('pinned');
   if (node.reportsError) return no('error-reported');
-  // Floors lead to the target: they are offered at the rollout's pace too.
+  // The operator's settings first, then the rollout (floors lead to the target: they go at its pace
+  // too), then time; the counted limits last, in the store (domain/rollout/policy.ts has the order).
+  if (!policy.updatesEnabled) return no('group-disabled');
   const held = rolloutHold(channel.rollout, target, node, now);
   if (held) return no(held);
+  const windows = index.windows.get(place.group);
+  if (windows && !isOpen(windows, now)) return no('outside-window');
   const pkg = index.packages.get(packageKey(offer.offer, node.arch));
   if (!pkg) return no('no-package-for-arch');
-  return { kind: 'update', pkg, ...place };
+  const limits = grantLimitsOf(place.group, policy, offer.offer);
+  return limits ? { kind: 'update', pkg, limits, ...place } : { kind: 'update', pkg, ...place };
 }

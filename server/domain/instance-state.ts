@@ -123,6 +123,7 @@ export function planCheckIn(
       counterPrefixes: counterPrefixes(attrs),
       // A node on an unknown track follows no channel, so no rollout counts it.
       ...(attrs.channel ? { targetCounter: targetCounterPrefix(attrs.channel) } : {}),
+      ...(targetVersion !== undefined && decision?.kind === 'update' && decision.limits ? { grantLimits: decision.limits } : {}),
       ...(unknownVersion !== undefined ? { unknownVersion } : {}),
     },
   };

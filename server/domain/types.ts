@@ -1,5 +1,6 @@
 // The release data model: apps → packages, channels, groups → instances.
 // Every record here is what the store keeps; wire formats (Omaha XML, JSON API) map onto these.
+import type { GroupPolicy } from './rollout/policy.ts';
 import type { Rollout } from './rollout/state.ts';
 
 /** An Omaha application, e.g. Flatcar's `e96281a6-d1af-4bde-9a0a-97b76e56dc57`. */
@@ -78,23 +79,14 @@ export interface TrackGroupRecord {
   /** The `track` attribute nodes send to land in this group. Unique per app. */
   track: string;
   channel: string;
+  /** How updates are granted to the group's nodes (limits, windows, pin, safe mode). */
+  policy: GroupPolicy;
   createdAt: number;
   updatedAt: number;
 }
 
-/** Statuses an instance moves through; see domain/instance-state.ts for the transitions. */
-export const INSTANCE_STATUSES = [
-  'idle', // checked in, nothing offered (no channel/package, unknown track, other arch)
-  'up-to-date', // runs the channel's version or newer
-  'granted', // offered an update in the last answer
-  'downloading', // 13/1
-  'downloaded', // 14/1
-  'installed', // 3/1: installed, waiting for reboot
-  'complete', // came back on the new version (3/2 with previousversion)
-  'error', // x/0 with an error code
-  'deferred', // 3/9
-] as const;
-export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+import type { InstanceStatus } from './statuses.ts';
+export type { InstanceStatus };
 
 /** What a check-in writes about a node: as reported by the node or resolved by the server. */
 export interface InstanceAttrs {
@@ -212,9 +204,38 @@ export interface InstanceChange {
    */
   targetCounter?: string;
   /**
+   * Set with a grant (targetVersion) decided under its group's limits: the store checks them
+   * against its progress bookkeeping in the same atomic step and refuses the whole change (nothing
+   * written) with the reason when one binds (domain/rollout/limits.ts). A node already in progress
+   * in the group keeps its grant and takes no new place.
+   */
+  grantLimits?: GrantLimits;
+  /**
    * Set when the version in counterPrefixes is a release version that names no package of the
    * app: the store counts it under its own version only within the unknown-version cap, else as
    * `other` (capUnknownVersion in counters.ts).
    */
   unknownVersion?: string;
 }
+
+/**
+ * The counted limits of a group's policy (domain/rollout/policy.ts), as the store's atomic check-in
+ * step applies them to a grant. Every grant is tracked in progress whether or not a limit is set
+ * (so setting one later starts from exact counts); these only say what to refuse.
+ */
+export interface GrantLimits {
+  /** The track group the node is granted in (its progress is counted there). */
+  group: string;
+  /** At most `count` nodes granted in any `periodMs`. */
+  perPeriod: { count: number; periodMs: number } | null;
+  /** At most this many nodes of the group in progress (granted, downloading, downloaded, installed). */
+  maxInProgress: number | null;
+  /**
+   * Safe mode: while the counter bucket named here (`g/<group>/<version>|complete`) is 0, at most
+   * one node of the group is in progress. null: off.
+   */
+  safeModeBucket: string | null;
+}
+
+/** Why a grant under limits was refused by the store. */
+export type LimitHold = 'rate-limit' | 'in-progress-limit' | 'safe-mode';

@@ -5,14 +5,16 @@
 // StoreUnavailableError (./unavailable.ts), which every surface turns into a 503.
 
 import type { TokenLookup, TokenRecord } from '../../kernel/auth/tokens.ts';
-import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, TrackGroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, PackageRecord, PulledRecord } from '../domain/types.ts';
+import type { ActivityEntry, AppConfig, AppRecord, ChannelRecord, TrackGroupRecord, HistoryEntry, InstanceAttrs, InstanceChange, InstanceRecord, InstanceStatus, LimitHold, PackageRecord, PulledRecord } from '../domain/types.ts';
 
 /** Re-exported: the store contract speaks of the domain's config and decided changes. */
 export type { AppConfig, InstanceAttrs, InstanceChange };
 
 export type CheckInResult =
   | { applied: true; previousStatus: InstanceStatus | null; status: InstanceStatus }
-  | { applied: false; reason: 'stale-config' };
+  | { applied: false; reason: 'stale-config' }
+  /** The change's grantLimits bind: nothing was written; the caller records a hold instead. */
+  | { applied: false; reason: 'held'; hold: LimitHold };
 
 export interface Page<T> {
   items: T[];
@@ -94,6 +96,14 @@ export interface InstanceStore {
    * `limit`), removing them from their counters. Returns how many were removed.
    */
   pruneInstances(appId: string, lastCheckBefore: number, limit: number): Promise<number>;
+  /**
+   * Times out the grants of `group` older than its updateTimeout: nodes in progress in the group
+   * since before `grantedBefore` move, each atomically, to status `timed-out` (counters moved as a
+   * check-in would move them, a history entry `{kind: 'status', status: 'timed-out', version:
+   * <target>}` at `now`, out of progress; lastCheck kept), oldest grant first, at most `limit`.
+   * Found through the progress index, never a scan over instances. Returns the machine ids moved.
+   */
+  timeOutGrants(appId: string, group: string, grantedBefore: number, now: number, limit: number): Promise<string[]>;
 }
 
 /** Re-exported: the history cap is a rule of the check-in step (domain/apply-check-in.ts). */

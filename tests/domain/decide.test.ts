@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { decideUpdate } from '../../server/domain/decide.ts';
 import { indexRelease } from '../../server/domain/release-index.ts';
 import { CHANNEL_DEFAULTS, type PackageRecord } from '../../server/domain/types.ts';
+import { DEFAULT_POLICY } from '../../server/domain/rollout/policy.ts';
 
 const pkg = (version: string, arch = 'amd64'): PackageRecord => ({ appId: 'a', version, arch, url: 'https://x/', name: 'u.gz', size: 1, sha256: 's', extraFiles: [], createdAt: 0 });
 const index = indexRelease({
@@ -12,7 +13,7 @@ const index = indexRelease({
     { appId: 'a', name: 'stable', version: '3510.2.0', updatedAt: 0, updatedBy: 'x', ...CHANNEL_DEFAULTS },
     { appId: 'a', name: 'empty', version: null, updatedAt: 0, updatedBy: 'x', ...CHANNEL_DEFAULTS },
   ],
-  groups: [{ appId: 'a', id: 'prod', name: 'prod', track: 'prod-track', channel: 'stable', createdAt: 0, updatedAt: 0 }],
+  groups: [{ appId: 'a', id: 'prod', name: 'prod', track: 'prod-track', channel: 'stable', policy: DEFAULT_POLICY, createdAt: 0, updatedAt: 0 }],
   packages: [pkg('3510.2.0')],
   pulled: [],
 });

@@ -8,7 +8,8 @@ import { applyCheckIn, forgetInstance, type StoredInstance } from '../../server/
 import { counterPrefixes, OTHER_VERSION, summarize, targetCounterPrefix, targetCounts } from '../../server/domain/counters.ts';
 import type { UpdateDecision } from '../../server/domain/decide.ts';
 import { planCheckIn } from '../../server/domain/instance-state.ts';
-import { INSTANCE_STATUSES, type InstanceChange, type InstanceStatus } from '../../server/domain/types.ts';
+import { INSTANCE_STATUSES } from '../../server/domain/statuses.ts';
+import type { InstanceChange, InstanceStatus } from '../../server/domain/types.ts';
 import type { OmahaAppRequest } from '../../protocol/omaha/types.ts';
 import type { InstanceAttrs } from '../../server/store/types.ts';
 

@@ -14,7 +14,7 @@ import { createEmbeddedSlotStore } from '../../coordinator/store/embedded/index.
 import { migrate as migrateSlots } from '../../coordinator/store/embedded/schema.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore } from '../../coordinator/store/types.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
-import { migrate as migrateServer, SCHEMA_VERSION } from '../../server/store/embedded/schema.ts';
+import { migrate as migrateServer, MIGRATIONS as SERVER_MIGRATIONS, SCHEMA_VERSION } from '../../server/store/embedded/schema.ts';
 import type { Store } from '../../server/store/types.ts';
 import { APP, app, channel, entry, group, newInstance, pkg, T0, token } from './fixtures/records.ts';
 
@@ -25,8 +25,8 @@ const DAY = 86_400_000;
 const LATEST = [
   { component: 'coordinator', version: 1 },
   { component: 'coordinator', version: 2 },
-  { component: 'server', version: 1 },
-  { component: 'server', version: 2 },
+  // Every server migration, in order (several releases add theirs at once).
+  ...SERVER_MIGRATIONS.map((m) => ({ component: 'server', version: m.version })),
 ];
 
 const slotOptions = {

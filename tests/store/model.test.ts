@@ -1,19 +1,23 @@
 // Model test of the instance stores: seeded random sequences of check-ins (several machines, random
-// versions, tracks, events, status moves, grants to versions and errors), stale epochs, release
-// writes that move the epoch, publish versions and move a group to another channel (so nodes move
-// between rollout counters), clock steps and prunes run against an in-memory model built
-// only from domain/apply-check-in.ts, and against both stores. After every step the instance
-// records, histories, counters, unknown-track and unknown-version tallies and every answer must
-// match the model, so neither the SQLite path nor the Lua script can drift from the pure rules.
+// versions, tracks, events, status moves, grants to versions and errors), grants under small group
+// limits (safe mode, a period limit, an in-progress limit), stale epochs, release writes that move
+// the epoch, publish versions and move a group to another channel (so nodes move between rollout
+// counters), clock steps, prunes and grant timeouts run against an in-memory model built only from
+// domain/apply-check-in.ts and domain/rollout/limits.ts, and against both stores. After every step
+// the instance records, histories, counters, unknown-track and unknown-version tallies, the progress
+// bookkeeping (who is in progress where since when, each group's grants) and every answer must
+// match the model, so neither the SQLite path nor the Lua scripts can drift from the pure rules.
 // Small limits (history 4, 2 unknown tracks, 2 unknown versions) reach every cap in a few steps.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { closeBackend, openMemoryBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
-import { applyCheckIn, forgetInstance, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
+import { applyCheckIn, forgetInstance, timeOut, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
+import { GRANT_RETENTION_MS, grantHold, type Progress } from '../../server/domain/rollout/limits.ts';
 import { counterPrefixes, OVERFLOW_TRACK, targetCounterPrefix, unknownVersionOf } from '../../server/domain/counters.ts';
 import { indexRelease, type ReleaseIndex } from '../../server/domain/release-index.ts';
-import { INSTANCE_STATUSES, type HistoryEntry, type InstanceRecord } from '../../server/domain/types.ts';
+import { INSTANCE_STATUSES, type InstanceStatus } from '../../server/domain/statuses.ts';
+import type { GrantLimits, HistoryEntry, InstanceRecord } from '../../server/domain/types.ts';
 import { createEmbeddedStore } from '../../server/store/embedded/index.ts';
 import { createRedisStore } from '../../server/store/redis/index.ts';
 import { storeKeys } from '../../server/store/redis/keys.ts';
@@ -29,14 +33,22 @@ const TRACKS = ['stable', 'beta', 'stable', 'beta', 't1', 't2', 't3', 'we|ird,t'
 /** Channels the group `stable` is moved between (the group `beta` stays on `beta`). */
 const CHANNELS = ['stable', 'beta'];
 
+/** The track groups (their ids are their tracks). */
+const GROUPS = ['stable', 'beta'];
+
 type Tallies = { tracks: [string, number][]; versions: [string, number][] };
+/** In progress: [machine, group, since] by machine; each group's grants: [group, machine, at] by group and machine. */
+type ProgressState = { progress: [string, string, number][]; grants: [string, string, number][] };
+/** A grant's limits as the op draws them; the group is the node's, the safe-mode bucket its target's. */
+type OpLimits = { perPeriod: { count: number; periodMs: number } | null; maxInProgress: number | null; safeMode: boolean };
 type Op =
-  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[] }
+  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[]; limits?: OpLimits }
   | { kind: 'publish'; version: string }
   | { kind: 'promote'; version: string }
   | { kind: 'regroup'; channel: string }
   | { kind: 'tick'; ms: number }
-  | { kind: 'prune'; back: number; limit: number };
+  | { kind: 'prune'; back: number; limit: number }
+  | { kind: 'time-out'; group: string; back: number; limit: number };
 
 const status = fc.constantFrom(...INSTANCE_STATUSES);
 const entryTemplate = fc.constantFrom<Omit<HistoryEntry, 'at' | 'version'>>(
@@ -63,6 +75,37 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       history: fc.array(fc.tuple(entryTemplate, fc.constantFrom(...VERSIONS.slice(0, 3))).map(([e, version]) => ({ ...e, version, at: 0 })), { maxLength: 4 }),
     }, { requiredKeys: ['kind', 'machine', 'version', 'track', 'alias', 'stale', 'status', 'history'] }),
   },
+  {
+    // A grant, often under limits small enough to bind among five machines.
+    weight: 8,
+    arbitrary: fc
+      .record({
+        machine: fc.constantFrom(...MACHINES),
+        version: fc.constantFrom('3033.2.0', '3100.0.0'),
+        track: fc.constantFrom('stable', 'beta', 'stable', 'beta', 't1'),
+        stale: fc.constantFrom<(0 | -1 | 1)[]>(0, 0, 0, 0, 0, 0, -1),
+        unlessIn: fc.constantFrom<InstanceStatus[][]>([], [], ['installed'], ['complete', 'error']),
+        target: fc.constantFrom('3100.0.0', '3033.2.0'),
+        limits: fc.option(
+          fc.record({
+            perPeriod: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), periodMs: fc.integer({ min: 100, max: 3000 }) }), { nil: null }),
+            maxInProgress: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+            safeMode: fc.boolean(),
+          }),
+          { nil: undefined, freq: 4 },
+        ),
+      })
+      .map(({ unlessIn, target, limits, ...o }): Op => ({
+        kind: 'check-in',
+        ...o,
+        alias: 'a',
+        status: { to: 'granted', unlessIn },
+        target,
+        history: [{ kind: 'grant', status: 'granted', version: target, repeat: 1, at: 0 }],
+        ...(limits !== undefined && { limits }),
+      })),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('time-out' as const), group: fc.constantFrom(...GROUPS, 'nope'), back: fc.integer({ min: 0, max: 2000 }), limit: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const), version: fc.constantFrom('3100.0.0', '1.2.3', '4.5.6') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('promote' as const), version: fc.constant('3033.2.0') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('regroup' as const), channel: fc.constantFrom(...CHANNELS) }) },
@@ -76,13 +119,17 @@ interface ModelInstance {
   talliedVersion: string | null;
   /** Oldest first. */
   history: HistoryEntry[];
+  progress: Progress | null;
 }
 
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const byText = <T extends unknown[]>(rows: T[]): T[] => rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
-/** The reference: applyCheckIn and forgetInstance carried out on maps. */
+/** The reference: applyCheckIn, grantHold, timeOut and forgetInstance carried out on maps. */
 function createModel() {
   const instances = new Map<string, ModelInstance>();
+  /** group → machine → its latest grant time there. */
+  const grants = new Map<string, Map<string, number>>();
   const counters = new Map<string, number>();
   const tracks = new Map<string, number>();
   const versions = new Map<string, number>();
@@ -101,22 +148,58 @@ function createModel() {
     bump(versions, c.versions.join, 1);
   };
   const tally = (m: Map<string, number>) => ({ has: (n: string) => m.has(n), count: () => m.size });
+  const inGroup = (group: string) => [...instances.values()].filter((i) => i.progress?.group === group);
+  const counts = {
+    grantedSince: (group: string, since: number) => [...(grants.get(group)?.values() ?? [])].filter((at) => at > since).length,
+    inProgress: (group: string) => inGroup(group).length,
+    bucket: (name: string) => counters.get(name) ?? 0,
+  };
+  const stored = (cur: ModelInstance) => ({ ...cur.record, buckets: cur.buckets, talliedVersion: cur.talliedVersion, newestEntry: cur.history.at(-1) ?? null, historyLength: cur.history.length, progress: cur.progress });
+  const edit = (old: HistoryEntry[], e: ReturnType<typeof applyCheckIn>['history']) => {
+    const history = [...old];
+    if (e.foldedNewest) history[history.length - 1] = e.foldedNewest;
+    history.push(...e.appended);
+    history.splice(0, e.dropOldest);
+    return history;
+  };
   return {
     epoch: 0,
     instances,
     checkIn(epoch: number, change: InstanceChange, now: number): CheckInResult {
       if (epoch !== this.epoch) return { applied: false, reason: 'stale-config' };
       const cur = instances.get(change.machineId);
-      const stored = cur && { ...cur.record, buckets: cur.buckets, talliedVersion: cur.talliedVersion, newestEntry: cur.history.at(-1) ?? null, historyLength: cur.history.length };
-      const out = applyCheckIn(stored ?? null, change, now, { tracks: tally(tracks), versions: tally(versions) }, LIMITS);
-      const { buckets, talliedVersion, ...fields } = out.instance;
-      const history = [...(cur?.history ?? [])];
-      if (out.history.foldedNewest) history[history.length - 1] = out.history.foldedNewest;
-      history.push(...out.history.appended);
-      history.splice(0, out.history.dropOldest);
-      instances.set(change.machineId, { record: { appId: APP, machineId: change.machineId, ...change.attrs, ...fields }, buckets, talliedVersion, history });
+      const out = applyCheckIn(cur ? stored(cur) : null, change, now, { tracks: tally(tracks), versions: tally(versions) }, LIMITS);
+      const hold = grantHold(change.grantLimits, out.progress, now, counts);
+      if (hold !== null) return { applied: false, reason: 'held', hold };
+      const { buckets, talliedVersion, progress, ...fields } = out.instance;
+      const history = edit(cur?.history ?? [], out.history);
+      instances.set(change.machineId, { record: { appId: APP, machineId: change.machineId, ...change.attrs, ...fields }, buckets, talliedVersion, history, progress });
       move(out.counters);
+      if (out.progress.entered && progress) {
+        const g = grants.get(progress.group) ?? new Map<string, number>();
+        g.set(change.machineId, now);
+        for (const [m, at] of g) if (at <= now - GRANT_RETENTION_MS) g.delete(m);
+        grants.set(progress.group, g);
+      }
       return { applied: true, previousStatus: out.previousStatus, status: fields.status };
+    },
+    timeOut(group: string, before: number, now: number, limit: number): string[] {
+      const victims = inGroup(group)
+        .filter((i) => i.progress!.since < before)
+        .sort((a, b) => a.progress!.since - b.progress!.since || (a.record.machineId < b.record.machineId ? -1 : 1))
+        .slice(0, limit);
+      for (const v of victims) {
+        const out = timeOut(stored(v), now, LIMITS);
+        instances.set(v.record.machineId, {
+          ...v,
+          record: { ...v.record, status: out.status, statusSince: out.statusSince },
+          buckets: out.buckets,
+          history: edit(v.history, out.history),
+          progress: null,
+        });
+        move(out.counters);
+      }
+      return victims.map((v) => v.record.machineId);
     },
     prune(before: number, limit: number): number {
       const victims = [...instances.values()]
@@ -131,6 +214,10 @@ function createModel() {
     },
     counters: () => sorted(counters),
     tallies: (): Tallies => ({ tracks: sorted(tracks), versions: sorted(versions) }),
+    progress: (): ProgressState => ({
+      progress: byText([...instances.values()].filter((i) => i.progress).map((i): [string, string, number] => [i.record.machineId, i.progress!.group, i.progress!.since])),
+      grants: byText([...grants].flatMap(([g, m]) => [...m].map(([id, at]): [string, string, number] => [g, id, at]))),
+    }),
   };
 }
 
@@ -140,8 +227,9 @@ const seen = new Set<string>();
 /** The rollout counter prefix among buckets (`t/<channel>/<target>`), or null. */
 const rolloutPrefix = (buckets: readonly string[] | undefined) => buckets?.find((b) => b.startsWith('t/'))?.split('|')[0] ?? null;
 
-function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>, before: string | null) {
-  if (!res.applied) return seen.add('stale');
+function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>, before: string | null, progressBefore: Progress | null) {
+  if (!res.applied) return seen.add(res.reason === 'held' ? `held-${res.hold}` : 'stale');
+  noteProgress(change, model.instances.get(change.machineId)!.progress, progressBefore);
   if (change.status && res.status !== change.status.to) seen.add('unless-kept');
   if (change.completion && res.status === 'complete' && change.status?.to !== 'complete') seen.add('unreported-completion');
   const inst = model.instances.get(change.machineId)!;
@@ -157,7 +245,40 @@ function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnTy
   if (before !== null && after === null) seen.add('rollout-left');
 }
 
-async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]): Promise<void> {
+function noteProgress(change: InstanceChange, after: Progress | null, before: Progress | null) {
+  if (before && after && before.group !== after.group) seen.add('progress-moved');
+  if (before && after === before && change.grantLimits && change.targetVersion) seen.add('regrant-kept');
+  if (before && !after) seen.add('progress-left');
+  if (!before && after && change.grantLimits) seen.add('granted-under-limits');
+}
+
+/** The change a check-in op makes, under the release `index`, at `now`. */
+function changeOf(o: Extract<Op, { kind: 'check-in' }>, index: ReleaseIndex, now: number): InstanceChange {
+  const g = index.groupsByTrack.get(o.track);
+  const a = attrs({ alias: o.alias, version: o.version, track: o.track, group: g?.id ?? '', channel: g?.channel ?? '' });
+  const unknownVersion = unknownVersionOf(index, a.version);
+  const limits: GrantLimits | undefined = o.limits && g && {
+    group: g.id,
+    perPeriod: o.limits.perPeriod,
+    maxInProgress: o.limits.maxInProgress,
+    safeModeBucket: o.limits.safeMode ? `g/${g.id}/${o.target}|complete` : null,
+  };
+  return {
+    machineId: o.machine,
+    attrs: a,
+    status: o.status,
+    ...(o.completion !== undefined && { completion: o.completion }),
+    ...(o.target !== undefined && { targetVersion: o.target }),
+    ...(o.error !== undefined && { error: o.error }),
+    history: o.history.map((e) => ({ ...e, at: now })),
+    counterPrefixes: counterPrefixes(a),
+    ...(a.channel !== '' && { targetCounter: targetCounterPrefix(a.channel) }),
+    ...(unknownVersion !== undefined && { unknownVersion }),
+    ...(limits && { grantLimits: limits }),
+  };
+}
+
+async function runOps(store: Store, reads: StoreReads, ops: Op[]): Promise<void> {
   const model = createModel();
   assert.equal(await store.createApp(app(), activity()), 'created');
   assert.equal(await store.addPackage(pkg('3033.2.0'), activity()), 'created');
@@ -171,25 +292,12 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
   for (const [step, o] of ops.entries()) {
     const where = `step ${step} ${JSON.stringify(o)}`;
     if (o.kind === 'check-in') {
-      const g = index.groupsByTrack.get(o.track);
-      const a = attrs({ alias: o.alias, version: o.version, track: o.track, group: g?.id ?? '', channel: g?.channel ?? '' });
-      const unknownVersion = unknownVersionOf(index, a.version);
-      const change: InstanceChange = {
-        machineId: o.machine,
-        attrs: a,
-        status: o.status,
-        ...(o.completion !== undefined && { completion: o.completion }),
-        ...(o.target !== undefined && { targetVersion: o.target }),
-        ...(o.error !== undefined && { error: o.error }),
-        history: o.history.map((e) => ({ ...e, at: now })),
-        counterPrefixes: counterPrefixes(a),
-        ...(a.channel !== '' && { targetCounter: targetCounterPrefix(a.channel) }),
-        ...(unknownVersion !== undefined && { unknownVersion }),
-      };
+      const change = changeOf(o, index, now);
       const before = rolloutPrefix(model.instances.get(o.machine)?.buckets);
+      const progressBefore = model.instances.get(o.machine)?.progress ?? null;
       const want = model.checkIn(model.epoch + o.stale, change, now);
       assert.deepStrictEqual(await store.applyCheckIn(APP, model.epoch + o.stale, change, now), want, where);
-      noteOutcome(change, want, model, before);
+      noteOutcome(change, want, model, before, progressBefore);
     } else if (o.kind === 'publish' || o.kind === 'promote' || o.kind === 'regroup') {
       const res =
         o.kind === 'publish'
@@ -202,9 +310,15 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
       assert.equal(index.config.epoch, model.epoch, `${where}: a release write moves the epoch`);
     } else if (o.kind === 'tick') {
       now += o.ms;
+    } else if (o.kind === 'time-out') {
+      const want = model.timeOut(o.group, now - o.back, now, o.limit);
+      if (want.length > 0) seen.add('timed-out');
+      assert.deepStrictEqual(await store.timeOutGrants(APP, o.group, now - o.back, now, o.limit), want, where);
     } else {
+      const inProgress = model.progress().progress.length;
       const want = model.prune(now - o.back, o.limit);
       if (want > 0) seen.add('pruned');
+      if (model.progress().progress.length < inProgress) seen.add('pruned-in-progress');
       assert.equal(await store.pruneInstances(APP, now - o.back, o.limit), want, where);
     }
     for (const m of MACHINES) {
@@ -213,7 +327,8 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
       assert.deepStrictEqual(await store.getHistory(APP, m, 100), [...(inst?.history ?? [])].reverse(), `${where}: history ${m}`);
     }
     assert.deepStrictEqual(sorted(new Map(Object.entries(await store.counters(APP)))), model.counters(), `${where}: counters`);
-    assert.deepStrictEqual(await tallies(), model.tallies(), `${where}: tallies`);
+    assert.deepStrictEqual(await reads.tallies(), model.tallies(), `${where}: tallies`);
+    assert.deepStrictEqual(await reads.progress(), model.progress(), `${where}: progress`);
     assert.equal(await store.countInstances(APP), model.instances.size, `${where}: count`);
   }
 }
@@ -222,6 +337,12 @@ async function runOps(store: Store, tallies: () => Promise<Tallies>, ops: Op[]):
 function talliesOf(rows: [string, number][]): Tallies {
   const pick = (p: string) => rows.filter(([k]) => k.startsWith(p)).map(([k, n]): [string, number] => [k.slice(p.length), n]);
   return { tracks: sorted(new Map(pick('u/'))), versions: sorted(new Map(pick('v/'))) };
+}
+
+/** What a test reads from a store's own tables or keys: the parts no Store method shows. */
+interface StoreReads {
+  tallies(): Promise<Tallies>;
+  progress(): Promise<ProgressState>;
 }
 
 const RUNS = { seed: 20261129, numRuns: 20 };
@@ -235,8 +356,15 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
         const backend = openMemoryBackend() as Extract<Backend, { kind: 'embedded' }>;
         const store = createEmbeddedStore(backend, { limits: LIMITS });
         const rows = backend.db.prepare<[string], [string, number]>(`SELECT bucket, count FROM counters WHERE app_id = ? AND instr(bucket, '|') = 0`).raw();
+        const progress = backend.db.prepare<[string], [string, string, number]>(`SELECT machine_id, progress_group, progress_since FROM instances
+          WHERE app_id = ? AND progress_group IS NOT NULL`).raw();
+        const grants = backend.db.prepare<[string], [string, string, number]>('SELECT grp, machine_id, granted_at FROM group_grants WHERE app_id = ?').raw();
+        const reads: StoreReads = {
+          tallies: async () => talliesOf(rows.all(APP)),
+          progress: async () => ({ progress: byText(progress.all(APP)), grants: byText(grants.all(APP)) }),
+        };
         try {
-          await runOps(store, async () => talliesOf(rows.all(APP)), ops);
+          await runOps(store, reads, ops);
         } finally {
           await store.close();
           await closeBackend(backend);
@@ -245,7 +373,8 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
       RUNS,
     );
     const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion',
-      'rollout-counted', 'rollout-regrant', 'rollout-channel-move', 'rollout-left'];
+      'rollout-counted', 'rollout-regrant', 'rollout-channel-move', 'rollout-left', 'held-safe-mode', 'held-rate-limit', 'held-in-progress-limit',
+      'granted-under-limits', 'regrant-kept', 'progress-moved', 'progress-left', 'timed-out', 'pruned-in-progress'];
     assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
   });
 
@@ -253,14 +382,31 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
   after(async () => (await server).cleanup());
   it('redis', async () => {
     const backend = (await openRedisBackend((await server).url, 'model')) as Extract<Backend, { kind: 'redis' }>;
-    const key = storeKeys('model').counters(APP);
+    const keys = storeKeys('model');
     const tallies = async () => {
-      const rows = Object.entries(await backend.redis.hgetall(key)).filter(([k]) => !k.includes('|'));
+      const rows = Object.entries(await backend.redis.hgetall(keys.counters(APP))).filter(([k]) => !k.includes('|'));
       const t = talliesOf(rows.map(([k, v]) => [k, Number(v)]));
       // The script also keeps how many names each tally holds ('u', 'v'; absent at 0).
       const size = (f: string) => Number(rows.find(([k]) => k === f)?.[1] ?? 0);
       assert.deepStrictEqual([size('u'), size('v')], [t.tracks.length, t.versions.length], 'tally sizes');
       return t;
+    };
+    const { redis } = backend;
+    const scored = async (key: string) => {
+      const flat = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+      return Array.from({ length: flat.length / 2 }, (_, i): [string, number] => [flat[2 * i]!, Number(flat[2 * i + 1])]);
+    };
+    const progress = async (): Promise<ProgressState> => {
+      const members = await scored(keys.progress(APP));
+      const groups = await Promise.all(MACHINES.map((m) => redis.hget(keys.instance(APP, m), 'pg')));
+      const inProgress = members.map(([m, since]): [string, string, number] => [m, groups[MACHINES.indexOf(m)] ?? '?', since]);
+      // The group field and the per-group counts say the same as the sorted set.
+      assert.deepStrictEqual(MACHINES.filter((_, i) => groups[i] !== null).sort(), members.map(([m]) => m).sort(), 'pg fields');
+      const perGroup = new Map<string, number>();
+      for (const [, g] of inProgress) perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+      assert.deepStrictEqual(sorted(new Map(Object.entries(await redis.hgetall(keys.progressCounts(APP))).map(([g, n]) => [g, Number(n)]))), sorted(perGroup), 'progress counts');
+      const grants = (await Promise.all(GROUPS.map(async (g) => (await scored(keys.groupGrants(APP, g))).map(([m, at]): [string, string, number] => [g, m, at])))).flat();
+      return { progress: byText(inProgress), grants: byText(grants) };
     };
     try {
       await fc.assert(
@@ -268,7 +414,7 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
           await backend.redis.flushall();
           const store = await createRedisStore(backend, { limits: LIMITS });
           try {
-            await runOps(store, tallies, ops);
+            await runOps(store, { tallies, progress }, ops);
           } finally {
             await store.close();
           }

@@ -16,6 +16,7 @@ function appKeys(prefix: string, appId: string, machineId: string): string[] {
   return [
     k.app(appId), k.packages(appId), k.versions(appId), k.channels(appId), k.groups(appId), k.tracks(appId),
     k.pulled(appId), k.activity(appId), k.instance(appId, machineId), k.history(appId, machineId), k.instanceIndex(appId), k.counters(appId),
+    k.progress(appId), k.progressCounts(appId), k.groupGrants(appId, machineId),
   ];
 }
 
@@ -70,11 +71,13 @@ describe('redis keys: the kernel key base', () => {
     };
     const k = storeKeys('p');
     for (const a of ODD) {
-      [k.app(a), k.packages(a), k.versions(a), k.channels(a), k.groups(a), k.tracks(a), k.pulled(a), k.activity(a), k.instanceIndex(a), k.counters(a)]
+      [k.app(a), k.packages(a), k.versions(a), k.channels(a), k.groups(a), k.tracks(a), k.pulled(a), k.activity(a), k.instanceIndex(a), k.counters(a),
+        k.progress(a), k.progressCounts(a)]
         .forEach((key, i) => note(key, `app ${JSON.stringify(a)} key ${i}`));
       for (const m of ODD) {
         note(k.instance(a, m), `instance ${JSON.stringify([a, m])}`);
         note(k.history(a, m), `history ${JSON.stringify([a, m])}`);
+        note(k.groupGrants(a, m), `group grants ${JSON.stringify([a, m])}`);
       }
       groupKeys('p', a).forEach((k, i) => note(k, `group ${JSON.stringify(a)} key ${i}`));
       note(new SlotKeys('p').target(a), `target ${JSON.stringify(a)}`);
@@ -90,6 +93,9 @@ describe('redis keys: the kernel key base', () => {
     assert.equal(k.history(APP, 'm'), `platte:{app:${APP}}:h:m`);
     assert.equal(k.counters(APP), `platte:{app:${APP}}:cnt`);
     assert.equal(k.pulled(APP), `platte:{app:${APP}}:pulled`, 'new in the rollout release, beside the app\'s other keys');
+    assert.equal(k.progress(APP), `platte:{app:${APP}}:prog`, 'new with group limits, like the two below');
+    assert.equal(k.progressCounts(APP), `platte:{app:${APP}}:progc`);
+    assert.equal(k.groupGrants(APP, 'web.eu-1'), `platte:{app:${APP}}:grants:web.eu-1`);
     const c = new SlotKeys('platte');
     assert.equal(c.group('web.eu-1').waitingWhy, 'platte:{grp:web.eu-1}:waiting-why');
     assert.equal(c.autoGroups(), 'platte:{coord}:auto-groups');

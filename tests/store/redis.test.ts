@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CHANNEL_DEFAULTS, type InstanceStatus } from '../../server/domain/types.ts';
+import { CHANNEL_DEFAULTS, type GrantLimits, type InstanceStatus } from '../../server/domain/types.ts';
 import { closeBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
 import { createRedisStore } from '../../server/store/redis/index.ts';
 import { storeKeys } from '../../server/store/redis/keys.ts';
@@ -166,6 +166,32 @@ describe('redis store: layout', () => {
         applied: false,
         reason: 'stale-config',
       });
+      assert.deepStrictEqual(await dump(), before, 'every key byte-identical');
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  it('a grant held by its group limits writes nothing at all, whatever the limit', async () => {
+    const ctx = await open();
+    try {
+      const epoch = await seeded(ctx.store);
+      const limits: GrantLimits = { group: 'stable', perPeriod: { count: 2, periodMs: 1000 }, maxInProgress: 1, safeModeBucket: 'g/stable/3100.0.0|complete' };
+      const grant = (m: string, l: Partial<GrantLimits>, at: number) =>
+        ctx.store.applyCheckIn(APP, epoch, change(m, { status: { to: 'granted', unlessIn: [] }, targetVersion: '3100.0.0', counterPrefixes: ['all'], history: [entry(at)], grantLimits: { ...limits, ...l } }), at);
+      assert.equal((await grant('m1', {}, T0)).applied, true);
+      assert.equal((await grant('m0', { maxInProgress: 2, safeModeBucket: null }, T0)).applied, true);
+      await ctx.store.applyCheckIn(APP, epoch, change('m2', { counterPrefixes: ['all'], history: [entry(T0)] }), T0);
+      const { redis } = ctx.backend;
+      const dump = async () => {
+        const names = (await redis.keys('*')).sort();
+        return Promise.all(names.map(async (k) => [k, (await redis.dumpBuffer(k))?.toString('hex')]));
+      };
+      const before = await dump();
+      const cases: [Partial<GrantLimits>, string][] = [[{}, 'safe-mode'], [{ safeModeBucket: null }, 'rate-limit'], [{ safeModeBucket: null, perPeriod: null }, 'in-progress-limit']];
+      for (const [l, hold] of cases) {
+        for (const m of ['m2', 'm3']) assert.deepStrictEqual(await grant(m, l, T0 + 1), { applied: false, reason: 'held', hold }, `${m}: ${hold}`);
+      }
       assert.deepStrictEqual(await dump(), before, 'every key byte-identical');
     } finally {
       await ctx.cleanup();

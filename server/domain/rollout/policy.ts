@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { parseMinutes } from '../../../kernel/duration.ts';
 import { isInStep } from './bucket.ts';
 import { durationField } from './duration.ts';
+import { countedHold } from './counted-limits.ts';
 import type { RolloutStatus } from './types.ts';
 import { compareVersions, VERSION_PATTERN } from '../version.ts';
 
@@ -135,17 +136,12 @@ function rolloutHold(input: GrantInput): GrantReason | null {
   return null;
 }
 
-/** True when the in-progress limit leaves no room for one more node. */
-function inProgressFull(policy: GroupPolicy, counters: GroupCounters, capacity: GrantInput['rebootCapacity']): boolean {
-  const max = policy.maxInProgress;
-  if (max === null) return false;
-  if (max === 'reboot-slots') {
-    // Nodes on their way to a reboot (in progress, no slot yet) must not outnumber the free slots:
-    // then none waits for a slot longer than one reboot.
-    const waiting = counters.inProgress - (counters.holdingSlots ?? 0);
-    return waiting >= (capacity?.free ?? 0);
-  }
-  return counters.inProgress >= max;
+/** True when the reboot group cannot take one more node on its way to a reboot ('reboot-slots'). */
+function rebootSlotsFull(counters: GroupCounters, capacity: GrantInput['rebootCapacity']): boolean {
+  // Nodes on their way to a reboot (in progress, no slot yet) must not outnumber the free slots:
+  // then none waits for a slot longer than one reboot.
+  const waiting = counters.inProgress - (counters.holdingSlots ?? 0);
+  return waiting >= (capacity?.free ?? 0);
 }
 
 export function decideGrant(input: GrantInput): GrantDecision {
@@ -157,10 +153,13 @@ export function decideGrant(input: GrantInput): GrantDecision {
   const rollout = rolloutHold(input);
   if (rollout) return hold(rollout);
   if (!input.window.open) return hold('outside-window', input.window.nextOpenAt ?? undefined);
-  if (policy.safeMode && counters.completed === 0 && counters.inProgress >= 1) return hold('safe-mode');
-  const perPeriod = policy.maxUpdatesPerPeriod;
-  if (perPeriod && counters.grantedInPeriod >= perPeriod.count) return hold('rate-limit');
-  if (inProgressFull(policy, counters, input.rebootCapacity)) return hold('in-progress-limit');
+  // The counted part is the store's own rule (counted-limits.ts); 'reboot-slots' is known only here.
+  const max = policy.maxInProgress;
+  const counted = countedHold(
+    { safeMode: policy.safeMode, perPeriod: policy.maxUpdatesPerPeriod, maxInProgress: typeof max === 'number' ? max : null },
+    { grantedInPeriod: counters.grantedInPeriod, inProgressInGroup: counters.inProgress, completedInGroup: counters.completed, alreadyInProgress: false },
+  );
+  if (counted) return hold(counted);
+  if (max === 'reboot-slots' && rebootSlotsFull(counters, input.rebootCapacity)) return hold('in-progress-limit');
   return { grant: true };
 }
-

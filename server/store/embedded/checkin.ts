@@ -1,17 +1,21 @@
 // The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, lets
 // domain/apply-check-in.ts decide the new state (status, history edit, buckets, the unknown-track
 // and unknown-version caps against the tallies read in this transaction), and writes the row back
-// and moves the counters. The step is a better-sqlite3 transaction function: on its own it is one
+// and moves the counters. The node's progress moves with the row; a grant under group limits is
+// first checked against the progress counts read in the same transaction (grantHold, nothing written
+// when one binds). The step is a better-sqlite3 transaction function: on its own it is one
 // IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
 import type Database from 'better-sqlite3';
 import { applyCheckIn, CHECK_IN_LIMITS, type CheckInLimits, type StoredInstance } from '../../domain/apply-check-in.ts';
+import { grantHold } from '../../domain/rollout/limits.ts';
 import type { InstanceStatus } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange } from '../types.ts';
 import { decodeBuckets, encodeBuckets } from './codec.ts';
 import { splitBuckets, storedBuckets, type Counters } from './counters.ts';
 import { editStoredHistory, historyTail } from './history.ts';
+import type { ProgressStore } from './progress.ts';
 
-interface CurrentRow {
+export interface CurrentRow {
   status: InstanceStatus;
   status_since: number;
   first_seen: number;
@@ -20,10 +24,16 @@ interface CurrentRow {
   error_name: string;
   buckets: string;
   history: string;
+  progress_group: string | null;
+  progress_since: number | null;
 }
 
+/** The columns a CurrentRow is read from. */
+export const CURRENT_COLUMNS = `status, status_since, first_seen, target_version, error_code, error_name, buckets, history,
+  progress_group, progress_since`;
+
 /** What the rule reads of the row. */
-function storedInstance(row: CurrentRow): StoredInstance {
+export function storedInstance(row: CurrentRow): StoredInstance {
   return {
     status: row.status,
     statusSince: row.status_since,
@@ -33,6 +43,7 @@ function storedInstance(row: CurrentRow): StoredInstance {
     errorName: row.error_name,
     ...splitBuckets(decodeBuckets(row.buckets)),
     ...historyTail(row.history),
+    progress: row.progress_group === null ? null : { group: row.progress_group, since: row.progress_since ?? 0 },
   };
 }
 
@@ -40,22 +51,27 @@ export type ApplyCheckIn = Database.Transaction<
   (appId: string, epoch: number, change: InstanceChange, now: number) => CheckInResult
 >;
 
-export function createCheckIn(db: Database.Database, counters: Counters, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): ApplyCheckIn {
+export function createCheckIn(
+  db: Database.Database,
+  counters: Counters,
+  progress: ProgressStore,
+  limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS,
+): ApplyCheckIn {
   const epochOf = db.prepare<[string], number>('SELECT epoch FROM apps WHERE id = ?').pluck();
-  const current = db.prepare<[string, string], CurrentRow>(`SELECT status, status_since, first_seen,
-    target_version, error_code, error_name, buckets, history FROM instances WHERE app_id = ? AND machine_id = ?`);
+  const current = db.prepare<[string, string], CurrentRow>(`SELECT ${CURRENT_COLUMNS} FROM instances WHERE app_id = ? AND machine_id = ?`);
   const columns = `alias = @alias, ip = @ip, oem = @oem, oem_version = @oemVersion,
     aleph_version = @alephVersion, boot_id = @bootId, version = @version, track = @track, grp = @group,
     channel = @channel, arch = @arch, status = @status, target_version = @targetVersion,
     error_code = @errorCode, error_name = @errorName, last_check = @lastCheck,
-    status_since = @statusSince, buckets = @buckets, history = @history`;
+    status_since = @statusSince, buckets = @buckets, history = @history,
+    progress_group = @progressGroup, progress_since = @progressSince`;
   const update = db.prepare(`UPDATE instances SET ${columns} WHERE app_id = @appId AND machine_id = @machineId`);
   const insert = db.prepare(`INSERT INTO instances (app_id, machine_id, alias, ip, oem, oem_version,
     aleph_version, boot_id, version, track, grp, channel, arch, status, target_version, error_code,
-    error_name, first_seen, last_check, status_since, buckets, history)
+    error_name, first_seen, last_check, status_since, buckets, history, progress_group, progress_since)
     VALUES (@appId, @machineId, @alias, @ip, @oem, @oemVersion, @alephVersion, @bootId, @version,
     @track, @group, @channel, @arch, @status, @targetVersion, @errorCode, @errorName, @firstSeen,
-    @lastCheck, @statusSince, @buckets, @history)`);
+    @lastCheck, @statusSince, @buckets, @history, @progressGroup, @progressSince)`);
   const countOne = db.prepare('UPDATE apps SET instance_count = instance_count + 1 WHERE id = ?');
 
   return db.transaction((appId: string, epoch: number, change: InstanceChange, now: number): CheckInResult => {
@@ -63,6 +79,8 @@ export function createCheckIn(db: Database.Database, counters: Counters, limits:
     const cur = current.get(appId, change.machineId) ?? null;
     const tallies = { tracks: counters.tally(appId), versions: counters.versionTally(appId) };
     const out = applyCheckIn(cur && storedInstance(cur), change, now, tallies, limits);
+    const hold = grantHold(change.grantLimits, out.progress, now, progress.counts(appId));
+    if (hold !== null) return { applied: false, reason: 'held', hold };
     const { instance } = out;
     const row = {
       ...change.attrs, // first: the keys below must win over anything extra a caller passed
@@ -77,6 +95,8 @@ export function createCheckIn(db: Database.Database, counters: Counters, limits:
       statusSince: instance.statusSince,
       buckets: encodeBuckets(storedBuckets(instance.buckets, instance.talliedVersion)),
       history: editStoredHistory(cur?.history ?? '', out.history),
+      progressGroup: instance.progress?.group ?? null,
+      progressSince: instance.progress?.since ?? null,
     };
     if (cur) {
       update.run(row);
@@ -85,6 +105,7 @@ export function createCheckIn(db: Database.Database, counters: Counters, limits:
       countOne.run(appId);
     }
     counters.apply(appId, out.counters);
+    if (out.progress.entered && instance.progress) progress.recordGrant(appId, instance.progress.group, change.machineId, now);
     return { applied: true, previousStatus: out.previousStatus, status: instance.status };
   });
 }

@@ -1,5 +1,5 @@
 // The instance store: check-ins (group-committed), lookups, history, newest-first paging, counters,
-// pruning.
+// pruning (which takes a node out of progress with its row) and grant timeouts.
 import type Database from 'better-sqlite3';
 import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import type { InstanceStore } from '../types.ts';
@@ -13,6 +13,8 @@ import {
   type InstanceRow,
 } from './codec.ts';
 import { createCounters, splitBuckets } from './counters.ts';
+import { createProgressStore } from './progress.ts';
+import { createTimeOuts } from './timeouts.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
 
@@ -32,7 +34,9 @@ export function createInstanceStore(
   opts: InstanceStoreOptions = {},
 ): InstanceStore & { flushCheckIns(): void } {
   const counters = createCounters(db);
-  const checkIn = createCheckIn(db, counters, opts.limits);
+  const progress = createProgressStore(db);
+  const checkIn = createCheckIn(db, counters, progress, opts.limits);
+  const timeOutGrants = createTimeOuts(db, counters, progress, opts.limits);
   const batch = opts.groupCommit === false ? null : createGroupCommit(db);
   const s = {
     get: db.prepare<[string, string], InstanceRow>(
@@ -111,6 +115,12 @@ export function createInstanceStore(
 
     async pruneInstances(appId, lastCheckBefore, limit) {
       return prune.immediate(appId, lastCheckBefore, toLimit(limit));
+    },
+
+    async timeOutGrants(appId, group, grantedBefore, now, limit) {
+      // Check-ins queued for this turn go first, so a node that just completed is not timed out.
+      batch?.flush();
+      return timeOutGrants.immediate(appId, group, grantedBefore, now, toLimit(limit));
     },
   };
 }

@@ -20,6 +20,8 @@ import {
   type PulledRow,
 } from './codec.ts';
 import { durableWriter } from './durable.ts';
+import { DEFAULT_POLICY } from '../../domain/rollout/policy.ts';
+import { policyJson, storedPolicy } from '../../domain/rollout/policy-record.ts';
 
 interface AppRow {
   id: string;
@@ -33,6 +35,7 @@ interface GroupRow {
   name: string;
   track: string;
   channel: string;
+  policy: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -44,6 +47,7 @@ const groupFromRow = (r: GroupRow): TrackGroupRecord => ({
   name: r.name,
   track: r.track,
   channel: r.channel,
+  policy: r.policy === null ? DEFAULT_POLICY : storedPolicy(JSON.parse(r.policy)),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -76,9 +80,9 @@ function statements(db: Database.Database) {
     getGroup: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND id = ?'),
     groupByTrack: db.prepare<[string, string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? AND track = ?'),
     listTrackGroups: db.prepare<[string], GroupRow>('SELECT * FROM app_groups WHERE app_id = ? ORDER BY id'),
-    insertGroup: db.prepare(`INSERT INTO app_groups (app_id, id, name, track, channel, created_at, updated_at)
-      VALUES (@appId, @id, @name, @track, @channel, @createdAt, @updatedAt)`),
-    updateGroup: db.prepare(`UPDATE app_groups SET name = @name, track = @track, channel = @channel,
+    insertGroup: db.prepare(`INSERT INTO app_groups (app_id, id, name, track, channel, policy, created_at, updated_at)
+      VALUES (@appId, @id, @name, @track, @channel, @policy, @createdAt, @updatedAt)`),
+    updateGroup: db.prepare(`UPDATE app_groups SET name = @name, track = @track, channel = @channel, policy = @policy,
       updated_at = @updatedAt WHERE app_id = @appId AND id = @id`),
     deleteTrackGroup: db.prepare('DELETE FROM app_groups WHERE app_id = ? AND id = ?'),
   };
@@ -161,8 +165,9 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
         const holder = s.groupByTrack.get(group.appId, group.track);
         if (holder && holder.id !== group.id) return 'track-taken';
         const existing = s.getGroup.get(group.appId, group.id);
-        if (existing) s.updateGroup.run(group);
-        else s.insertGroup.run(group);
+        const row = { ...group, policy: policyJson(group.policy) };
+        if (existing) s.updateGroup.run(row);
+        else s.insertGroup.run(row);
         log.record(group.appId, [activity]);
         return existing ? 'updated' : 'created';
       });

@@ -132,6 +132,44 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `),
   },
+  {
+    version: 3,
+    name: 'track group policies',
+    up: (db) =>
+      db.exec(`
+      -- JSON of GroupPolicy (domain/rollout/policy.ts); NULL (rows written before): the default policy.
+      ALTER TABLE app_groups ADD COLUMN policy TEXT;
+    `),
+  },
+  {
+    version: 4,
+    name: 'grant progress and group grants',
+    up: (db) =>
+      db.exec(`
+      -- The group a node is in progress in (granted, not yet complete, failed or timed out) and
+      -- since when; both NULL when it is not (domain/rollout/limits.ts). The partial index counts a
+      -- group's nodes in progress and finds its oldest grants without touching other instances.
+      ALTER TABLE instances ADD COLUMN progress_group TEXT;
+      ALTER TABLE instances ADD COLUMN progress_since INTEGER;
+      CREATE INDEX instances_in_progress ON instances (app_id, progress_group, progress_since, machine_id)
+        WHERE progress_group IS NOT NULL;
+      -- Nodes granted before this version that are still on their way count in progress from their
+      -- status' start (their grant time was not kept).
+      UPDATE instances SET progress_group = grp, progress_since = status_since
+        WHERE grp <> '' AND target_version <> '' AND status IN ('granted', 'downloading', 'downloaded', 'installed');
+
+      -- Each group's latest grant per node, for the period limit; rows older than the longest
+      -- period are dropped on the next grant in the group.
+      CREATE TABLE group_grants (
+        app_id     TEXT NOT NULL,
+        grp        TEXT NOT NULL,
+        machine_id TEXT NOT NULL,
+        granted_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, grp, machine_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX group_grants_by_time ON group_grants (app_id, grp, granted_at);
+    `),
+  },
 ];
 
 // 'server' also owns the rows of the ledger from before components (LEGACY_COMPONENT in the runner).

@@ -2,6 +2,8 @@
 // decoding converts explicitly to the exact TypeScript types and drops fields the type lacks.
 import { ROLES, type TokenRecord } from '../../../kernel/auth/tokens.ts';
 import type { Rollout } from '../../domain/rollout/state.ts';
+import { DEFAULT_POLICY, type GroupPolicy } from '../../domain/rollout/policy.ts';
+import { storedPolicy } from '../../domain/rollout/policy-record.ts';
 import {
   CHANNEL_DEFAULTS,
   type ActivityEntry,
@@ -135,6 +137,7 @@ export function decodeGroup(appId: string, id: string, text: string): TrackGroup
     name: str(o.name),
     track: str(o.track),
     channel: str(o.channel),
+    policy: decodePolicy(o.policy),
     createdAt: num(o.createdAt),
     updatedAt: num(o.updatedAt),
   };
@@ -170,4 +173,9 @@ export function decodeToken(hash: string, text: string): TokenRecord {
   const o = parseJson(text, 'token');
   const role = ROLES.find((r) => r === o.role) ?? 'read-only';
   return { hash, name: str(o.name), role, createdAt: num(o.createdAt) };
+}
+
+/** A group's policy as stored (JSON text); a group written before policies existed has the default. */
+export function decodePolicy(text: unknown): GroupPolicy {
+  return typeof text === 'string' && text !== '' ? storedPolicy(JSON.parse(text)) : DEFAULT_POLICY;
 }

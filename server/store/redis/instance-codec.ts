@@ -1,8 +1,10 @@
 // The instance hash: one short field name per attribute so the hash stays a compact listpack.
 // Fields holding their default ('' or 0) are not stored at all; decoding fills the defaults in.
-// applyCheckIn-5.lua and pruneInstance-4.lua write/read the status, time, target, error and
-// counter fields by these same names (s, ss, fs, lc, tv, ec, en, cp).
-import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus } from '../../domain/types.ts';
+// applyCheckIn-8.lua, pruneInstance-6.lua and timeOutGrant-5.lua write/read the status, time,
+// target, error, counter and progress fields by these same names (s, ss, fs, lc, tv, ec, en, cp,
+// uv, pg); pg (the group the node is in progress in) is bookkeeping, not part of the record.
+import { INSTANCE_STATUSES } from '../../domain/statuses.ts';
+import type { InstanceRecord, InstanceStatus } from '../../domain/types.ts';
 import type { InstanceAttrs } from '../types.ts';
 import { num, str } from './codec.ts';
 

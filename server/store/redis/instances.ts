@@ -1,10 +1,11 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
-// counters and pruning. Layout per instance: one compact hash, one capped history list and one
-// member of the app's index sorted set (scored by lastCheck).
+// counters, pruning and grant timeouts (progress.ts). Layout per instance: one compact hash, one
+// capped history list and one member of the app's index sorted set (scored by lastCheck); while in
+// progress, one member of the app's progress sorted set (progress.ts).
 import { CHECK_IN_LIMITS, foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import { OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
 import { isValidVersion } from '../../domain/version.ts';
-import type { InstanceRecord } from '../../domain/types.ts';
+import type { InstanceRecord, LimitHold } from '../../domain/types.ts';
 import { type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
 import { num } from './codec.ts';
 import type { RedisContext } from './context.ts';
@@ -13,6 +14,10 @@ import { decodeHistoryEntry, encodeHistoryEntry } from './history-codec.ts';
 import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
 import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
+import { createTimeOuts, grantGroupOf, limitArgs } from './progress.ts';
+
+const LIMIT_HOLDS: readonly string[] = ['safe-mode', 'rate-limit', 'in-progress-limit'] satisfies LimitHold[];
+const isLimitHold = (x: unknown): x is LimitHold => typeof x === 'string' && LIMIT_HOLDS.includes(x);
 
 /** Counter prefixes as the comma list the script stores; rejects what would break the encoding. */
 function prefixList(prefixes: string[]): string {
@@ -47,7 +52,7 @@ function targetArgs(change: InstanceChange): { target: string; counter: string }
 }
 
 /**
- * ARGV of applyCheckIn-5.lua (see its header). The change's own entries are folded here (that
+ * ARGV of applyCheckIn-8.lua (see its header). The change's own entries are folded here (that
  * depends on nothing stored), so the script only decides whether the first folds into the newest.
  */
 function checkInArgs(epoch: number, change: InstanceChange, now: number, limits: Readonly<CheckInLimits>): (string | number)[] {
@@ -74,6 +79,7 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number, limits:
     change.completion?.version ?? '',
     change.completion?.from.join(',') ?? '',
     counter,
+    ...limitArgs(change, now),
     pairs.length / 2,
     ...pairs,
     ...foldEntries(change.history).map(encodeHistoryEntry),
@@ -90,10 +96,12 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
       .filter((x): x is InstanceRecord => x !== null);
   };
 
+  const timeOutGrants = createTimeOuts({ redis, keys }, limits);
+
   return {
     async applyCheckIn(appId, epoch, change, now): Promise<CheckInResult> {
       const { machineId } = change;
-      const reply = await runScript<number | [number, string, string]>(
+      const reply = await runScript<number | [number, string, string] | [number, string]>(
         redis,
         'applyCheckIn',
         [
@@ -102,10 +110,14 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
           keys.history(appId, machineId),
           keys.instanceIndex(appId),
           keys.counters(appId),
+          keys.progress(appId),
+          keys.progressCounts(appId),
+          keys.groupGrants(appId, grantGroupOf(change)),
         ],
         checkInArgs(epoch, change, now, limits),
       );
       if (reply === ReplyCode.staleConfig) return { applied: false, reason: 'stale-config' };
+      if (Array.isArray(reply) && reply[0] === ReplyCode.full && isLimitHold(reply[1])) return { applied: false, reason: 'held', hold: reply[1] };
       if (!Array.isArray(reply) || reply[0] !== ReplyCode.ok || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
       const previous = reply[1];
       return { applied: true, previousStatus: isStatus(previous) ? previous : null, status: reply[2] };
@@ -169,12 +181,14 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
           runScript<number>(
             redis,
             'pruneInstance',
-            [index, keys.counters(appId), keys.instance(appId, m), keys.history(appId, m)],
+            [index, keys.counters(appId), keys.instance(appId, m), keys.history(appId, m), keys.progress(appId), keys.progressCounts(appId)],
             [m, lastCheckBefore],
           ),
         ),
       );
       return removed.reduce((sum, r) => sum + (r === ReplyCode.ok ? 1 : 0), 0);
     },
+
+    timeOutGrants,
   };
 }

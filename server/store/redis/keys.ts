@@ -30,6 +30,12 @@ export interface StoreKeys {
   instanceIndex(appId: string): string;
   /** Hash: `<prefix>|<status>` → count. */
   counters(appId: string): string;
+  /** Sorted set: machine id of each node in progress (domain/rollout/limits.ts) scored by its grant time; its group is the instance hash's field pg. */
+  progress(appId: string): string;
+  /** Hash: group → nodes in progress in it. */
+  progressCounts(appId: string): string;
+  /** Sorted set: machine id → its latest grant time in the group (the period limit), trimmed to GRANT_RETENTION_MS. */
+  groupGrants(appId: string, group: string): string;
   /** Hash: token hash → token JSON. */
   tokens(): string;
   /** Pub/sub channel (not a key): the hash of each revoked token, so every process evicts it. */
@@ -53,6 +59,9 @@ export function storeKeys(prefix: string): StoreKeys {
     history: (appId, machineId) => app(appId).key('h', machineId),
     instanceIndex: (appId) => app(appId).key('idx'),
     counters: (appId) => app(appId).key('cnt'),
+    progress: (appId) => app(appId).key('prog'),
+    progressCounts: (appId) => app(appId).key('progc'),
+    groupGrants: (appId, group) => app(appId).key('grants', group),
     tokens: () => space.standalone('tokens'),
     tokenRevocations: () => space.standalone('tokens:revoked'),
   };

@@ -19,6 +19,7 @@ import {
   packageField,
 } from './codec.ts';
 import type { RedisContext } from './context.ts';
+import { policyJson } from '../../domain/rollout/policy-record.ts';
 import { execAll } from '../../../kernel/storage/redis/multi.ts';
 import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
@@ -145,6 +146,7 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
           group.updatedAt,
           encodeActivity(activity),
           ACTIVITY_CAP,
+          policyJson(group.policy),
         ],
       );
       if (reply === ReplyCode.ok) return 'created';

@@ -15,6 +15,7 @@
     ARGV[6] updatedAt
     ARGV[7] activity entry JSON
     ARGV[8] activity cap
+    ARGV[9] policy JSON (domain/rollout/policy.ts GroupPolicy), kept as a string in the group JSON
   Output:
     ReplyCode.ok           created
     ReplyCode.updated      replaced
@@ -38,7 +39,7 @@ if old then
   end
 end
 redis.call('HSET', KEYS[2], id, cjson.encode({
-  name = ARGV[2], track = track, channel = ARGV[4], createdAt = createdAt, updatedAt = ARGV[6],
+  name = ARGV[2], track = track, channel = ARGV[4], createdAt = createdAt, updatedAt = ARGV[6], policy = ARGV[9],
 }))
 redis.call('HSET', KEYS[3], track, id)
 recordChange(KEYS[1], KEYS[4], ARGV[7], ARGV[8])

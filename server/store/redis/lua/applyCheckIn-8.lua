@@ -1,20 +1,25 @@
 --[[
   The check-in hot path: applies one decided change to one instance, atomically, in one call.
   Refused without writing anything when the app's config epoch is not the one the change was
-  decided on. The rules are those of applyCheckIn in server/domain/apply-check-in.ts; they are
-  carried out here because they read state only this script sees atomically (the current status,
-  buckets and newest history entry, the tallies). tests/store/model.test.ts holds this script to
-  that function. See docs/ARD-001-update-check-path.md, "where each check-in rule lives".
+  decided on, or when the change's group limits hold its grant. The rules are those of applyCheckIn
+  in server/domain/apply-check-in.ts and of progress and the counted holds in
+  server/domain/rollout/limits.ts; they are carried out here because they read state only this
+  script sees atomically (the current status, buckets and newest history entry, the tallies, the
+  progress counts). tests/store/model.test.ts holds this script to those functions. See
+  docs/ARD-001-update-check-path.md, "where each check-in rule lives".
   Input:
     KEYS[1] app hash (field epoch)
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
             tv targetVersion, ec errorCode, en errorName, cp counter prefixes (with the rollout
             counter's, see ARGV[20]), uv the unknown version
-            the instance is tallied under, + attributes)
+            the instance is tallied under, pg the group it is in progress in, + attributes)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
     KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track and unknown-version
             tallies: see buckets.lua)
+    KEYS[6] progress sorted set (machine id of each node in progress scored by its grant time)
+    KEYS[7] progress counts hash (group -> nodes in progress in it)
+    KEYS[8] grants sorted set of the group in ARGV[21] (machine id -> its latest grant time there)
     ARGV[1] config epoch the change was decided on
     ARGV[2] now (ms)
     ARGV[3] machine id
@@ -38,25 +43,39 @@
     ARGV[20] the rollout counter of the node's channel ('t/<channel>'), '' for none: with a final
             target version (ARGV[7] when set, else the stored one) the instance is also counted
             under '<this>/<target>' (stored in cp after the capped prefixes, so pruning drops it)
-    ARGV[21] n = number of attribute field/value pairs that follow
-    ARGV[22 .. 21+2n] attribute field, value, ...
-    ARGV[22+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
+    ARGV[21] the group a grant is made in (the limits' group, else the node's group), '' for none:
+            with final status 'granted' and a target in ARGV[7] the node is in progress there
+    ARGV[22] '1' when the change carries group limits (ARGV[23] to ARGV[26]) for that group, else '0'
+    ARGV[23] at most this many grants in the period, '' for no period limit
+    ARGV[24] the period's start: grants at a later time count
+    ARGV[25] at most this many nodes in progress in the group, '' for no limit
+    ARGV[26] safe mode: the counter bucket of the group's completed nodes, '' for off
+    ARGV[27] grants at or before this time are dropped from KEYS[8] (GRANT_RETENTION_MS ago)
+    ARGV[28] n = number of attribute field/value pairs that follow
+    ARGV[29 .. 28+2n] attribute field, value, ...
+    ARGV[29+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
             folded them (no two consecutive ones share an identity), so only the first may fold
             into the newest stored entry
   Output:
     {ReplyCode.ok, previous status ('' for a new instance), final status}
+    {ReplyCode.full, hold}  a limit holds the grant: 'safe-mode', 'rate-limit' or
+                            'in-progress-limit' (nothing written)
     ReplyCode.staleConfig   the app is gone or its epoch differs (nothing written)
 ]]
 --@include replyCodes.lua
 --@include buckets.lua
+--@include progress.lua
+--@include history.lua
 local appKey, instKey, histKey, indexKey, countersKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local progressKey, progressCountsKey, grantsKey = KEYS[6], KEYS[7], KEYS[8]
 
 local epoch = redis.call('HGET', appKey, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return ReplyCode.staleConfig end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv')
+local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv', 'pg')
 local curStatus, curPrefixes, curTallied, curTarget = cur[1], cur[2], cur[3] or nil, cur[4] or ''
+local curGroup = cur[5] or nil
 local isNew = not curStatus
 -- the unknown-track and unknown-version caps, decided before anything is written
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
@@ -92,6 +111,30 @@ else
   end
 end
 
+-- progress: a grant enters (or moves to) its group, an in-progress status stays, anything else
+-- leaves; a grant that takes a new place is first held to the group's limits (nothing written)
+local granting = nil
+if status == 'granted' and ARGV[6] == '1' and ARGV[7] ~= '' and ARGV[21] ~= '' then granting = ARGV[21] end
+local entered = granting ~= nil and granting ~= curGroup
+if entered and ARGV[22] == '1' then
+  local inProgress = tonumber(redis.call('HGET', progressCountsKey, granting) or '0')
+  local hold = nil
+  if ARGV[26] ~= '' and inProgress >= 1 and tonumber(redis.call('HGET', countersKey, ARGV[26]) or '0') == 0 then
+    hold = 'safe-mode'
+  elseif ARGV[23] ~= '' and redis.call('ZCOUNT', grantsKey, '(' .. ARGV[24], '+inf') >= tonumber(ARGV[23]) then
+    hold = 'rate-limit'
+  elseif ARGV[25] ~= '' and inProgress >= tonumber(ARGV[25]) then
+    hold = 'in-progress-limit'
+  end
+  if hold then return {ReplyCode.full, hold} end
+end
+local afterGroup = nil
+if granting then
+  afterGroup = granting
+elseif curGroup and inProgressStatus[status] then
+  afterGroup = curGroup
+end
+
 -- fields; a field holding its default is removed instead of stored
 local set, del = {}, {}
 local function put(field, value, default)
@@ -102,9 +145,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[21])
-local firstEntry = 22 + 2 * nAttrs
-for i = 22, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[28])
+local firstEntry = 29 + 2 * nAttrs
+for i = 29, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
@@ -116,6 +159,7 @@ if ARGV[8] == '1' then
 end
 put('cp', prefixes, '')
 put('uv', tallied or '', '')
+put('pg', afterGroup or '', '')
 redis.call('HSET', instKey, unpack(set))
 if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
 redis.call('ZADD', indexKey, now, machineId)
@@ -123,26 +167,22 @@ redis.call('ZADD', indexKey, now, machineId)
 -- history: the first entry folds into the newest when the identities match, the rest are pushed;
 -- keep the cap
 if isNew then redis.call('DEL', histKey) end
-local push = firstEntry
-if #ARGV >= firstEntry and not isNew then
-  local top = redis.call('LINDEX', histKey, 0)
-  if top then
-    local topRepeat, _, topIdentity = string.match(top, '^([^,]*),([^,]*),(.*)$')
-    local r, at, identity = string.match(ARGV[firstEntry], '^([^,]*),([^,]*),(.*)$')
-    if identity == topIdentity then
-      redis.call('LSET', histKey, 0, tostring(tonumber(topRepeat) + tonumber(r)) .. ',' .. at .. ',' .. identity)
-      push = firstEntry + 1
-    end
-  end
-end
-if #ARGV >= push then
-  redis.call('LPUSH', histKey, unpack(ARGV, push, #ARGV))
-  redis.call('LTRIM', histKey, 0, tonumber(ARGV[12]) - 1)
-end
+appendHistory(histKey, {unpack(ARGV, firstEntry)}, ARGV[12])
 
 -- counters, and the unknown-track and unknown-version tallies
 moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 moveVersion(countersKey, curTallied, tallied)
+
+-- progress bookkeeping
+if curGroup and (entered or afterGroup ~= curGroup) then
+  leaveProgress(progressKey, progressCountsKey, machineId, curGroup)
+end
+if entered then
+  redis.call('ZADD', progressKey, now, machineId)
+  redis.call('HINCRBY', progressCountsKey, granting, 1)
+  redis.call('ZADD', grantsKey, now, machineId)
+  redis.call('ZREMRANGEBYSCORE', grantsKey, '-inf', ARGV[27])
+end
 
 return {ReplyCode.ok, curStatus or '', status}
