@@ -7,7 +7,7 @@ import { openJobRunner } from '../kernel/jobs/open.ts';
 import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { buildApp, serverDeps } from './http-app.ts';
 import { openWebhooks } from './webhooks-wiring.ts';
-import { defineRolloutJobs } from '../server/rollout/jobs.ts';
+import { defineRolloutJobs, type RolloutJobs } from '../server/rollout/jobs.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
 import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
@@ -22,8 +22,8 @@ export interface Platte {
   coordinator: Coordinator;
   /** Background work: BullMQ on Redis, in-process on the embedded store. */
   jobs: JobRunner;
-  /** Runs the rollouts' halt and step rules now (the job runs them every few seconds); answers how many rollouts changed. */
-  evaluateRollouts(): Promise<number>;
+  /** The rollouts' background work, run now (the jobs run it every few seconds): for tests and tools. */
+  rollouts: Pick<RolloutJobs, 'evaluate' | 'sweepTimeouts'>;
   backend: Backend;
   config: Config;
   log: Logger;
@@ -89,7 +89,7 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
     store,
     coordinator,
     jobs,
-    evaluateRollouts: () => rollouts.evaluate(),
+    rollouts,
     backend,
     config,
     log,

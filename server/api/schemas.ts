@@ -5,6 +5,8 @@ import { ARCHES, normalizeArch } from '../domain/arch.ts';
 import { isReservedName, RESERVED_NAMES } from '../../kernel/dict.ts';
 import { VERSION_PATTERN } from '../domain/version.ts';
 import { rolloutPlanSchema } from '../domain/rollout/plan.ts';
+import { groupPolicySchema } from '../domain/rollout/policy.ts';
+import { parseWindow, WindowError } from '../../kernel/time/window-parse.ts';
 import { ROLES } from '../../kernel/auth/tokens.ts';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9._-]{1,64}$/;
@@ -122,11 +124,25 @@ export const rolloutActionBody = z
 
 export const pullBody = z.object({ reason: z.string().trim().min(1, 'say why the version is pulled').max(500) }).strict();
 
+/** A group's policy: the update windows must parse as the coordinator's reboot windows do (zone, days, start). */
+const policy = groupPolicySchema.superRefine((p, ctx) => {
+  p.windows.forEach((w, i) => {
+    try {
+      parseWindow(w);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['windows', i], message: err instanceof WindowError ? err.message : 'not a window' });
+    }
+  });
+});
+
+/** PUT: track and channel may be left out to keep the group's (or, for a new group named like a channel, to follow it); policy too. */
 export const groupBody = z
-  .object({ name: displayName.optional(), track: z.string().min(1).max(128), channel: name })
+  .object({ name: displayName.optional(), track: z.string().min(1).max(128).optional(), channel: name.optional(), policy: policy.optional() })
   .strict();
 
-export const groupCreate = groupBody.extend({ id: name }).strict();
+export const groupCreate = z
+  .object({ id: name, name: displayName.optional(), track: z.string().min(1).max(128), channel: name, policy: policy.optional() })
+  .strict();
 
 export const tokenCreate = z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES as [string, ...string[]]) }).strict();
 

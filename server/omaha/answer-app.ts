@@ -6,7 +6,8 @@ import { bucketOf } from '../domain/rollout/bucket.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
 import { checkInCompleted, planCheckIn } from '../domain/instance-state.ts';
 import { EventResult } from '../../protocol/omaha/events.ts';
-import type { PackageRecord } from '../domain/types.ts';
+import type { InstanceStatus, LimitHold, PackageRecord } from '../domain/types.ts';
+import type { EventSink, PlatteEvent } from '../rollout/events.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
 import type { UpdateObserver } from '../deps.ts';
 import type { Logger } from '../../kernel/log.ts';
@@ -18,6 +19,8 @@ export interface AnswerDeps {
   releases: ReleaseCache;
   instances: InstanceStore;
   observer: UpdateObserver;
+  /** Told when a node fails an update (webhooks' node.failed); never awaited by the check. */
+  events?: EventSink;
   log: Logger;
   now: () => number;
   pollInterval?: number;
@@ -119,8 +122,10 @@ function attrsOf({ app, facts, ip }: CheckIn, decision: UpdateDecision): Instanc
 async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex): Promise<UpdateDecision | null> {
   const started = deps.now();
   let index = first;
+  /** Set when the store found the group's limits binding: the same check-in is then recorded as held. */
+  let held: LimitHold | null = null;
   for (let attempt = 1; ; attempt++) {
-    const decision = decideUpdate(index, c.facts, deps.now());
+    const decision = heldBack(decideUpdate(index, c.facts, deps.now()), held);
     const { app, facts } = c;
     const plan = planCheckIn(app, c.machineId, attrsOf(c, decision), app.updateCheck ? decision : null, deps.now(), index);
     const epoch = index.config.epoch;
@@ -131,7 +136,12 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
         await safely(deps, () => deps.observer.onUpdateGranted(c.machineId, target));
       }
       if (checkInCompleted(plan, result)) await safely(deps, () => deps.observer.onUpdateComplete(c.machineId, facts.version));
+      if (plan.change.error && result.status === 'error') tellFailure(deps, c, decision.channel, plan.change.error, result.previousStatus);
       return decision;
+    }
+    if (result.reason === 'held') {
+      held = result.hold;
+      continue;
     }
     if (attempt >= STALE_RETRY_LIMIT || deps.now() - started > STALE_RETRY_MS) {
       // Contention, not a bug: the node is told to come back (a 503), as during an outage.
@@ -145,7 +155,32 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
       throw new StoreContentionError(`store refused epoch ${epoch} of app ${c.appId} but reports epoch ${fresh.config.epoch}`);
     }
     index = fresh;
+    // A hold was found on the old config; the new one is decided afresh.
+    held = null;
   }
+}
+
+/**
+ * node.failed for a node whose check-in moved it to `error` (an x/0 event, a rollback report). The
+ * event is handed over without waiting: a slow listener must not slow the node's answer.
+ */
+function tellFailure(deps: AnswerDeps, c: CheckIn, channel: string, error: { code: number; name: string }, previous: InstanceStatus | null): void {
+  if (!deps.events || previous === 'error') return;
+  const event: PlatteEvent = {
+    type: 'node.failed',
+    at: deps.now(),
+    appId: c.appId,
+    ...(channel ? { channel } : {}),
+    version: c.facts.version,
+    data: { machineId: c.machineId, errorCode: error.code, errorName: error.name, previousStatus: previous },
+  };
+  deps.events.emit(event).catch((err: unknown) => deps.log.warn({ err }, 'node.failed listener failed'));
+}
+
+/** A grant the store refused under the group's limits becomes the noupdate it is recorded as. */
+function heldBack(decision: UpdateDecision, hold: LimitHold | null): UpdateDecision {
+  if (hold === null || decision.kind !== 'update') return decision;
+  return { kind: 'noupdate', reason: hold, channelVersion: decision.pkg.version, group: decision.group, channel: decision.channel };
 }
 
 /** The coordinator's bookkeeping must never fail a node's update check. */

@@ -72,6 +72,7 @@ export function omahaMiddleware(deps: ServerDeps): Middleware {
     releases: deps.releases,
     instances: deps.store,
     observer: deps.observer,
+    events: deps.events,
     log: deps.log,
     now: deps.now,
     ...(deps.settings.pollInterval ? { pollInterval: deps.settings.pollInterval } : {}),

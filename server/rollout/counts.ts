@@ -12,12 +12,13 @@ export function grantedOf(byStatus: Readonly<Record<InstanceStatus, number>>): n
 
 /**
  * The halt rule's counts. Failures are the granted nodes now in `error` (an x/0 event, a rollback
- * report): a node that failed and was granted again leaves the count, so this is "failing now",
- * not "ever failed".
+ * report) or `timed-out` (its group's updateTimeout passed): a node that failed and was granted
+ * again leaves the count, so this is "failing now", not "ever failed".
  */
 export function rolloutCounts(byStatus: Readonly<Record<InstanceStatus, number>>): { counts: RolloutCounts; progress: StepProgress } {
   const failures = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as RolloutCounts['failures'];
   failures.error = byStatus.error;
+  failures.timeout = byStatus['timed-out'];
   const granted = grantedOf(byStatus);
   return { counts: { granted, failures }, progress: { granted, complete: byStatus.complete } };
 }

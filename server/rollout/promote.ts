@@ -26,6 +26,8 @@ export interface Promoted {
   channel: ChannelRecord;
   previous: string | null;
   rollout: Rollout | null;
+  /** Architectures left without a build, promoted anyway with allowMissingArch (the caller warns). */
+  missingArches: ArchGap[];
 }
 
 const hasVersion = (config: AppConfig, version: string) => config.packages.some((p) => compareVersions(p.version, version) === 0);
@@ -64,14 +66,15 @@ export async function promote(deps: RolloutDeps, appId: string, name: string, in
   const counters = await deps.store.counters(appId);
   const result = await updateChannel<{ promoted: Promoted; change: RolloutChange | null }>(deps.store, appId, name, (config, channel) => {
     const at = deps.now();
-    const refusal = promotionRefusal(config, channel, input, missingArches(config, counters, name, input.version));
+    const gaps = missingArches(config, counters, name, input.version);
+    const refusal = promotionRefusal(config, channel, input, gaps);
     if (refusal) return { refused: refusal };
     const started = input.plan ? startRollout({ version: input.version, previousVersion: channel.version, plan: input.plan, by }, at) : null;
     const next = promotedRecord(channel, input, started?.rollout ?? null, by, at);
     const activity = [promotionActivity(appId, channel, next, by, at)];
     const change = started ? { appId, channel: name, rollout: started.rollout, effects: started.effects, at } : null;
     if (change) activity.push(rolloutActivity(change));
-    return { channel: next, activity, result: { promoted: { channel: next, previous: channel.version, rollout: next.rollout }, change } };
+    return { channel: next, activity, result: { promoted: { channel: next, previous: channel.version, rollout: next.rollout, missingArches: gaps }, change } };
   });
   deps.releases.invalidate(appId);
   if (result.change) await emitAll(deps, rolloutEvents(result.change));

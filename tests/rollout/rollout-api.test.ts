@@ -47,7 +47,7 @@ for (const kind of STORE_KINDS) {
     it('offers the version step by step to the same sticky nodes; the step rule opens the next step after soak and threshold', async () => {
       const a = api(t);
       const r = await a.promote({ version: NEW, rollout: PLAN }).expect(200);
-      assert.equal(r.body.rollout.status, 'running');
+      assert.equal(r.body.rollout.state, 'running');
       assert.equal(r.body.previous, OLD);
       const ten = inPercent(10);
       assert.deepEqual(await granted(t, machines), ten, 'exactly the nodes whose bucket is below 0.10');
@@ -58,10 +58,10 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(view.steps.map((s: { state: string }) => s.state), ['open', 'pending', 'pending']);
       assert.equal(view.waiting.for, 'soaking');
 
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       assert.equal((await a.rollout()).body.rollout.stepIndex, 0, 'not soaked yet');
       t.advance(HOUR);
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       view = (await a.rollout()).body.rollout;
       assert.equal(view.stepIndex, 1);
       assert.equal(view.percent, 50);
@@ -70,16 +70,16 @@ for (const kind of STORE_KINDS) {
 
       // Step 2 needs half of its granted nodes complete.
       t.advance(HOUR);
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       view = (await a.rollout()).body.rollout;
       assert.equal(view.stepIndex, 1);
       assert.equal(view.waiting.for, 'success-threshold');
       for (const m of fifty.slice(0, Math.ceil(fifty.length / 2))) await check(t, m, { version: NEW, events: [{ type: 3, result: 2, previousversion: OLD }] });
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       view = (await a.rollout()).body.rollout;
       assert.equal(view.stepIndex, 2);
       assert.ok(view.counts.complete >= fifty.length / 2);
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       view = (await a.rollout()).body.rollout;
       assert.equal(view.state, 'completed');
       assert.deepEqual(view.history.map((h: { action: string }) => h.action), ['start', 'step', 'step', 'complete']);
@@ -113,7 +113,7 @@ for (const kind of STORE_KINDS) {
       const took = await granted(t, machines.slice(0, 60));
       assert.ok(took.length >= 10);
       for (const m of took.slice(0, 3)) await check(t, m, { events: [{ type: 3, result: 0, errorcode: 9 }] });
-      await t.platte.evaluateRollouts();
+      await t.platte.rollouts.evaluate();
       const view = (await a.rollout()).body.rollout;
       assert.equal(view.state, 'halted');
       assert.match(view.haltReason, /3 of \d+ granted nodes failed/);

@@ -5,6 +5,8 @@ import { ApiError } from '../../../kernel/http/errors.ts';
 import { noChannelError } from '../../rollout/channel-write.ts';
 import { dryRunPromotion } from '../../rollout/dry-run.ts';
 import { promote } from '../../rollout/promote.ts';
+import { buildRolloutView } from '../../rollout/view.ts';
+import { targetCounts } from '../../domain/counters.ts';
 import { CHANNEL_DEFAULTS } from '../../domain/types.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
@@ -69,7 +71,7 @@ export const channelRoutes = [
       'Promote a version to an existing channel, with a rollout plan (`rollout`) or to every node at once; `dryRun` answers what would happen and changes nothing',
     body: channelPromote,
     responses: {
-      200: '{ channel, previous, rollout } (with dryRun: { dryRun: true, groups, eligible, steps, missingArches, refused })',
+      200: '{ channel, previous, rollout: RolloutView | null, missingArches } (with dryRun: { dryRun: true, groups, eligible, steps, missingArches, refused })',
       404: 'no such app or channel (the message names the channels)',
       409: 'no package of that version; the version is pulled; older than the channel\'s (allowDowngrade); no package for an arch nodes run (allowMissingArch)',
     },
@@ -84,7 +86,8 @@ export const channelRoutes = [
         return { body: dryRunPromotion(config, counters, channel, input) };
       }
       const r = await promote(deps, app.id, name, input, actorOf(ctx.state));
-      return { body: { channel: r.channel, previous: r.previous, rollout: r.rollout } };
+      const rollout = r.rollout ? buildRolloutView(app.id, name, r.rollout, targetCounts(await deps.store.counters(app.id), name, r.rollout.version), deps.now()) : null;
+      return { body: { channel: r.channel, previous: r.previous, rollout, missingArches: r.missingArches } };
     },
   }),
 ];

@@ -3,6 +3,8 @@
 import type { Context } from 'koa';
 import type { ServerDeps } from '../../deps.ts';
 import type { TrackGroupRecord } from '../../domain/types.ts';
+import { DEFAULT_POLICY, type GroupPolicy } from '../../domain/rollout/policy.ts';
+import ms from 'ms';
 import { ApiError } from '../../../kernel/http/errors.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
@@ -10,19 +12,52 @@ import { nameParam, requireApp } from '../params.ts';
 import { route } from '../route.ts';
 import { groupBody, groupCreate } from '../schemas.ts';
 
-async function saveGroup(
-  ctx: Context,
-  deps: ServerDeps,
-  appId: string,
-  id: string,
-  body: { name?: string | undefined; track: string; channel: string },
-) {
+interface GroupInput {
+  name?: string | undefined;
+  track?: string | undefined;
+  channel?: string | undefined;
+  policy?: GroupPolicy | undefined;
+}
+
+/**
+ * The group a PUT writes: what the body gives, else what the group had. A new group needs its track
+ * and channel, except one named like a channel (the implicit group nodes on that track are in), which
+ * follows that channel from its own track, so a policy can be set on it alone.
+ */
+async function resolveGroup(deps: ServerDeps, appId: string, id: string, body: GroupInput): Promise<Omit<TrackGroupRecord, 'createdAt' | 'updatedAt'>> {
+  const existing = (await deps.store.listTrackGroups(appId)).find((g) => g.id === id);
+  const implicit = !existing && (await deps.store.getChannel(appId, id)) !== null;
+  const track = body.track ?? existing?.track ?? (implicit ? id : undefined);
+  const channel = body.channel ?? existing?.channel ?? (implicit ? id : undefined);
+  if (track === undefined || channel === undefined) {
+    throw new ApiError('validation_failed', `a new group needs "track" and "channel" (only a group named like a channel may leave them out)`, [
+      ...(track === undefined ? [{ path: 'track', message: 'required for a new group' }] : []),
+      ...(channel === undefined ? [{ path: 'channel', message: 'required for a new group' }] : []),
+    ]);
+  }
+  return { appId, id, name: body.name ?? existing?.name ?? id, track, channel, policy: body.policy ?? existing?.policy ?? DEFAULT_POLICY };
+}
+
+function policyText(p: GroupPolicy): string {
+  const parts: string[] = [];
+  if (!p.updatesEnabled) parts.push('updates disabled');
+  if (p.maxUpdatesPerPeriod) parts.push(`at most ${p.maxUpdatesPerPeriod.count} per ${ms(p.maxUpdatesPerPeriod.periodMs)}`);
+  if (p.maxInProgress !== null) parts.push(`at most ${p.maxInProgress} in progress`);
+  if (p.updateTimeoutMs !== null) parts.push(`timeout ${ms(p.updateTimeoutMs)}`);
+  if (p.windows.length > 0) parts.push(`${p.windows.length} window${p.windows.length === 1 ? '' : 's'}`);
+  if (p.safeMode) parts.push('safe mode');
+  if (p.pinVersion) parts.push(`pinned to ${p.pinVersion}`);
+  return parts.length > 0 ? parts.join(', ') : 'no limits';
+}
+
+async function saveGroup(ctx: Context, deps: ServerDeps, appId: string, id: string, body: GroupInput) {
   const at = deps.now();
-  const group: TrackGroupRecord = { appId, id, name: body.name ?? id, track: body.track, channel: body.channel, createdAt: at, updatedAt: at };
-  const msg = `group ${id} set: track ${body.track} → channel ${body.channel}`;
-  const r = await deps.store.putTrackGroup(group, activity(appId, 'group-changed', actorOf(ctx.state), at, msg, { group: id, track: body.track, channel: body.channel }));
+  const group: TrackGroupRecord = { ...(await resolveGroup(deps, appId, id, body)), createdAt: at, updatedAt: at };
+  const msg = `group ${id} set: track ${group.track} → channel ${group.channel}; policy: ${policyText(group.policy)}`;
+  const data = { group: id, track: group.track, channel: group.channel, policy: policyText(group.policy) };
+  const r = await deps.store.putTrackGroup(group, activity(appId, 'group-changed', actorOf(ctx.state), at, msg, data));
   if (r === 'no-app') throw new ApiError('not_found', `no app ${appId}`);
-  if (r === 'track-taken') throw new ApiError('conflict', `another group of app ${appId} already uses track ${body.track}`);
+  if (r === 'track-taken') throw new ApiError('conflict', `another group of app ${appId} already uses track ${group.track}`);
   deps.releases.invalidate(appId);
   return { r, group };
 }
