@@ -9,6 +9,7 @@ import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { fleetlockMiddleware } from './http/fleetlock.ts';
 import { operatorRouter } from './http/operator-api.ts';
 import { createRebootService, type RebootService } from './service.ts';
+import { rebootCapacity } from './capacity.ts';
 import { openSlotStore } from './store/open.ts';
 import { DEFAULT_STORE_OPTIONS, type SlotStore } from './store/types.ts';
 import type { LeasePolicy } from './domain/types.ts';
@@ -19,6 +20,8 @@ export interface RebootHooks {
   onUpdateGranted(machineId: string, version: string): Promise<void>;
   /** The machine came back on `version` after an update (3/2 with previousversion): release any slot it holds. */
   onUpdateComplete(machineId: string, version: string): Promise<void>;
+  /** The reboot group's max (its slots); null when it does not exist and would not be created. Cached briefly. */
+  rebootSlots(group: string): Promise<number | null>;
 }
 
 /** The settings the coordinator reads (the binary's configuration has them under these names). */
@@ -87,7 +90,11 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
 
   return {
     middleware,
-    hooks: { onUpdateGranted: service.onUpdateGranted, onUpdateComplete: service.onUpdateComplete },
+    hooks: {
+      onUpdateGranted: service.onUpdateGranted,
+      onUpdateComplete: service.onUpdateComplete,
+      rebootSlots: rebootCapacity({ store, now: deps.now, defaultMax: config.unknownGroups === 'create' ? config.defaultMaxHolders : null }),
+    },
     service,
     store,
     start: () => deps.jobs.every(SWEEP_JOB, deps.sweepIntervalMs ?? DEFAULT_SWEEP_MS),

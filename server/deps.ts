@@ -15,6 +15,8 @@ export interface UpdateObserver {
   onUpdateGranted(machineId: string, version: string): Promise<void>;
   /** The machine came back on `version` after an update. */
   onUpdateComplete(machineId: string, version: string): Promise<void>;
+  /** How many nodes the reboot group lets reboot at once (its max); null when it does not exist. Cached briefly. */
+  rebootSlots(group: string): Promise<number | null>;
 }
 
 /** The settings the update server reads. */

@@ -27,6 +27,11 @@ export interface NodeFacts {
   bucket?: number;
   /** Marked as a canary by an operator: in from a rollout's first step. */
   canary?: boolean;
+  /**
+   * The slots of the reboot group the node's track group paces by (policy maxInProgress
+   * 'reboot-slots'), looked up by the caller; null: the reboot group does not exist (nothing is granted).
+   */
+  rebootSlots?: number | null;
 }
 
 export type NoUpdateReason =
@@ -84,8 +89,10 @@ export function rolloutHold(rollout: Rollout | null, target: string, node: NodeF
 }
 
 /** The counted limits of a group's policy for a grant of `version`, or undefined when it has none. */
-export function grantLimitsOf(group: string, policy: GroupPolicy, version: string): GrantLimits | undefined {
-  const maxInProgress = typeof policy.maxInProgress === 'number' ? policy.maxInProgress : null;
+export function grantLimitsOf(group: string, policy: GroupPolicy, version: string, rebootSlots?: number | null): GrantLimits | undefined {
+  // Paced by reboot capacity: no more nodes on their way than the reboot group has slots, so none
+  // waits with an installed update for a slot longer than one reboot.
+  const maxInProgress = typeof policy.maxInProgress === 'number' ? policy.maxInProgress : policy.maxInProgress === 'reboot-slots' ? (rebootSlots ?? 0) : null;
   if (!policy.maxUpdatesPerPeriod && maxInProgress === null && !policy.safeMode) return undefined;
   return {
     group,
@@ -117,6 +124,13 @@ export function decideUpdate(index: ReleaseIndex, node: NodeFacts, now: number):
   if (windows && !isOpen(windows, now)) return no('outside-window');
   const pkg = index.packages.get(packageKey(offer.offer, node.arch));
   if (!pkg) return no('no-package-for-arch');
-  const limits = grantLimitsOf(place.group, policy, offer.offer);
+  const limits = grantLimitsOf(place.group, policy, offer.offer, node.rebootSlots);
   return limits ? { kind: 'update', pkg, limits, ...place } : { kind: 'update', pkg, ...place };
+}
+
+/** The reboot group whose slots pace the node's track group, if its policy says so. */
+export function pacingRebootGroup(index: ReleaseIndex, track: string): string | null {
+  const place = placeTrack(index, track);
+  const policy = place ? index.groupsById.get(place.group)?.policy : undefined;
+  return policy?.maxInProgress === 'reboot-slots' ? policy.rebootGroup : null;
 }

@@ -1,7 +1,7 @@
 // Answers one <app> of an Omaha request: decide, record the check-in, build the app's answer.
 import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
-import { decideUpdate, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
+import { decideUpdate, pacingRebootGroup, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
 import { bucketOf } from '../domain/rollout/bucket.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
 import { checkInCompleted, planCheckIn } from '../domain/instance-state.ts';
@@ -79,7 +79,7 @@ export async function answerApp(
   };
   const decision = machineId
     ? await recordCheckIn(deps, { appId, machineId, app, facts, ip }, index)
-    : decideUpdate(index, facts, deps.now());
+    : decideUpdate(index, await withRebootSlots(deps, index, facts), deps.now());
   if (!decision) return { ...res, status: 'error-unknownApplication', ping: false, events: 0 };
 
   if (!app.updateCheck) return res;
@@ -125,7 +125,7 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
   /** Set when the store found the group's limits binding: the same check-in is then recorded as held. */
   let held: LimitHold | null = null;
   for (let attempt = 1; ; attempt++) {
-    const decision = heldBack(decideUpdate(index, c.facts, deps.now()), held);
+    const decision = heldBack(decideUpdate(index, await withRebootSlots(deps, index, c.facts), deps.now()), held);
     const { app, facts } = c;
     const plan = planCheckIn(app, c.machineId, attrsOf(c, decision), app.updateCheck ? decision : null, deps.now(), index);
     const epoch = index.config.epoch;
@@ -158,6 +158,20 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
     // A hold was found on the old config; the new one is decided afresh.
     held = null;
   }
+}
+
+/** The facts with the reboot group's slots when the node's group paces by them (one cached lookup). */
+async function withRebootSlots(deps: AnswerDeps, index: ReleaseIndex, facts: NodeFacts): Promise<NodeFacts> {
+  const group = pacingRebootGroup(index, facts.track);
+  if (group === null) return facts;
+  let slots: number | null = null;
+  try {
+    slots = await deps.observer.rebootSlots(group);
+  } catch (err) {
+    // Unknown capacity: grant nothing paced by it rather than overfill the reboot group.
+    deps.log.warn({ err, group }, 'reboot group capacity unavailable');
+  }
+  return { ...facts, rebootSlots: slots };
 }
 
 /**

@@ -109,6 +109,22 @@ for (const kind of STORE_KINDS) {
       assert.equal(await check(b, { track: ch }), NEW);
     });
 
+    it('pacing by reboot capacity: no more nodes in progress than the reboot group has slots', async () => {
+      const ch = await channel();
+      await t.http.put('/api/v1/reboot-groups/pace-web').set('Authorization', t.auth).send({ max: 2 }).expect((r) => assert.ok(r.status === 200 || r.status === 201, String(r.status)));
+      await setPolicy(ch, { maxInProgress: 'reboot-slots', rebootGroup: 'pace-web' }).expect(201);
+      const nodes = ids('7', 5);
+      const got: string[] = [];
+      for (const m of nodes) if ((await check(m, { track: ch })) !== null) got.push(m);
+      assert.deepEqual(got, nodes.slice(0, 2));
+      // A group paced by a reboot group that does not exist (and would not be created) grants nothing.
+      const other = await channel();
+      await setPolicy(other, { maxInProgress: 'reboot-slots', rebootGroup: 'no-such-group' }).expect(201);
+      const granted = await check(ids('6', 1)[0]!, { track: other });
+      assert.equal(granted, t.platte.config.unknownGroups === 'create' ? NEW : null);
+      await setPolicy(other, { maxInProgress: 'reboot-slots' }).expect(400);
+    });
+
     it('bad policies are a 400 naming the field, and nothing changes', async () => {
       const ch = await channel();
       await setPolicy(ch, { maxInProgress: 2 }).expect(201);

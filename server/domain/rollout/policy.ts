@@ -50,10 +50,12 @@ export interface GroupPolicy {
   safeMode: boolean;
   /** The group stays on this version whatever its channel says. */
   pinVersion: string | null;
+  /** The reboot group (coordinator) the group's nodes take their slots from; `maxInProgress: 'reboot-slots'` paces by its slots. */
+  rebootGroup: string | null;
 }
 
 export const DEFAULT_POLICY: GroupPolicy = {
-  updatesEnabled: true, maxUpdatesPerPeriod: null, maxInProgress: null, updateTimeoutMs: null, windows: [], safeMode: false, pinVersion: null,
+  updatesEnabled: true, maxUpdatesPerPeriod: null, maxInProgress: null, updateTimeoutMs: null, windows: [], safeMode: false, pinVersion: null, rebootGroup: null,
 };
 
 const DAY_MS = 86_400_000;
@@ -86,6 +88,11 @@ export const groupPolicySchema = z
     windows: z.array(windowSchema).max(32).default([]),
     safeMode: z.boolean().default(false),
     pinVersion: z.string().regex(VERSION_PATTERN, 'must be a version like 3510.2.0 (1 to 4 numbers)').nullable().default(null),
+    rebootGroup: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'a reboot group name: letters, digits, ".", "_" and "-" (1-64)').nullable().default(null),
+  })
+  .refine((p) => p.maxInProgress !== 'reboot-slots' || p.rebootGroup !== null, {
+    path: ['rebootGroup'],
+    message: 'maxInProgress "reboot-slots" paces by a reboot group: name it here',
   })
   .transform(
     (p): GroupPolicy => ({
@@ -96,6 +103,7 @@ export const groupPolicySchema = z
       windows: p.windows,
       safeMode: p.safeMode,
       pinVersion: p.pinVersion,
+      rebootGroup: p.rebootGroup,
     }),
   );
 
