@@ -51,6 +51,7 @@ try {
           group: 'stable',
           channel: 'stable',
           arch: 'amd64',
+          held: '',
         },
         status: { to: 'up-to-date', unlessIn: [] },
         history: Array.from({ length: HISTORY }, (_, h) => ({

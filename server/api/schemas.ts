@@ -122,6 +122,9 @@ export const rolloutActionBody = z
   .object({ why: z.string().trim().min(1).max(500).optional(), rollback: z.boolean().optional() })
   .strict();
 
+/** PUT …/instances/{machineid}: what an operator may set on a node. */
+export const instanceChange = z.object({ canary: z.boolean() }).strict();
+
 export const pullBody = z.object({ reason: z.string().trim().min(1, 'say why the version is pulled').max(500) }).strict();
 
 /** A group's policy: the update windows must parse as the coordinator's reboot windows do (zone, days, start). */

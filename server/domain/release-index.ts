@@ -16,6 +16,8 @@ export interface ReleaseIndex {
   packages: Map<string, PackageRecord>;
   /** Versions never offered again. */
   pulled: string[];
+  /** Machine ids marked as canaries. */
+  canaries: ReadonlySet<string>;
 }
 
 export function packageKey(version: string, arch: string): string {
@@ -31,6 +33,7 @@ export function indexRelease(config: AppConfig): ReleaseIndex {
     channels: new Map(config.channels.map((c) => [c.name, c])),
     packages: new Map(config.packages.map((p) => [packageKey(p.version, p.arch), p])),
     pulled: config.pulled.map((p) => p.version),
+    canaries: new Set(config.canaries),
   };
 }
 

@@ -103,6 +103,12 @@ export interface InstanceAttrs {
   /** Channel followed, '' for an unknown track. */
   channel: string;
   arch: string;
+  /**
+   * Why the node's last update check got no update although it is behind (decide.ts NoUpdateReason:
+   * rollout-percent, rollout-paused, outside-window, in-progress-limit…); '' when it got one, is up
+   * to date, or sent no update check.
+   */
+  held: string;
 }
 
 /** What the store keeps of one node for one app. */
@@ -148,6 +154,7 @@ export interface ActivityEntry {
     | 'channel-created'
     | 'channel-promoted'
     | 'rollout-changed'
+    | 'instance-changed'
     | 'group-changed'
     | 'group-deleted';
   actor: string;
@@ -169,6 +176,8 @@ export interface AppConfig {
   packages: PackageRecord[];
   /** Pulled versions, never offered again. */
   pulled: PulledRecord[];
+  /** Machine ids an operator marked as canaries: in every rollout from its first step. */
+  canaries: string[];
 }
 
 /**

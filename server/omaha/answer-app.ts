@@ -75,7 +75,7 @@ export async function answerApp(
     arch,
     targetVersionPrefix: app.targetVersionPrefix,
     reportsError: app.events.some((e) => e.eventResult === EventResult.Error),
-    ...(machineId ? { bucket: bucketOf(appId, machineId) } : {}),
+    ...(machineId ? { bucket: bucketOf(appId, machineId), canary: index.canaries.has(machineId) } : {}),
   };
   const decision = machineId
     ? await recordCheckIn(deps, { appId, machineId, app, facts, ip }, index)
@@ -111,6 +111,7 @@ function attrsOf({ app, facts, ip }: CheckIn, decision: UpdateDecision): Instanc
     group: decision.group,
     channel: decision.channel,
     arch: facts.arch,
+    held: app.updateCheck && decision.kind === 'noupdate' && decision.reason !== 'up-to-date' ? decision.reason : '',
   };
 }
 

@@ -61,6 +61,11 @@ export interface ReleaseStore {
   pullPackage(pull: PulledRecord, activity: ActivityEntry): Promise<'pulled' | 'already' | 'no-app' | 'no-package'>;
   /** Oldest first. */
   listPulled(appId: string): Promise<PulledRecord[]>;
+  /**
+   * Marks a machine as a canary (in every rollout from its first step) or unmarks it, and bumps the
+   * epoch when that changes anything. 'too-many' when the app has MAX_CANARIES already (nothing written).
+   */
+  setCanary(appId: string, machineId: string, canary: boolean, activity: ActivityEntry): Promise<'changed' | 'unchanged' | 'no-app' | 'too-many'>;
   getChannel(appId: string, name: string): Promise<ChannelRecord | null>;
   listChannels(appId: string): Promise<ChannelRecord[]>;
   /** Creates or replaces a group. 'track-taken' when another group of the app has that track. */
@@ -108,6 +113,8 @@ export interface InstanceStore {
 
 /** Re-exported: the history cap is a rule of the check-in step (domain/apply-check-in.ts). */
 export { HISTORY_CAP } from '../domain/apply-check-in.ts';
+/** Most canaries per app: they travel with the app's config to every process. */
+export const MAX_CANARIES = 1000;
 /** Most activity entries kept per app. */
 export const ACTIVITY_CAP = 1000;
 

@@ -124,7 +124,7 @@ describe('the unknown-version cap', () => {
     channels: [],
     groups: [],
     packages: [pkg(VERSION, 'amd64'), pkg('3602.2.0', 'arm64')],
-    pulled: [],
+    pulled: [], canaries: [],
   });
   const tally = (names: string[]) => ({ has: (v: string) => names.includes(v), count: () => names.length });
   const full = tally(Array.from({ length: UNKNOWN_VERSION_CAP }, (_, i) => `1.0.${i}`));
@@ -161,7 +161,7 @@ describe('the unknown-version cap', () => {
       alephVersion: '', board: '', lang: '', ping: true, updateCheck: false, events: [],
     });
     const attrs = (version: string) => ({
-      alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version, track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64',
+      alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version, track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64', held: '',
     });
     const plan = (version: string) => planCheckIn(app(version), 'm', attrs(version), null, 1, index).change;
     assert.equal(plan(VERSION).unknownVersion, undefined);

@@ -15,7 +15,7 @@ const index = indexRelease({
   ],
   groups: [{ appId: 'a', id: 'prod', name: 'prod', track: 'prod-track', channel: 'stable', policy: DEFAULT_POLICY, createdAt: 0, updatedAt: 0 }],
   packages: [pkg('3510.2.0')],
-  pulled: [],
+  pulled: [], canaries: [],
 });
 
 it('grants the channel package to an older node', () => {

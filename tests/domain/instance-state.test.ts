@@ -6,7 +6,7 @@ import { checkInCompleted, eventOutcome, planCheckIn } from '../../server/domain
 import type { OmahaAppRequest } from '../../protocol/omaha/types.ts';
 import type { InstanceAttrs } from '../../server/store/types.ts';
 
-const attrs: InstanceAttrs = { alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version: '3374.2.0', track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64' };
+const attrs: InstanceAttrs = { alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version: '3374.2.0', track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64', held: '' };
 const app = (over: Partial<OmahaAppRequest>): OmahaAppRequest => ({
   appIdRaw: 'a', attrs: {}, version: '3374.2.0', track: 'stable', bootId: '', machineId: 'm', machineAlias: '', oem: '', oemVersion: '', alephVersion: '', board: '', lang: '', ping: true, updateCheck: true, events: [], ...over,
 });

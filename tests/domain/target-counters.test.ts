@@ -16,7 +16,7 @@ import type { InstanceAttrs } from '../../server/store/types.ts';
 const V = '3510.2.0';
 const W = '3602.2.0';
 const attrs = (over: Partial<InstanceAttrs> = {}): InstanceAttrs => ({
-  alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version: '3374.2.0', track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64', ...over,
+  alias: '', ip: '', oem: '', oemVersion: '', alephVersion: '', bootId: '', version: '3374.2.0', track: 'stable', group: 'stable', channel: 'stable', arch: 'amd64', held: '', ...over,
 });
 const request = (over: Partial<OmahaAppRequest> = {}): OmahaAppRequest => ({
   appIdRaw: 'a', attrs: {}, version: '3374.2.0', track: 'stable', bootId: '', machineId: 'm', machineAlias: '', oem: '', oemVersion: '', alephVersion: '', board: '', lang: '', ping: true, updateCheck: true, events: [], ...over,

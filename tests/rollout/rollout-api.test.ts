@@ -168,6 +168,30 @@ for (const kind of STORE_KINDS) {
       await a.promote({ version: NEW, allowMissingArch: true }, 'edge').expect(200);
     });
 
+    it('a canary is in from a 0 % first step; held nodes show why on their instance', async () => {
+      const a = api(t);
+      await a.promote({ version: OLD, allowDowngrade: true }).expect(200);
+      const canary = 'c'.repeat(32);
+      const put = await t.http.put(`/api/v1/apps/${FLATCAR}/instances/${canary}`).set('Authorization', t.auth).send({ canary: true }).expect(200);
+      assert.deepEqual(put.body, { machineId: canary, canary: true, changed: true });
+      await a.promote({ version: NEW, rollout: { steps: [{ percent: 0, soak: '1h' }, { percent: 100, soak: 0 }] } }).expect(200);
+      assert.equal(await check(t, canary), NEW, 'the canary is in the 0 % step');
+      const other = machines[0]!;
+      assert.equal(await check(t, other), null);
+      const inst = (await t.http.get(`/api/v1/apps/${FLATCAR}/instances/${other}`).set('Authorization', t.auth).expect(200)).body.instance;
+      assert.equal(inst.held, 'rollout-percent');
+      assert.equal(inst.canary, false);
+      const c = (await t.http.get(`/api/v1/apps/${FLATCAR}/instances/${canary}`).set('Authorization', t.auth).expect(200)).body.instance;
+      assert.equal(c.canary, true);
+      assert.equal(c.held, '');
+      await a.act('pause').expect(200);
+      await check(t, other);
+      assert.equal((await t.http.get(`/api/v1/apps/${FLATCAR}/instances/${other}`).set('Authorization', t.auth)).body.instance.held, 'rollout-paused');
+      await t.http.put(`/api/v1/apps/${FLATCAR}/instances/${canary}`).set('Authorization', t.auth).send({ canary: 'yes' }).expect(400);
+      await t.http.put(`/api/v1/apps/${FLATCAR}/instances/bad%20id`).set('Authorization', t.auth).send({ canary: true }).expect(400);
+      await a.act('abort').expect(200);
+    });
+
     it('bad input is a 400 naming the field, and nothing changes', async () => {
       const a = api(t);
       const before = (await a.channel()).body.channel;

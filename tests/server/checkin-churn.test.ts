@@ -138,7 +138,7 @@ describe('ReleaseCache', () => {
     const store = {
       loadAppConfig: () => new Promise<AppConfig | null>((resolve) => waiting.push(resolve)),
     } as unknown as ReleaseStore;
-    const config = (epoch: number) => ({ epoch, app: { id: 'a', name: 'A', createdAt: 0 }, channels: [], groups: [], packages: [], pulled: [] }) as AppConfig;
+    const config = (epoch: number) => ({ epoch, app: { id: 'a', name: 'A', createdAt: 0 }, channels: [], groups: [], packages: [], pulled: [], canaries: [] }) as AppConfig;
     return { store, waiting, config };
   }
 

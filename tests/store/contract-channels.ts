@@ -4,7 +4,7 @@
 // channel nor the epoch nor the activity log moves.
 import assert from 'node:assert/strict';
 import type { ActivityEntry, ChannelRecord } from '../../server/domain/types.ts';
-import type { Store } from '../../server/store/types.ts';
+import { MAX_CANARIES, type Store } from '../../server/store/types.ts';
 import { activity, APP, app, channel, OTHER_APP, pkg, pulled, T0 } from './fixtures/records.ts';
 import { haltedRollout } from './fixtures/rollout.ts';
 
@@ -42,6 +42,27 @@ async function snapshot(store: Store) {
 }
 
 export function channelRecordCases(test: Case): void {
+  test('setCanary marks and unmarks machines, bumps the epoch only on a change, caps the number per app', async (store) => {
+    await seed(store);
+    const mark = (id: string, canary: boolean) => store.setCanary(APP, id, canary, activity(APP, { kind: 'instance-changed', message: id }));
+    const epoch = async () => (await store.loadAppConfig(APP))!.epoch;
+    const e0 = await epoch();
+    assert.equal(await mark('b'.repeat(32), true), 'changed');
+    assert.equal(await mark('a'.repeat(32), true), 'changed');
+    assert.deepStrictEqual((await store.loadAppConfig(APP))!.canaries, ['a'.repeat(32), 'b'.repeat(32)]);
+    const e1 = await epoch();
+    assert.ok(e1 > e0);
+    assert.equal(await mark('a'.repeat(32), true), 'unchanged');
+    assert.equal(await epoch(), e1, 'no change, no new epoch');
+    assert.equal(await mark('a'.repeat(32), false), 'changed');
+    assert.deepStrictEqual((await store.loadAppConfig(APP))!.canaries, ['b'.repeat(32)]);
+    assert.equal(await mark('c'.repeat(32), false), 'unchanged');
+    assert.equal(await store.setCanary(OTHER_APP, 'a'.repeat(32), true, activity(OTHER_APP, { kind: 'instance-changed' })), 'no-app');
+    for (let i = 1; i < MAX_CANARIES; i++) assert.equal(await mark(`n${i}`, true), 'changed');
+    assert.equal(await mark('one-too-many', true), 'too-many');
+    assert.equal((await store.loadAppConfig(APP))!.canaries.length, MAX_CANARIES);
+  });
+
   test('writeChannel round-trips every field (floors, allowDowngrade, a rollout) in getChannel, listChannels and loadAppConfig', async (store) => {
     await seed(store);
     const record = rolledOut();

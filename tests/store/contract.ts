@@ -338,7 +338,7 @@ function configCases(test: Case): void {
     assert.equal(await store.loadAppConfig(APP), null);
     await store.createApp(app(), activity());
     const empty = await store.loadAppConfig(APP);
-    assert.deepStrictEqual(empty, { epoch: 1, app: app(), channels: [], groups: [], packages: [], pulled: [] });
+    assert.deepStrictEqual(empty, { epoch: 1, app: app(), channels: [], groups: [], packages: [], pulled: [], canaries: [] });
 
     const p1 = pkg('1.0.0', 'amd64', { createdAt: T0 + 1 });
     const p2 = pkg('1.0.0', 'arm64', { createdAt: T0 + 2, sha1: 'x' });

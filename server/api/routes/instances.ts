@@ -4,10 +4,12 @@ import { summarize } from '../../domain/counters.ts';
 import { INSTANCE_STATUSES } from '../../domain/statuses.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
-import { HISTORY_CAP, type InstanceStore, type Page } from '../../store/types.ts';
+import { HISTORY_CAP, MAX_CANARIES, type InstanceStore, type Page } from '../../store/types.ts';
 import { intQuery, machineIdParam, requireApp } from '../params.ts';
+import { activity } from '../activity.ts';
+import { actorOf } from '../../../kernel/auth/auth.ts';
 import { route } from '../route.ts';
-import { pruneBody } from '../schemas.ts';
+import { instanceChange, pruneBody } from '../schemas.ts';
 
 /**
  * Most store pages one filtered listing reads. Filters read pages of the list, not an index: a
@@ -96,8 +98,30 @@ export const instanceRoutes = [
       const id = machineIdParam(ctx);
       const instance = await deps.store.getInstance(app.id, id);
       if (!instance) throw new ApiError('not_found', `instance ${id} has not checked in to app ${app.id}`);
-      const history = await deps.store.getHistory(app.id, id, HISTORY_CAP);
-      return { body: { instance, history } };
+      const [history, index] = await Promise.all([deps.store.getHistory(app.id, id, HISTORY_CAP), deps.releases.get(app.id)]);
+      return { body: { instance: { ...instance, canary: index?.canaries.has(id) ?? false }, history } };
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/apps/:app/instances/:machineid',
+    role: 'release',
+    tag: 'instances',
+    summary: 'Mark a node as a canary (in every rollout from its first step) or unmark it; the node need not have checked in yet',
+    body: instanceChange,
+    responses: { 200: '{ machineId, canary, changed }', 400: 'not a machine id', 409: `the app has ${MAX_CANARIES} canaries already` },
+    handler: async (ctx, deps, body) => {
+      const app = await requireApp(ctx, deps.store);
+      const id = machineIdParam(ctx);
+      if (!/^[0-9a-z_-]{1,128}$/.test(id)) throw new ApiError('bad_request', 'machineid must be 1-128 letters, digits, "-" or "_"');
+      const by = actorOf(ctx.state);
+      const at = deps.now();
+      const what = body.canary ? 'marked as a canary' : 'no longer a canary';
+      const r = await deps.store.setCanary(app.id, id, body.canary, activity(app.id, 'instance-changed', by, at, `${id} ${what}`, { machineId: id, canary: body.canary ? 'yes' : 'no' }));
+      if (r === 'no-app') throw new ApiError('not_found', `no app ${app.id}`);
+      if (r === 'too-many') throw new ApiError('conflict', `app ${app.id} has ${MAX_CANARIES} canaries already; unmark some first`);
+      deps.releases.invalidate(app.id);
+      return { body: { machineId: id, canary: body.canary, changed: r === 'changed' } };
     },
   }),
   route({

@@ -61,16 +61,16 @@ export function createCheckIn(
   const current = db.prepare<[string, string], CurrentRow>(`SELECT ${CURRENT_COLUMNS} FROM instances WHERE app_id = ? AND machine_id = ?`);
   const columns = `alias = @alias, ip = @ip, oem = @oem, oem_version = @oemVersion,
     aleph_version = @alephVersion, boot_id = @bootId, version = @version, track = @track, grp = @group,
-    channel = @channel, arch = @arch, status = @status, target_version = @targetVersion,
+    channel = @channel, arch = @arch, held = @held, status = @status, target_version = @targetVersion,
     error_code = @errorCode, error_name = @errorName, last_check = @lastCheck,
     status_since = @statusSince, buckets = @buckets, history = @history,
     progress_group = @progressGroup, progress_since = @progressSince`;
   const update = db.prepare(`UPDATE instances SET ${columns} WHERE app_id = @appId AND machine_id = @machineId`);
   const insert = db.prepare(`INSERT INTO instances (app_id, machine_id, alias, ip, oem, oem_version,
-    aleph_version, boot_id, version, track, grp, channel, arch, status, target_version, error_code,
+    aleph_version, boot_id, version, track, grp, channel, arch, held, status, target_version, error_code,
     error_name, first_seen, last_check, status_since, buckets, history, progress_group, progress_since)
     VALUES (@appId, @machineId, @alias, @ip, @oem, @oemVersion, @alephVersion, @bootId, @version,
-    @track, @group, @channel, @arch, @status, @targetVersion, @errorCode, @errorName, @firstSeen,
+    @track, @group, @channel, @arch, @held, @status, @targetVersion, @errorCode, @errorName, @firstSeen,
     @lastCheck, @statusSince, @buckets, @history, @progressGroup, @progressSince)`);
   const countOne = db.prepare('UPDATE apps SET instance_count = instance_count + 1 WHERE id = ?');
 

@@ -16,7 +16,7 @@ import {
 
 /** The columns an InstanceRecord is built from (not the bulky buckets/history). */
 export const INSTANCE_COLUMNS = `app_id, machine_id, alias, ip, oem, oem_version, aleph_version, boot_id,
-  version, track, grp, channel, arch, status, target_version, error_code, error_name, first_seen,
+  version, track, grp, channel, arch, held, status, target_version, error_code, error_name, first_seen,
   last_check, status_since`;
 
 export interface InstanceRow {
@@ -33,6 +33,7 @@ export interface InstanceRow {
   grp: string;
   channel: string;
   arch: string;
+  held: string;
   status: string;
   target_version: string;
   error_code: number;
@@ -57,6 +58,7 @@ export function instanceFromRow(r: InstanceRow): InstanceRecord {
     group: r.grp,
     channel: r.channel,
     arch: r.arch,
+    held: r.held,
     status: r.status as InstanceStatus,
     targetVersion: r.target_version,
     errorCode: r.error_code,

@@ -6,6 +6,7 @@ import type { AppRecord, TrackGroupRecord } from '../../domain/types.ts';
 import type { AppConfig, ReleaseStore } from '../types.ts';
 import { changeLog } from './change-log.ts';
 import { createChannelWrites } from './channel-writes.ts';
+import { createCanaryWrites } from './canaries.ts';
 import {
   activityFromRow,
   channelFromRow,
@@ -94,6 +95,7 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
   const log = changeLog(db);
   const appExists = (appId: string) => s.getApp.get(appId) !== undefined;
 
+  const { listCanaries, setCanary } = createCanaryWrites(db, log);
   const readConfig = db.transaction((appId: string): AppConfig | null => {
     const app = s.getApp.get(appId);
     if (!app) return null;
@@ -104,11 +106,13 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
       groups: s.listTrackGroups.all(appId).map(groupFromRow),
       packages: s.listPackages.all(appId).map(packageFromRow),
       pulled: s.listPulled.all(appId).map(pulledFromRow),
+      canaries: listCanaries(appId),
     };
   });
 
   return {
     ...createChannelWrites(db, log),
+    setCanary,
 
     async createApp(app, activity) {
       return durable(() => {

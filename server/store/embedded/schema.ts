@@ -170,6 +170,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX group_grants_by_time ON group_grants (app_id, grp, granted_at);
     `),
   },
+  {
+    version: 5,
+    name: 'why an instance is held back',
+    up: (db) =>
+      db.exec(`
+      -- The NoUpdateReason of the node's last update check ('' when it was not held back).
+      ALTER TABLE instances ADD COLUMN held TEXT NOT NULL DEFAULT '';
+    `),
+  },
+  {
+    version: 6,
+    name: 'canaries',
+    up: (db) =>
+      db.exec(`
+      -- Machines an operator marked as canaries: in every rollout of the app from its first step.
+      CREATE TABLE canaries (
+        app_id     TEXT NOT NULL,
+        machine_id TEXT NOT NULL,
+        PRIMARY KEY (app_id, machine_id)
+      ) WITHOUT ROWID;
+    `),
+  },
 ];
 
 // 'server' also owns the rows of the ledger from before components (LEGACY_COMPONENT in the runner).

@@ -21,6 +21,7 @@ export const ATTR_FIELDS: Readonly<Record<keyof InstanceAttrs, string>> = {
   group: 'g',
   channel: 'c',
   arch: 'r',
+  held: 'hd',
 };
 
 const ATTR_ENTRIES = Object.entries(ATTR_FIELDS) as [keyof InstanceAttrs, string][];
@@ -52,6 +53,7 @@ export function decodeInstance(appId: string, machineId: string, h: Record<strin
     group: str(h.g),
     channel: str(h.c),
     arch: str(h.r),
+    held: str(h.hd),
     status: isStatus(h.s) ? h.s : 'idle',
     targetVersion: str(h.tv),
     errorCode: num(h.ec),

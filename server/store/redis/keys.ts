@@ -20,6 +20,8 @@ export interface StoreKeys {
   tracks(appId: string): string;
   /** Hash: version → pulled JSON (versions never offered again; written by pullPackage-4.lua). */
   pulled(appId: string): string;
+  /** Set of machine ids marked as canaries (written by setCanary-3.lua). */
+  canaries(appId: string): string;
   /** List of activity JSON, newest first, capped. */
   activity(appId: string): string;
   /** Hash with short field names (see codec.ts). */
@@ -54,6 +56,7 @@ export function storeKeys(prefix: string): StoreKeys {
     groups: (appId) => app(appId).key('groups'),
     tracks: (appId) => app(appId).key('tracks'),
     pulled: (appId) => app(appId).key('pulled'),
+    canaries: (appId) => app(appId).key('canaries'),
     activity: (appId) => app(appId).key('activity'),
     instance: (appId, machineId) => app(appId).key('i', machineId),
     history: (appId, machineId) => app(appId).key('h', machineId),

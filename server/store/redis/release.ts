@@ -5,6 +5,7 @@
 import type { AppRecord, ChannelRecord, TrackGroupRecord, PackageRecord, PulledRecord } from '../../domain/types.ts';
 import { ACTIVITY_CAP, type AppConfig, type ReleaseStore } from '../types.ts';
 import { createChannelWrites } from './channel-writes.ts';
+import { createCanaryWrites } from './canaries.ts';
 import {
   decodeActivity,
   decodeApp,
@@ -40,6 +41,7 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
   const { redis, keys } = ctx;
   return {
     ...createChannelWrites(ctx),
+    ...createCanaryWrites(ctx),
 
     async createApp(app, activity) {
       // The global app list is a separate key (another Cluster slot): add the id first, so an app
@@ -184,15 +186,16 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
     },
 
     async loadAppConfig(appId): Promise<AppConfig | null> {
-      const [appHash, packages, channels, groups, pulled] = (await execAll(
+      const [appHash, packages, channels, groups, pulled, canaries] = (await execAll(
         redis
           .multi()
           .hgetall(keys.app(appId))
           .hvals(keys.packages(appId))
           .hvals(keys.channels(appId))
           .hgetall(keys.groups(appId))
-          .hvals(keys.pulled(appId)),
-      )) as [Record<string, string>, string[], string[], Record<string, string>, string[]];
+          .hvals(keys.pulled(appId))
+          .smembers(keys.canaries(appId)),
+      )) as [Record<string, string>, string[], string[], Record<string, string>, string[], string[]];
       const app = decodeApp(appId, appHash);
       if (!app) return null;
       return {
@@ -202,6 +205,7 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
         groups: groupsFrom(appId, groups),
         packages: sortPackages(packages.map((v) => decodePackage(appId, v))),
         pulled: sortPulled(pulled.map((v) => decodePulled(appId, v))),
+        canaries: canaries.sort(),
       };
     },
   };

@@ -137,6 +137,7 @@ describe('groupPolicySchema', () => {
         windows: [{ days: 'Mon-Fri', start: '09:00', length: '8h', zone: 'Europe/Berlin' }],
         safeMode: true,
         pinVersion: '3510.2.0',
+        rebootGroup: 'web',
       }),
       {
         updatesEnabled: true,
@@ -146,8 +147,10 @@ describe('groupPolicySchema', () => {
         windows: [{ days: 'Mon-Fri', start: '09:00', length: '8h', zone: 'Europe/Berlin' }],
         safeMode: true,
         pinVersion: '3510.2.0',
+        rebootGroup: 'web',
       },
     );
+    assert.match(JSON.stringify(groupPolicySchema.safeParse({ maxInProgress: 'reboot-slots' }).error?.issues), /rebootGroup/, 'reboot-slots needs the reboot group');
   });
   it('names the field of every error; unknown fields are refused', () => {
     const cases: [unknown, RegExp][] = [
