@@ -178,4 +178,19 @@ describe('platte rollout, package pull and webhook commands', () => {
     assert.equal((await cli('webhook', 'list')).stdout, 'no webhooks\n');
     await refused(1, /HTTP 404/, 'webhook', 'remove', id!);
   });
+
+  it('group policy changes only the flags given, and the server names a field it refuses', async () => {
+    const first = JSON.parse((await cli('group', 'policy', 'prod', '--max-in-progress', '5', '--window', 'Mon-Fri 09:00 8h Europe/Berlin')).stdout);
+    assert.equal(first.maxInProgress, 5);
+    assert.deepEqual(first.windows, [{ days: 'Mon-Fri', start: '09:00', length: '8h', zone: 'Europe/Berlin' }]);
+    const second = JSON.parse((await cli('group', 'policy', 'prod', '--max-per-period', '50/1h', '--safe-mode', 'on')).stdout);
+    assert.deepEqual(second.maxUpdatesPerPeriod, { count: 50, periodMs: 3_600_000 });
+    assert.equal(second.maxInProgress, 5, 'kept');
+    assert.equal(second.windows.length, 1, 'kept');
+    assert.equal(second.safeMode, true);
+    await refused(1, /policy\.windows\.0.*time zone/, 'group', 'policy', 'prod', '--window', '09:00 1h Mars/Olympus');
+    await refused(2, /^error: --max-per-period: /, 'group', 'policy', 'prod', '--max-per-period', 'lots');
+    const cleared = JSON.parse((await cli('group', 'policy', 'prod', '--no-windows', '--max-in-progress', 'off', '--max-per-period', 'off', '--safe-mode', 'off')).stdout);
+    assert.deepEqual([cleared.windows, cleared.maxInProgress, cleared.maxUpdatesPerPeriod, cleared.safeMode], [[], null, null, false]);
+  });
 });
