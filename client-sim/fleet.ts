@@ -5,12 +5,13 @@ import { FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
 import { assignFaults, type FaultShare } from './failures.ts';
 import { spread, type MixEntry } from './mix.ts';
 import { VirtualNode } from './node.ts';
-import { DEFAULT_PROFILE, type NodeEnv, type NodeProfile, type NodeState, type RebootStrategy } from './node-types.ts';
+import { DEFAULT_PROFILE, type NodeEnv, type NodeProfile, type RebootStrategy } from './node-types.ts';
 import { createRandom, type Random } from './random.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SimClock } from './sim-clock.ts';
 import { FleetStats } from './stats.ts';
 import { summarize, type SimSummary } from './summary.ts';
+import { snapshotOf, type NodeSnapshot, type NodeTimeline } from './timeline.ts';
 import { FleetTransport } from './transport.ts';
 
 export interface FleetSpec {
@@ -45,6 +46,8 @@ export interface FleetOptions {
   /** Real milliseconds before a request is given up. */
   timeoutMs?: number;
   sampleEverySeconds?: number;
+  /** Record every node's grants, installs, slots and returns here (rollout runs); sized to the fleet. */
+  timeline?: NodeTimeline;
 }
 
 export interface RunOptions {
@@ -56,7 +59,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  stopReason: 'settled' | 'duration' | 'interrupted';
+  /** `done`: ended by whoever drives the run (end()), e.g. once its rollout finished. */
+  stopReason: 'settled' | 'duration' | 'interrupted' | 'done';
   /** Simulated instant every node was settled, null if that never happened. */
   completedAt: number | null;
 }
@@ -153,6 +157,11 @@ export class Fleet {
     return { ...summary, states };
   }
 
+  /** Ends the run now (stopReason `done`): for a driver that knows when its question is answered. */
+  end(): void {
+    this.stop({ stopReason: 'done', completedAt: this.completedAt });
+  }
+
   /** Closes the HTTP agents (after run() settled). */
   close(): void {
     this.transport.close();
@@ -197,7 +206,7 @@ export class Fleet {
     this.stats.late(lateMs);
     this.stats.maybeSample(now, performance.now());
     this.env.now = now;
-    let before = snapshot(node);
+    let before = snapshotOf(node);
     const action = node.wake(this.env);
     this.observe(node, before);
     if (action === null) {
@@ -205,7 +214,7 @@ export class Fleet {
       return null;
     }
     if (node.isOffline(now)) {
-      before = snapshot(node);
+      before = snapshotOf(node);
       node.onResult(this.env, action, { kind: 'no-answer', error: 'network unreachable (node offline)' });
       this.observe(node, before);
       this.reschedule(node);
@@ -213,7 +222,7 @@ export class Fleet {
     }
     return this.transport.perform(node, action).then((result) => {
       this.env.now = this.clock.now();
-      const b = snapshot(node);
+      const b = snapshotOf(node);
       node.onResult(this.env, action, result);
       this.observe(node, b);
       this.reschedule(node);
@@ -224,7 +233,8 @@ export class Fleet {
     this.scheduler.schedule(node.index, node.dueAt);
   }
 
-  private observe(node: VirtualNode, before: Snapshot): void {
+  private observe(node: VirtualNode, before: NodeSnapshot): void {
+    this.opts.timeline?.observe(node, before, this.env.now);
     if (node.state !== before.state) this.stats.stateChanged(before.state, node.state);
     if (node.version !== before.version) this.stats.versionChanged(before.version, node.version);
     const settled = node.settled;
@@ -233,16 +243,6 @@ export class Fleet {
       if (settled) this.checkSettled();
     }
   }
-}
-
-interface Snapshot {
-  state: NodeState;
-  version: string;
-  settled: boolean;
-}
-
-function snapshot(node: VirtualNode): Snapshot {
-  return { state: node.state, version: node.version, settled: node.settled };
 }
 
 /** The nodes of a spec, each with its own machine id and a share of every mix. */

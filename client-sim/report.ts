@@ -29,7 +29,9 @@ export function formatSummary(s: SimSummary): string {
       ? `every node settled after ${formatSeconds(s.timeToComplete ?? s.simulatedSeconds)} simulated`
       : s.stopReason === 'duration'
         ? `stopped at the end of --duration (${formatSeconds(s.simulatedSeconds)} simulated)${s.completed ? ', every node settled' : ', not every node settled'}`
-        : `interrupted after ${formatSeconds(s.simulatedSeconds)} simulated`;
+        : s.stopReason === 'done'
+          ? `ended by its driver after ${formatSeconds(s.simulatedSeconds)} simulated`
+          : `interrupted after ${formatSeconds(s.simulatedSeconds)} simulated`;
   lines.push(`Fleet of ${s.nodes} nodes against ${s.server} (seed ${s.seed}): ${outcome}`);
   lines.push(`  ${s.realSeconds.toFixed(1)} s real · speed x${s.speed} asked, x${s.effectiveSpeed} reached`);
   lines.push(`Versions        ${formatCounts(s.versions)}`);

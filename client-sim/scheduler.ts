@@ -38,6 +38,12 @@ export class Scheduler {
   private tokens: number;
   private lastRefill: number;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Simulated start of each item in flight, oldest first (starts never go back in time), with a
+   * done flag: the clock is also held near the oldest one, so an answer is never read long (in
+   * simulated time) after its request went out, however slow the server is in real time.
+   */
+  private readonly flights: { at: number; done: boolean }[] = [];
 
   constructor(private readonly opts: SchedulerOptions) {
     this.queue = new TimerQueue(opts.capacity);
@@ -125,14 +131,18 @@ export class Scheduler {
       if (work) {
         this.tokens--;
         this.inflight++;
-        work.then(
-          () => this.settled(),
-          () => this.settled(),
-        );
+        const flight = { at: now, done: false };
+        this.flights.push(flight);
+        const settle = () => {
+          flight.done = true;
+          this.settled();
+        };
+        work.then(settle, settle);
       }
     }
-    // Hold the clock near the backlog: late items run late by at most maxLag of simulated time.
-    const earliest = this.queue.peekDue();
+    // Hold the clock near the backlog and the oldest request in flight: late items run late, and
+    // answers are read late, by at most maxLag of simulated time.
+    const earliest = Math.min(this.queue.peekDue(), this.oldestFlight());
     clock.limit(earliest === Infinity ? Infinity : earliest + this.maxLag);
     if (budget === 0) return this.kick();
     if (this.inflight >= concurrency) return; // a settling request kicks us again
@@ -147,6 +157,12 @@ export class Scheduler {
       return;
     }
     this.timer = setTimeout(() => this.pump(), Math.min(MAX_SLEEP_MS, clock.realDelay(next)));
+  }
+
+  /** Simulated start of the oldest item in flight (Infinity when none). */
+  private oldestFlight(): number {
+    while (this.flights.length > 0 && this.flights[0]!.done) this.flights.shift();
+    return this.flights[0]?.at ?? Infinity;
   }
 
   private settled(): void {

@@ -28,7 +28,7 @@ export interface SimSummary {
   seed: number;
   /** Every node settled (updated, gave up, lost, or installed with reboots off). */
   completed: boolean;
-  stopReason: 'settled' | 'duration' | 'interrupted';
+  stopReason: 'settled' | 'duration' | 'interrupted' | 'done';
   /** Speed asked for, and the speed reached (simulated / real seconds; lower when saturated). */
   speed: number;
   effectiveSpeed: number;
