@@ -100,10 +100,12 @@ export function planCheckIn(
       history.push({ at: now, kind: 'grant', version: targetVersion, status: 'granted', repeat: 1 });
     } else if (!status) {
       // A node on the channel's version stays "complete" after its update until a new one starts.
+      // A failed node that is held back (a halted rollout, a limit) stays failed: its failure still
+      // counts for the rollout's halt rule until it is offered an update again.
       change =
         decision.reason === 'up-to-date'
           ? { to: 'up-to-date', unlessIn: ['complete'] }
-          : { to: 'idle', unlessIn: [] };
+          : { to: 'idle', unlessIn: ['error', 'timed-out'] };
     }
   }
 
