@@ -14,12 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { testConfig } from '../platte/config.ts';
 import { createPlatte } from '../platte/platte.ts';
-import { FLATCAR_APP_ID } from '../protocol/omaha/appid.ts';
+import { APP, BENCH_TOKEN, benchApi, seedFlatcar, updateEngineRequest } from './fixtures/flatcar.ts';
 import { freePort, startRedis } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget, type LoadResult } from './load.ts';
 
-const APP = FLATCAR_APP_ID;
-const TOKEN = 'bench-admin-token-0123456789';
 const MACHINES = 10_000;
 const CONNECTIONS = 32;
 const [CURRENT, BEHIND] = ['3602.2.0', '3510.2.0'];
@@ -38,14 +36,7 @@ const FULL_POLICY = {
 /** update_engine's check: 90 % of the machines on the channel's version, 10 % one behind (granted). */
 function request(i: number): string {
   const n = i % MACHINES;
-  const version = n % 10 === 0 ? BEHIND : CURRENT;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">
-<os version="Chateau" platform="CoreOS" sp="${version}_x86_64"></os>
-<app appid="${APP}" version="${version}" track="stable" bootid="{965fb4c5-ad3e-4eb7-a4c2-ca0c0e31ec84}" oem="ami" oemversion="0.1.1-r1" alephversion="3374.2.0" machineid="${n.toString(16).padStart(32, '0')}" machinealias="" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false">
-<ping active="1"></ping><updatecheck></updatecheck><event eventtype="3" eventresult="2" previousversion=""></event>
-</app>
-</request>`;
+  return updateEngineRequest(n, n % 10 === 0 ? BEHIND : CURRENT);
 }
 
 // ---- the target process
@@ -53,26 +44,12 @@ function request(i: number): string {
 async function serve(variant: 'plain' | 'policies', port: number, store: string): Promise<void> {
   const dataDir = store === 'embedded' ? fs.mkdtempSync(path.join(os.tmpdir(), `platte-bench-policy-${variant}-`)) : '';
   const config = store === 'embedded' ? { dataDir } : { redisUrl: store, redisPrefix: `bench-${variant}` };
-  const platte = await createPlatte(testConfig({ adminToken: TOKEN, ...config }));
+  const platte = await createPlatte(testConfig({ adminToken: BENCH_TOKEN, ...config }));
   const server = http.createServer(platte.app.callback());
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  const api = async (method: string, p: string, body: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${variant}: ${method} ${p}: HTTP ${res.status} ${await res.text()}`);
-  };
-  await api('POST', '/api/v1/apps', { id: APP, name: 'Flatcar' });
-  for (const version of [BEHIND, CURRENT]) {
-    await api('POST', `/api/v1/apps/${APP}/packages`, {
-      version,
-      url: `https://update.release.flatcar-linux.net/amd64-usr/${version}/`,
-      name: 'flatcar_production_update.gz',
-      size: 382137917,
-      sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=',
-      sha1: 'I6DGNAOrJRUxPbCuLw+AITfiVMo=',
-    });
-  }
-  await api('POST', `/api/v1/apps/${APP}/channels`, { name: 'stable' });
+  const api = benchApi(`http://127.0.0.1:${port}`);
+  await seedFlatcar(api, [BEHIND, CURRENT]);
   if (variant === 'plain') {
     await api('PUT', `/api/v1/apps/${APP}/channels/stable`, { version: CURRENT });
   } else {

@@ -9,25 +9,16 @@ import { startRedis } from '../tests/helpers/redis-server.ts';
 import { drive, startTarget } from './load.ts';
 import { freePort } from '../tests/helpers/redis-server.ts';
 import { storeKeys } from '../server/store/redis/keys.ts';
-import { FLATCAR_APP_ID } from '../protocol/omaha/appid.ts';
+import { APP, updateEngineRequest } from './fixtures/flatcar.ts';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const CONNECTIONS = 64;
 const MACHINES = 100_000;
-const APP = FLATCAR_APP_ID;
 
 /** A realistic update_engine check: 90 % of nodes are on the channel version, 10 % one behind. */
 function request(i: number): string {
   const n = i % MACHINES;
-  const machineId = n.toString(16).padStart(32, '0');
-  const version = n % 10 === 0 ? '3510.2.0' : '3602.2.0';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">
-<os version="Chateau" platform="CoreOS" sp="${version}_x86_64"></os>
-<app appid="${APP}" version="${version}" track="stable" bootid="{965fb4c5-ad3e-4eb7-a4c2-ca0c0e31ec84}" oem="ami" oemversion="0.1.1-r1" alephversion="3374.2.0" machineid="${machineId}" machinealias="node-${n}" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false">
-<ping active="1"></ping><updatecheck></updatecheck><event eventtype="3" eventresult="2" previousversion=""></event>
-</app>
-</request>`;
+  return updateEngineRequest(n, n % 10 === 0 ? '3510.2.0' : '3602.2.0');
 }
 
 const redis = await startRedis();

@@ -3,10 +3,7 @@
 // replays the recorded history: never more than max holders, fencing tokens strictly one up, and
 // no request failed with anything but slots_full.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
-import readline from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -14,6 +11,7 @@ import { createRedisSlotStore } from '../../coordinator/store/redis/index.ts';
 import { DEFAULT_STORE_OPTIONS } from '../../coordinator/store/types.ts';
 import type { SlotEvent } from '../../coordinator/domain/types.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { send, startProcess, stopProcesses, type TestProcess } from '../helpers/processes.ts';
 import { checkHistory } from './checker.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/server.ts', import.meta.url));
@@ -25,48 +23,25 @@ const TARGET_GRANTS = 400;
 /** A run that cannot reach the target in this long has hung. */
 const GIVE_UP_MS = 120_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** node:http with keep-alive: much lighter on the test's CPU than fetch, so the servers are what is loaded. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function startPlatteProcess(redisUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { ...process.env, PLATTE_REDIS_URL: redisUrl, PLATTE_REDIS_PREFIX: 'mp', PLATTE_ADMIN_TOKEN: ADMIN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = readline.createInterface({ input: child.stdout! });
-  const [line] = (await once(lines, 'line')) as [string];
-  lines.close();
-  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await send(agent, url, 'POST', JSON.stringify(body), { ...headers, 'content-type': 'application/json' });
+  return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
 }
 
 describe('three Platte processes on one Redis', () => {
   let redis: TestRedis;
-  let procs: { child: ChildProcess; url: string }[] = [];
+  let procs: TestProcess[] = [];
   before(async () => {
     redis = await startRedis();
-    procs = await Promise.all(Array.from({ length: PROCESSES }, () => startPlatteProcess(redis.url)));
+    procs = await Promise.all(
+      Array.from({ length: PROCESSES }, () => startProcess(FIXTURE, { PLATTE_REDIS_URL: redis.url, PLATTE_REDIS_PREFIX: 'mp', PLATTE_ADMIN_TOKEN: ADMIN })),
+    );
   });
   after(async () => {
     agent.destroy();
-    for (const p of procs) {
-      p.child.kill('SIGTERM');
-      if (p.child.exitCode === null) await once(p.child, 'exit');
-    }
+    await stopProcesses(procs);
     await redis.cleanup();
   });
 

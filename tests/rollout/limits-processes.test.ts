@@ -3,15 +3,13 @@
 // limit is granted, never more; a node already granted that checks again keeps its grant and takes
 // no new place; once the 50 completed, the period limit binds at exactly 70 in all.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
-import readline from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FLATCAR } from '../helpers/platte.ts';
 import { ueRequest } from '../helpers/omaha.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
+import { send as sendWith, startProcess, stopProcesses, type TestProcess } from '../helpers/processes.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/platte-process.ts', import.meta.url));
 const ADMIN = 'p'.repeat(24);
@@ -19,35 +17,11 @@ const OLD = '3510.2.0';
 const NEW = '3602.2.0';
 const CHECKS = 1000;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 96 });
-
-function send(url: string, method: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function startProcess(redisUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { ...process.env, PLATTE_REDIS_URL: redisUrl, PLATTE_REDIS_PREFIX: 'lp', PLATTE_ADMIN_TOKEN: ADMIN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = readline.createInterface({ input: child.stdout! });
-  const [line] = (await once(lines, 'line')) as [string];
-  lines.close();
-  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
-}
+const send = (url: string, method: string, body: string, headers: Record<string, string>) => sendWith(agent, url, method, body, headers);
 
 describe('group limits across three Platte processes on one Redis', () => {
   let redis: TestRedis;
-  let procs: { child: ChildProcess; url: string }[] = [];
+  let procs: TestProcess[] = [];
   const api = async (method: string, path: string, body: object) => {
     const res = await send(`${procs[0]!.url}/api/v1${path}`, method, JSON.stringify(body), { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' });
     assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
@@ -63,7 +37,7 @@ describe('group limits across three Platte processes on one Redis', () => {
 
   before(async () => {
     redis = await startRedis();
-    procs = await Promise.all([0, 1, 2].map(() => startProcess(redis.url)));
+    procs = await Promise.all([0, 1, 2].map(() => startProcess(FIXTURE, { PLATTE_REDIS_URL: redis.url, PLATTE_REDIS_PREFIX: 'lp', PLATTE_ADMIN_TOKEN: ADMIN })));
     await api('POST', '/apps', { id: FLATCAR, name: 'Flatcar' });
     for (const version of [OLD, NEW]) {
       await api('POST', `/apps/${FLATCAR}/packages`, { version, url: `https://u.example/${version}/`, name: 'update.gz', size: 1, sha256: 'stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=' });
@@ -74,10 +48,7 @@ describe('group limits across three Platte processes on one Redis', () => {
   });
   after(async () => {
     agent.destroy();
-    for (const p of procs) {
-      p.child.kill('SIGTERM');
-      if (p.child.exitCode === null) await once(p.child, 'exit');
-    }
+    await stopProcesses(procs);
     await redis.cleanup();
   });
 
