@@ -27,6 +27,17 @@ export function registerGroupCommands(program: Command): void {
     printJson((await request<{ group: TrackGroupRecord }>(o, 'PUT', appPath(o, `groups/${enc(id)}`), body)).group);
   });
 
+  registerPolicyCommand(group);
+
+  withJson(withAppOptions(group.command('list').description('list groups with their track and channel'))).action(async (o: AppOpts) => {
+    const { groups } = await request<{ groups: TrackGroupRecord[] }>(o, 'GET', appPath(o, 'groups'));
+    if (o.json) return printJson(groups);
+    await printTable(['group', 'name', 'track', 'channel'], groups.map((g) => [g.id, g.name, g.track, g.channel]));
+  });
+}
+
+/** `platte group policy <id> …`: GET the group's policy, apply the flags given, PUT it back. */
+function registerPolicyCommand(group: Command): void {
   withJson(
     withAppOptions(
       group
@@ -65,11 +76,5 @@ export function registerGroupCommands(program: Command): void {
     const { group: saved } = await request<{ group: TrackGroupRecord }>(o, 'PUT', path, { policy });
     if (o.json) return printJson(saved);
     printJson(saved.policy);
-  });
-
-  withJson(withAppOptions(group.command('list').description('list groups with their track and channel'))).action(async (o: AppOpts) => {
-    const { groups } = await request<{ groups: TrackGroupRecord[] }>(o, 'GET', appPath(o, 'groups'));
-    if (o.json) return printJson(groups);
-    await printTable(['group', 'name', 'track', 'channel'], groups.map((g) => [g.id, g.name, g.track, g.channel]));
   });
 }

@@ -64,20 +64,12 @@ export function checkInCompleted(plan: CheckInPlan, result: { previousStatus: In
   return plan.change.completion !== undefined && result.status === 'complete' && result.previousStatus !== 'complete';
 }
 
-export function planCheckIn(
-  app: OmahaAppRequest,
-  machineId: string,
-  attrs: InstanceAttrs,
-  decision: UpdateDecision | null,
-  now: number,
-  /** The app's release index; without one no version counts as a package (all are capped). */
-  releases?: ReleaseIndex,
-): CheckInPlan {
+/** What the request's events say: their history entries, the status and error they end on, whether one completes. */
+function fromEvents(app: OmahaAppRequest, now: number): { history: HistoryEntry[]; status: InstanceStatus | null; error?: { code: number; name: string }; completed: boolean } {
   const history: HistoryEntry[] = [];
   let status: InstanceStatus | null = null;
   let error: { code: number; name: string } | undefined;
   let completed = false;
-
   for (const ev of app.events) {
     const out = eventOutcome(ev, app.version);
     if (out.status) status = out.status;
@@ -90,6 +82,19 @@ export function planCheckIn(
     if (ev.previousVersion) entry.previousVersion = ev.previousVersion;
     history.push(entry);
   }
+  return { history, status, ...(error ? { error } : {}), completed };
+}
+
+export function planCheckIn(
+  app: OmahaAppRequest,
+  machineId: string,
+  attrs: InstanceAttrs,
+  decision: UpdateDecision | null,
+  now: number,
+  /** The app's release index; without one no version counts as a package (all are capped). */
+  releases?: ReleaseIndex,
+): CheckInPlan {
+  const { history, status, error, completed } = fromEvents(app, now);
 
   let change: InstanceChange['status'] = status ? { to: status, unlessIn: [] } : null;
   let targetVersion: string | undefined;
