@@ -8,10 +8,13 @@
 // holds both stores to this function (docs/ARD-001-update-check-path.md, "where each check-in rule
 // lives"). The step also moves the node's progress in its group (rollout/limits.ts, whose grantHold
 // says whether the change's group limits refuse it); timeOut is the server's move of a grant that
-// took longer than its group allows.
+// took longer than its group allows. It also notices a node that installed its target and came
+// back from a reboot on another version (revertedBucket): a failure counted in the rollout's
+// `f/…|reverted` bucket (counters.ts), whatever else the change does.
 import {
   capUnknownTrack,
   capUnknownVersion,
+  failureBucket,
   OVERFLOW_TRACK,
   targetPrefix,
   unknownTrackOf,
@@ -46,6 +49,8 @@ export interface StoredInstance {
   targetVersion: string;
   errorCode: number;
   errorName: string;
+  /** The boot id it last reported ('' when none): another one means it rebooted since. */
+  bootId: string;
   /** The counter buckets it is counted in (`<prefix>|<status>`, distinct). */
   buckets: readonly string[];
   /** The unknown version it is tallied under, or null. */
@@ -59,7 +64,7 @@ export interface StoredInstance {
 }
 
 /** The instance's new state, without the attributes (the change's attrs overwrite them). */
-export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength' | 'progress'> & { lastCheck: number; progress: Progress | null };
+export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength' | 'progress' | 'bootId'> & { lastCheck: number; progress: Progress | null };
 
 /** How the stored history changes: the newest entry rewritten, entries appended, the oldest dropped. */
 export interface HistoryEdit {
@@ -102,6 +107,8 @@ export interface CheckInOutcome {
    * whether the change's limits refuse the whole change.
    */
   progress: ProgressStep;
+  /** A failure bucket to increment by one (the node came back on the old version), else null. */
+  failure: string | null;
 }
 
 /**
@@ -186,6 +193,19 @@ export function forgetInstance(cur: Pick<StoredInstance, 'buckets' | 'talliedVer
   return counterMove(cur.buckets, [], cur.talliedVersion, null);
 }
 
+/**
+ * The failure bucket of a node that came back on the old version: it reported `installed` (3/1:
+ * installed, waiting to reboot) for its stored target, and now reports another version from a new
+ * boot (a non-empty boot id other than the stored one), so the reboot did not bring the target up.
+ * Counted under the target of its channel (the change's); null when any of that does not hold.
+ */
+export function revertedBucket(cur: StoredInstance | null, change: InstanceChange): string | null {
+  if (!cur || cur.status !== 'installed' || cur.targetVersion === '') return null;
+  const { version, bootId, channel } = change.attrs;
+  if (version === cur.targetVersion || bootId === '' || bootId === cur.bootId) return null;
+  return failureBucket(channel, cur.targetVersion, 'reverted');
+}
+
 /** The store step's rules: the stored instance (null: new) and a decided change → the new state. */
 export function applyCheckIn(
   cur: StoredInstance | null,
@@ -225,6 +245,7 @@ export function applyCheckIn(
     history: editHistory(cur?.newestEntry ?? null, cur?.historyLength ?? 0, change.history, limits.history),
     counters: counterMove(old, buckets, talliedBefore, capped.tallied),
     progress,
+    failure: revertedBucket(cur, change),
   };
 }
 

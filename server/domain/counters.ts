@@ -7,6 +7,7 @@ import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
 import { INSTANCE_STATUSES } from './statuses.ts';
 import type { InstanceStatus } from './types.ts';
+import type { FailureKind } from './rollout/types.ts';
 
 /** Characters the store uses as separators never appear in a bucket prefix. */
 function clean(s: string, max = 64): string {
@@ -109,6 +110,52 @@ export function targetCounts(counters: Readonly<Record<string, number>>, channel
     const bucket = `${prefix}|${s}`;
     // Own properties only: a bucket never comes from Object.prototype.
     if (Object.hasOwn(counters, bucket)) out[s] = counters[bucket] ?? 0;
+  }
+  return out;
+}
+
+// ---- the failure counters
+//
+// Two failures of a rollout are events, not statuses a node stays in: a node that installed the
+// target and came back on another version after a reboot (`reverted`, counted by the check-in step,
+// apply-check-in.ts) and a reboot-slot lease that ran out on a node on its way to the target
+// (`lease-expired`, counted when the coordinator's sweep reports it, rollout/lease-failures.ts).
+// Each is counted once per occurrence in `f/<channel>/<target version>|<kind>`, next to the other
+// buckets. These never go down: no instance is counted in them, so moving or pruning instances
+// leaves them alone, and a failure stays counted after its node recovered.
+
+/** The dimension of the failure counters. */
+export const FAILURE_DIMENSION = 'f';
+
+/** The failure kinds counted as events in `f/` buckets (the others come from `t/` statuses). */
+export const EVENT_FAILURE_KINDS = ['reverted', 'lease-expired'] as const satisfies readonly FailureKind[];
+export type EventFailureKind = (typeof EVENT_FAILURE_KINDS)[number];
+
+/** The failure counter prefix of a channel, `f/<channel>`; null for none (an unknown track). */
+export function failurePrefix(channel: string): string | null {
+  return channel ? `${FAILURE_DIMENSION}/${clean(channel)}` : null;
+}
+
+/** The bucket one failure of `kind` of the rollout of `version` in `channel` is counted in; null without both. */
+export function failureBucket(channel: string, version: string, kind: EventFailureKind): string | null {
+  const prefix = failurePrefix(channel);
+  return prefix !== null && version ? `${prefix}/${version}|${kind}` : null;
+}
+
+const FAILURE_BUCKET = new RegExp(`^${FAILURE_DIMENSION}/[^/|,]+/[^/|,]+\\|(${EVENT_FAILURE_KINDS.join('|')})$`);
+
+/** True for a failure counter bucket (`f/<channel>/<version>|<kind>`), as failureBucket makes them. */
+export function isFailureBucket(bucket: string): boolean {
+  return FAILURE_BUCKET.test(bucket);
+}
+
+/** How many failures of each event kind the rollout of `version` in `channel` counted. O(kinds). */
+export function failureCounts(counters: Readonly<Record<string, number>>, channel: string, version: string): Record<EventFailureKind, number> {
+  const out = Object.fromEntries(EVENT_FAILURE_KINDS.map((k) => [k, 0])) as Record<EventFailureKind, number>;
+  for (const k of EVENT_FAILURE_KINDS) {
+    const bucket = failureBucket(channel, version, k);
+    // Own properties only, as in targetCounts.
+    if (bucket !== null && Object.hasOwn(counters, bucket)) out[k] = counters[bucket] ?? 0;
   }
   return out;
 }
@@ -264,7 +311,8 @@ export function summarize(counters: Record<string, number>, instances: number): 
       add(s.byGroup, name, version, status, n);
       if (name.startsWith('?')) addTo(s.unknownTracks, name.slice(1), n);
     }
-    // Any other dimension (the `t/` rollout counters) counts a node a second time: not summed here.
+    // Any other dimension (the `t/` rollout counters, the `f/` failure counters) counts a node a
+    // second time or counts events: not summed here.
   }
   return s;
 }

@@ -1,5 +1,7 @@
-// A rollout's counts for the halt and step rules, from the counts per status of the nodes granted
-// its version in its channel (domain/counters.ts targetCounts).
+// A rollout's counts for the halt and step rules, read from the counter buckets of its version in
+// its channel: the statuses of the nodes granted it (`t/…`, domain/counters.ts targetCounts) and
+// the failures counted as events (`f/…`, failureCounts).
+import { failureCounts, targetCounts } from '../domain/counters.ts';
 import { FAILURE_KINDS, type RolloutCounts, type StepProgress } from '../domain/rollout/types.ts';
 import type { InstanceStatus } from '../domain/types.ts';
 
@@ -11,14 +13,24 @@ export function grantedOf(byStatus: Readonly<Record<InstanceStatus, number>>): n
 }
 
 /**
- * The halt rule's counts. Failures are the granted nodes now in `error` (an x/0 event, a rollback
- * report) or `timed-out` (its group's updateTimeout passed): a node that failed and was granted
- * again leaves the count, so this is "failing now", not "ever failed".
+ * The halt rule's counts for the rollout of `version` in `channel`. Error events and rollback
+ * reports (status `error`) and timeouts (`timed-out`) are the granted nodes failing now: a node that
+ * failed and was granted again leaves the count. Nodes that came back on the old version and leases
+ * that ran out are events, counted once each and never forgotten (a resume's baseline acknowledges
+ * them).
  */
-export function rolloutCounts(byStatus: Readonly<Record<InstanceStatus, number>>): { counts: RolloutCounts; progress: StepProgress } {
+export function rolloutCounts(
+  counters: Readonly<Record<string, number>>,
+  channel: string,
+  version: string,
+): { counts: RolloutCounts; progress: StepProgress } {
+  const byStatus = targetCounts(counters, channel, version);
+  const events = failureCounts(counters, channel, version);
   const failures = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as RolloutCounts['failures'];
   failures.error = byStatus.error;
   failures.timeout = byStatus['timed-out'];
+  failures.reverted = events.reverted;
+  failures['lease-expired'] = events['lease-expired'];
   const granted = grantedOf(byStatus);
   return { counts: { granted, failures }, progress: { granted, complete: byStatus.complete } };
 }

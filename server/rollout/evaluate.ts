@@ -1,7 +1,6 @@
 // The automatic rollout rules, run as a periodic job: for every rollout that is running or paused,
 // read its nodes' counts from the counters (never the instances), and let the pure state machine
 // halt it (too many failures) or open its next step (soaked, success threshold met) or complete it.
-import { targetCounts } from '../domain/counters.ts';
 import { rolloutCounts } from './counts.ts';
 import { applyRolloutAction, currentRollout } from './actions.ts';
 import type { RolloutDeps } from './deps.ts';
@@ -35,7 +34,7 @@ async function evaluateApp(deps: RolloutDeps, appId: string): Promise<number> {
     const before = currentRollout(channel)!;
     const after = await applyRolloutAction(deps, appId, channel.name, (r) => {
       if (r.status !== 'running' && r.status !== 'paused') return null;
-      return { type: 'evaluate', ...rolloutCounts(targetCounts(counters, channel.name, r.version)) };
+      return { type: 'evaluate', ...rolloutCounts(counters, channel.name, r.version) };
     });
     if (after && after !== before && after.history.length !== before.history.length) changed++;
   }

@@ -8,6 +8,7 @@ import type { RolloutPlan } from '../domain/rollout/types.ts';
 import { compareVersions } from '../domain/version.ts';
 import type { ActivityEntry, AppConfig, ChannelRecord } from '../domain/types.ts';
 import { updateChannel } from './channel-write.ts';
+import { rolloutCounts } from './counts.ts';
 import { type RolloutDeps, emitAll } from './deps.ts';
 import { rolloutActivity, rolloutEvents, type RolloutChange } from './effects.ts';
 import { missingArches, type ArchGap } from './fleet-facts.ts';
@@ -70,6 +71,9 @@ export async function promote(deps: RolloutDeps, appId: string, name: string, in
     const refusal = promotionRefusal(config, channel, input, gaps);
     if (refusal) return { refused: refusal };
     const started = input.plan ? startRollout({ version: input.version, previousVersion: channel.version, plan: input.plan, by }, at) : null;
+    // The version may have been rolled out in this channel before (and aborted): what its nodes did
+    // then is not this rollout's doing, so the halt rule counts from here.
+    if (started) started.rollout.baseline = rolloutCounts(counters, name, input.version).counts;
     const next = promotedRecord(channel, input, started?.rollout ?? null, by, at);
     const activity = [promotionActivity(appId, channel, next, by, at)];
     const change = started ? { appId, channel: name, rollout: started.rollout, effects: started.effects, at } : null;

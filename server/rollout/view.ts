@@ -1,9 +1,10 @@
 // The rollout as the API shows it (GET …/channels/{channel}/rollout and the answers of its
-// actions): the stored rollout, where it stands now and the status counts of its nodes, read
-// from counters. The CLI and the dashboard read this shape.
+// actions): the stored rollout, where it stands now, the status counts of its nodes and its
+// failures by kind, read from counters. The CLI and the dashboard read this shape.
 import type { FailureKind, RolloutPlan, RolloutStatus } from '../domain/rollout/types.ts';
 import type { Rollout, RolloutHistoryEntry } from '../domain/rollout/state.ts';
 import type { InstanceStatus } from '../domain/types.ts';
+import { targetCounts } from '../domain/counters.ts';
 import { countsSince } from '../domain/rollout/halt.ts';
 import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
 import { rolloutCounts } from './counts.ts';
@@ -64,10 +65,11 @@ export function buildRolloutView(
   appId: string,
   channel: string,
   r: Rollout,
-  byStatus: Record<InstanceStatus, number>,
+  counters: Readonly<Record<string, number>>,
   now: number,
 ): RolloutView {
-  const { counts, progress } = rolloutCounts(byStatus);
+  const byStatus = targetCounts(counters, channel, r.version);
+  const { counts, progress } = rolloutCounts(counters, channel, r.version);
   const counted = countsSince(counts, r.baseline);
   const verdict = nextStep(r.plan, r, progress, now);
   const waiting = 'wait' in verdict ? { for: verdict.wait, until: verdict.until ?? null } : null;

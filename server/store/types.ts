@@ -109,6 +109,12 @@ export interface InstanceStore {
    * Found through the progress index, never a scan over instances. Returns the machine ids moved.
    */
   timeOutGrants(appId: string, group: string, grantedBefore: number, now: number, limit: number): Promise<string[]>;
+  /**
+   * Adds one to a failure counter (`f/<channel>/<version>|<kind>`, domain/counters.ts failureBucket)
+   * of the app, atomically. Such buckets count events, not instances: they only go up, pruning
+   * and moving instances leave them alone, and counters() lists them with the others.
+   */
+  countFailure(appId: string, bucket: string): Promise<void>;
 }
 
 /** Re-exported: the history cap is a rule of the check-in step (domain/apply-check-in.ts). */

@@ -45,7 +45,7 @@ function node() {
     targetBuckets: () => [...counters.keys()].filter((b) => b.startsWith('t/')).sort(),
     apply(change: InstanceChange, now = 1) {
       const out = applyCheckIn(cur, change, now, TALLIES);
-      cur = { ...out.instance, newestEntry: null, historyLength: 0 };
+      cur = { ...out.instance, bootId: change.attrs.bootId, newestEntry: null, historyLength: 0 };
       move(out.counters);
       return out;
     },

@@ -123,6 +123,13 @@ for (const kind of STORE_KINDS) {
       for (const m of took.slice(0, 3)) assert.equal(await check(t, m), null);
       assert.equal((await a.rollout()).body.rollout.failures.total, 3);
       await a.act('abort').expect(200);
+      // Promoted again: the failures of the aborted rollout are not this one's.
+      await a.promote({ version: '3700.0.0', rollout: { steps: [{ percent: 50, soak: '1h' }, { percent: 100, soak: 0 }], haltOn: { failures: 3 } } }).expect(200);
+      await t.platte.rollouts.evaluate();
+      const again = (await a.rollout()).body.rollout;
+      assert.equal(again.state, 'running');
+      assert.equal(again.failures.counted, 0);
+      await a.act('abort').expect(200);
     });
 
     it('a pulled version is never offered again, halts its rollout for good, and cannot be promoted', async () => {

@@ -7,6 +7,7 @@ import { BadCursorError, encodeCursor } from '../../kernel/storage/cursor.ts';
 import type { HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.ts';
 import { channelRecordCases } from './contract-channels.ts';
+import { failureCases } from './contract-failures.ts';
 import { limitCases } from './contract-limits.ts';
 import { unknownTrackCases } from './contract-unknown-tracks.ts';
 import { unknownVersionCases } from './contract-unknown-versions.ts';
@@ -54,6 +55,7 @@ export function runStoreContract(name: string, open: Open): void {
     describe('unknown-version cap', () => unknownVersionCases(test));
     describe('listing, counting, pruning', () => listingCases(test));
     describe('group limits and grant timeouts', () => limitCases(test));
+    describe('failure counters', () => failureCases(test));
     describe('tokens', () => tokenCases(test));
   });
 }

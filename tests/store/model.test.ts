@@ -2,9 +2,10 @@
 // versions, tracks, events, status moves, grants to versions and errors), grants under small group
 // limits (safe mode, a period limit, an in-progress limit), stale epochs, release writes that move
 // the epoch, publish versions and move a group to another channel (so nodes move between rollout
-// counters), clock steps, prunes and grant timeouts run against an in-memory model built only from
+// counters), nodes reporting `installed` and rebooting (a new boot id) on some version (a reboot
+// from installed onto another version than the target is counted as reverted), clock steps, prunes and grant timeouts run against an in-memory model built only from
 // domain/apply-check-in.ts and domain/rollout/limits.ts, and against both stores. After every step
-// the instance records, histories, counters, unknown-track and unknown-version tallies, the progress
+// the instance records, histories, counters (the failure counters among them), unknown-track and unknown-version tallies, the progress
 // bookkeeping (who is in progress where since when, each group's grants) and every answer must
 // match the model, so neither the SQLite path nor the Lua scripts can drift from the pure rules.
 // Small limits (history 4, 2 unknown tracks, 2 unknown versions) reach every cap in a few steps.
@@ -42,7 +43,7 @@ type ProgressState = { progress: [string, string, number][]; grants: [string, st
 /** A grant's limits as the op draws them; the group is the node's, the safe-mode bucket its target's. */
 type OpLimits = { perPeriod: { count: number; periodMs: number } | null; maxInProgress: number | null; safeMode: boolean };
 type Op =
-  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[]; limits?: OpLimits }
+  | { kind: 'check-in'; machine: string; version: string; track: string; alias: string; boot: string; stale: 0 | -1 | 1; status: InstanceChange['status']; completion?: InstanceChange['completion']; target?: string; error?: { code: number; name: string }; history: HistoryEntry[]; limits?: OpLimits }
   | { kind: 'publish'; version: string }
   | { kind: 'promote'; version: string }
   | { kind: 'regroup'; channel: string }
@@ -67,13 +68,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       version: fc.constantFrom(...VERSIONS),
       track: fc.constantFrom(...TRACKS),
       alias: fc.constantFrom('a', 'b'),
+      boot: fc.constantFrom('b1', 'b1', 'b1', 'b2', ''),
       stale: fc.constantFrom<(0 | -1 | 1)[]>(0, 0, 0, 0, 0, -1, 1),
       status: fc.option(fc.record({ to: status, unlessIn: fc.uniqueArray(status, { maxLength: 3 }) })),
       completion: fc.option(fc.record({ version: fc.constantFrom('3100.0.0', '3033.2.0'), from: fc.uniqueArray(status, { minLength: 1, maxLength: 3 }) }), { nil: undefined }),
       target: fc.option(fc.constantFrom('', '3100.0.0', '3033.2.0', '4.5.6'), { nil: undefined }),
       error: fc.option(fc.record({ code: fc.constantFrom(0, 7), name: fc.constantFrom('', 'x') }), { nil: undefined }),
       history: fc.array(fc.tuple(entryTemplate, fc.constantFrom(...VERSIONS.slice(0, 3))).map(([e, version]) => ({ ...e, version, at: 0 })), { maxLength: 4 }),
-    }, { requiredKeys: ['kind', 'machine', 'version', 'track', 'alias', 'stale', 'status', 'history'] }),
+    }, { requiredKeys: ['kind', 'machine', 'version', 'track', 'alias', 'boot', 'stale', 'status', 'history'] }),
   },
   {
     // A grant, often under limits small enough to bind among five machines.
@@ -99,10 +101,39 @@ const op: fc.Arbitrary<Op> = fc.oneof(
         kind: 'check-in',
         ...o,
         alias: 'a',
+        boot: 'b1',
         status: { to: 'granted', unlessIn },
         target,
         history: [{ kind: 'grant', status: 'granted', version: target, repeat: 1, at: 0 }],
         ...(limits !== undefined && { limits }),
+      })),
+  },
+  {
+    // A node reports its update installed (3/1: waiting to reboot), from the boot it was granted in.
+    weight: 2,
+    arbitrary: fc.record({ machine: fc.constantFrom(...MACHINES), version: fc.constantFrom('3033.2.0', '3100.0.0'), track: fc.constantFrom('stable', 'beta') }).map(
+      (o): Op => ({ kind: 'check-in', ...o, alias: 'a', boot: 'b1', stale: 0, status: { to: 'installed', unlessIn: [] }, history: [] }),
+    ),
+  },
+  {
+    // A node checks in from a new boot: on the target (an unreported completion) or on another version.
+    weight: 2,
+    arbitrary: fc
+      .record({
+        machine: fc.constantFrom(...MACHINES),
+        version: fc.constantFrom('3033.2.0', '3100.0.0', '1.2.3'),
+        track: fc.constantFrom('stable', 'beta', 't1'),
+        boot: fc.integer({ min: 0, max: 1_000_000 }).map((n) => `r${n}`),
+        completes: fc.boolean(),
+      })
+      .map(({ completes, ...o }): Op => ({
+        kind: 'check-in',
+        ...o,
+        alias: 'a',
+        stale: 0,
+        status: null,
+        ...(completes && { completion: { version: o.version, from: ['installed'] } }),
+        history: [],
       })),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('time-out' as const), group: fc.constantFrom(...GROUPS, 'nope'), back: fc.integer({ min: 0, max: 2000 }), limit: fc.integer({ min: 1, max: 3 }) }) },
@@ -165,7 +196,10 @@ function createModel() {
   return {
     epoch: 0,
     instances,
+    /** The failure bucket the last applied check-in counted, or null. */
+    lastFailure: null as string | null,
     checkIn(epoch: number, change: InstanceChange, now: number): CheckInResult {
+      this.lastFailure = null;
       if (epoch !== this.epoch) return { applied: false, reason: 'stale-config' };
       const cur = instances.get(change.machineId);
       const out = applyCheckIn(cur ? stored(cur) : null, change, now, { tracks: tally(tracks), versions: tally(versions) }, LIMITS);
@@ -175,6 +209,8 @@ function createModel() {
       const history = edit(cur?.history ?? [], out.history);
       instances.set(change.machineId, { record: { appId: APP, machineId: change.machineId, ...change.attrs, ...fields }, buckets, talliedVersion, history, progress });
       move(out.counters);
+      bump(counters, out.failure, 1);
+      this.lastFailure = out.failure;
       if (out.progress.entered && progress) {
         const g = grants.get(progress.group) ?? new Map<string, number>();
         g.set(change.machineId, now);
@@ -229,6 +265,7 @@ const rolloutPrefix = (buckets: readonly string[] | undefined) => buckets?.find(
 
 function noteOutcome(change: InstanceChange, res: CheckInResult, model: ReturnType<typeof createModel>, before: string | null, progressBefore: Progress | null) {
   if (!res.applied) return seen.add(res.reason === 'held' ? `held-${res.hold}` : 'stale');
+  if (model.lastFailure !== null) seen.add('reverted');
   noteProgress(change, model.instances.get(change.machineId)!.progress, progressBefore);
   if (change.status && res.status !== change.status.to) seen.add('unless-kept');
   if (change.completion && res.status === 'complete' && change.status?.to !== 'complete') seen.add('unreported-completion');
@@ -255,7 +292,7 @@ function noteProgress(change: InstanceChange, after: Progress | null, before: Pr
 /** The change a check-in op makes, under the release `index`, at `now`. */
 function changeOf(o: Extract<Op, { kind: 'check-in' }>, index: ReleaseIndex, now: number): InstanceChange {
   const g = index.groupsByTrack.get(o.track);
-  const a = attrs({ alias: o.alias, version: o.version, track: o.track, group: g?.id ?? '', channel: g?.channel ?? '' });
+  const a = attrs({ alias: o.alias, bootId: o.boot, version: o.version, track: o.track, group: g?.id ?? '', channel: g?.channel ?? '' });
   const unknownVersion = unknownVersionOf(index, a.version);
   const limits: GrantLimits | undefined = o.limits && g && {
     group: g.id,
@@ -374,7 +411,7 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
     );
     const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion',
       'rollout-counted', 'rollout-regrant', 'rollout-channel-move', 'rollout-left', 'held-safe-mode', 'held-rate-limit', 'held-in-progress-limit',
-      'granted-under-limits', 'regrant-kept', 'progress-moved', 'progress-left', 'timed-out', 'pruned-in-progress'];
+      'granted-under-limits', 'regrant-kept', 'progress-moved', 'progress-left', 'timed-out', 'pruned-in-progress', 'reverted'];
     assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
   });
 

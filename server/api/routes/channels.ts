@@ -6,7 +6,6 @@ import { noChannelError } from '../../rollout/channel-write.ts';
 import { dryRunPromotion } from '../../rollout/dry-run.ts';
 import { promote } from '../../rollout/promote.ts';
 import { buildRolloutView } from '../../rollout/view.ts';
-import { targetCounts } from '../../domain/counters.ts';
 import { CHANNEL_DEFAULTS } from '../../domain/types.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
@@ -86,7 +85,7 @@ export const channelRoutes = [
         return { body: dryRunPromotion(config, counters, channel, input) };
       }
       const r = await promote(deps, app.id, name, input, actorOf(ctx.state));
-      const rollout = r.rollout ? buildRolloutView(app.id, name, r.rollout, targetCounts(await deps.store.counters(app.id), name, r.rollout.version), deps.now()) : null;
+      const rollout = r.rollout ? buildRolloutView(app.id, name, r.rollout, await deps.store.counters(app.id), deps.now()) : null;
       return { body: { channel: r.channel, previous: r.previous, rollout, missingArches: r.missingArches } };
     },
   }),

@@ -1,7 +1,6 @@
 // A channel's rollout: where it stands (from counters, never a scan) and the operator's actions.
 import { ApiError } from '../../../kernel/http/errors.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
-import { targetCounts } from '../../domain/counters.ts';
 import type { RolloutAction } from '../../domain/rollout/state.ts';
 import { applyRolloutAction } from '../../rollout/actions.ts';
 import { noChannelError } from '../../rollout/channel-write.ts';
@@ -18,7 +17,7 @@ async function viewOf(deps: ServerDeps, appId: string, name: string): Promise<Ro
   // The newest rollout, also one the channel has moved on from (a rolled-back one shows as aborted).
   const r = channel.rollout;
   if (!r) throw new ApiError('not_found', `channel ${name} has no rollout: its version ${channel.version ?? '(none)'} was offered to every node at once`);
-  return buildRolloutView(appId, name, r, targetCounts(counters, name, r.version), deps.now());
+  return buildRolloutView(appId, name, r, counters, deps.now());
 }
 
 const ACTIONS = ['pause', 'resume', 'advance', 'abort'] as const;

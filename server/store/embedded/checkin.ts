@@ -1,7 +1,7 @@
 // The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, lets
 // domain/apply-check-in.ts decide the new state (status, history edit, buckets, the unknown-track
 // and unknown-version caps against the tallies read in this transaction), and writes the row back
-// and moves the counters. The node's progress moves with the row; a grant under group limits is
+// and moves the counters (and counts the failure the step noticed, if any). The node's progress moves with the row; a grant under group limits is
 // first checked against the progress counts read in the same transaction (grantHold, nothing written
 // when one binds). The step is a better-sqlite3 transaction function: on its own it is one
 // IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
@@ -22,6 +22,7 @@ export interface CurrentRow {
   target_version: string;
   error_code: number;
   error_name: string;
+  boot_id: string;
   buckets: string;
   history: string;
   progress_group: string | null;
@@ -29,8 +30,8 @@ export interface CurrentRow {
 }
 
 /** The columns a CurrentRow is read from. */
-export const CURRENT_COLUMNS = `status, status_since, first_seen, target_version, error_code, error_name, buckets, history,
-  progress_group, progress_since`;
+export const CURRENT_COLUMNS = `status, status_since, first_seen, target_version, error_code, error_name, boot_id, buckets,
+  history, progress_group, progress_since`;
 
 /** What the rule reads of the row. */
 export function storedInstance(row: CurrentRow): StoredInstance {
@@ -41,6 +42,7 @@ export function storedInstance(row: CurrentRow): StoredInstance {
     targetVersion: row.target_version,
     errorCode: row.error_code,
     errorName: row.error_name,
+    bootId: row.boot_id,
     ...splitBuckets(decodeBuckets(row.buckets)),
     ...historyTail(row.history),
     progress: row.progress_group === null ? null : { group: row.progress_group, since: row.progress_since ?? 0 },
@@ -105,6 +107,7 @@ export function createCheckIn(
       countOne.run(appId);
     }
     counters.apply(appId, out.counters);
+    if (out.failure !== null) counters.bump(appId, out.failure);
     if (out.progress.entered && instance.progress) progress.recordGrant(appId, instance.progress.group, change.machineId, now);
     return { applied: true, previousStatus: out.previousStatus, status: instance.status };
   });

@@ -3,7 +3,8 @@
 // `u/?<track>` the instances counted under each unknown track but the overflow one, `v/<version>`
 // the instances tallied under each unknown version. An instance's row lists `v/<version>` after its
 // buckets while it is tallied under that version (storedBuckets). Which rows move is decided by
-// domain/apply-check-in.ts; callers run these inside their own transaction.
+// domain/apply-check-in.ts; callers run these inside their own transaction. Failure counters
+// (`f/…|<kind>`) are buckets too, but only ever go up (bump).
 import type Database from 'better-sqlite3';
 import type { CounterMove } from '../../domain/apply-check-in.ts';
 import type { Tally, TrackTally } from '../../domain/counters.ts';
@@ -11,6 +12,8 @@ import type { Tally, TrackTally } from '../../domain/counters.ts';
 export interface Counters {
   /** Carries out one instance's decided move between buckets and tallies. */
   apply(appId: string, move: CounterMove): void;
+  /** Adds one to a bucket no instance is counted in (a failure counter, domain/counters.ts). */
+  bump(appId: string, bucket: string): void;
   read(appId: string): Record<string, number>;
   /** The app's unknown-track tally, read now (inside the caller's transaction). */
   tally(appId: string): TrackTally;
@@ -72,6 +75,9 @@ export function createCounters(db: Database.Database): Counters {
       if (move.tracks.join !== null) inc.run(appId, tallyRow(move.tracks.join));
       if (move.versions.leave !== null) down(appId, versionRow(move.versions.leave));
       if (move.versions.join !== null) inc.run(appId, versionRow(move.versions.join));
+    },
+    bump(appId, bucket) {
+      inc.run(appId, bucket);
     },
     read(appId) {
       return Object.fromEntries(all.all(appId).map((r) => [r.bucket, r.count]));

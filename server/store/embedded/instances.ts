@@ -1,7 +1,8 @@
 // The instance store: check-ins (group-committed), lookups, history, newest-first paging, counters,
-// pruning (which takes a node out of progress with its row) and grant timeouts.
+// pruning (which takes a node out of progress with its row), grant timeouts and failure counts.
 import type Database from 'better-sqlite3';
 import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
+import { isFailureBucket } from '../../domain/counters.ts';
 import type { InstanceStore } from '../types.ts';
 import { createCheckIn } from './checkin.ts';
 import {
@@ -115,6 +116,12 @@ export function createInstanceStore(
 
     async pruneInstances(appId, lastCheckBefore, limit) {
       return prune.immediate(appId, lastCheckBefore, toLimit(limit));
+    },
+
+    async countFailure(appId, bucket) {
+      if (!isFailureBucket(bucket)) throw new Error(`${JSON.stringify(bucket)} is no failure bucket`);
+      // One UPSERT: atomic on its own, and never inside a check-in batch (nothing it reads moves).
+      counters.bump(appId, bucket);
     },
 
     async timeOutGrants(appId, group, grantedBefore, now, limit) {

@@ -1,9 +1,9 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
-// counters, pruning and grant timeouts (progress.ts). Layout per instance: one compact hash, one
+// counters, pruning, grant timeouts (progress.ts) and failure counts (one HINCRBY). Layout per instance: one compact hash, one
 // capped history list and one member of the app's index sorted set (scored by lastCheck); while in
 // progress, one member of the app's progress sorted set (progress.ts).
 import { CHECK_IN_LIMITS, foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
-import { OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
+import { failurePrefix, isFailureBucket, OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
 import { isValidVersion } from '../../domain/version.ts';
 import type { InstanceRecord, LimitHold } from '../../domain/types.ts';
 import { type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
@@ -80,6 +80,9 @@ function checkInArgs(epoch: number, change: InstanceChange, now: number, limits:
     change.completion?.from.join(',') ?? '',
     counter,
     ...limitArgs(change, now),
+    failurePrefix(change.attrs.channel) ?? '',
+    change.attrs.version,
+    change.attrs.bootId,
     pairs.length / 2,
     ...pairs,
     ...foldEntries(change.history).map(encodeHistoryEntry),
@@ -190,5 +193,11 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
     },
 
     timeOutGrants,
+
+    async countFailure(appId, bucket) {
+      // A field without '|' would be read as a tally (buckets.lua): only failure buckets go here.
+      if (!isFailureBucket(bucket)) throw new Error(`${JSON.stringify(bucket)} is no failure bucket`);
+      await redis.hincrby(keys.counters(appId), bucket, 1);
+    },
   };
 }

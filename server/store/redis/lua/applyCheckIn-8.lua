@@ -1,8 +1,9 @@
 --[[
   The check-in hot path: applies one decided change to one instance, atomically, in one call.
   Refused without writing anything when the app's config epoch is not the one the change was
-  decided on, or when the change's group limits hold its grant. The rules are those of applyCheckIn
-  in server/domain/apply-check-in.ts and of progress and the counted holds in
+  decided on, or when the change's group limits hold its grant. A node that installed its target
+  and came back from a reboot on another version is counted as a failure of the rollout. The rules
+  are those of applyCheckIn in server/domain/apply-check-in.ts and of progress and the counted holds in
   server/domain/rollout/limits.ts; they are carried out here because they read state only this
   script sees atomically (the current status, buckets and newest history entry, the tallies, the
   progress counts). tests/store/model.test.ts holds this script to those functions. See
@@ -12,11 +13,12 @@
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
             tv targetVersion, ec errorCode, en errorName, cp counter prefixes (with the rollout
             counter's, see ARGV[20]), uv the unknown version
-            the instance is tallied under, pg the group it is in progress in, + attributes)
+            the instance is tallied under, pg the group it is in progress in, + attributes, among
+            them b the boot id)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
     KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track and unknown-version
-            tallies: see buckets.lua)
+            tallies: see buckets.lua, + the failure counters '<ARGV[28]>/<version>|reverted')
     KEYS[6] progress sorted set (machine id of each node in progress scored by its grant time)
     KEYS[7] progress counts hash (group -> nodes in progress in it)
     KEYS[8] grants sorted set of the group in ARGV[21] (machine id -> its latest grant time there)
@@ -51,9 +53,15 @@
     ARGV[25] at most this many nodes in progress in the group, '' for no limit
     ARGV[26] safe mode: the counter bucket of the group's completed nodes, '' for off
     ARGV[27] grants at or before this time are dropped from KEYS[8] (GRANT_RETENTION_MS ago)
-    ARGV[28] n = number of attribute field/value pairs that follow
-    ARGV[29 .. 28+2n] attribute field, value, ...
-    ARGV[29+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
+    ARGV[28] the failure counter of the node's channel ('f/<channel>'), '' for none: when the stored
+            status is 'installed' with a stored target, the node reports another version (ARGV[29])
+            and a non-empty boot id (ARGV[30]) other than the stored one (it rebooted and did not
+            come up on the target), '<this>/<stored target>|reverted' goes up by one
+    ARGV[29] the version the node reports
+    ARGV[30] the boot id the node reports
+    ARGV[31] n = number of attribute field/value pairs that follow
+    ARGV[32 .. 31+2n] attribute field, value, ...
+    ARGV[32+2n ..] history entries, oldest first, each '<repeat>,<at>,<identity>'; the caller has
             folded them (no two consecutive ones share an identity), so only the first may fold
             into the newest stored entry
   Output:
@@ -73,9 +81,9 @@ local epoch = redis.call('HGET', appKey, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return ReplyCode.staleConfig end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv', 'pg')
+local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv', 'pg', 'b')
 local curStatus, curPrefixes, curTallied, curTarget = cur[1], cur[2], cur[3] or nil, cur[4] or ''
-local curGroup = cur[5] or nil
+local curGroup, curBoot = cur[5] or nil, cur[6] or ''
 local isNew = not curStatus
 -- the unknown-track and unknown-version caps, decided before anything is written
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
@@ -145,9 +153,9 @@ local function put(field, value, default)
     set[#set + 1] = value
   end
 end
-local nAttrs = tonumber(ARGV[28])
-local firstEntry = 29 + 2 * nAttrs
-for i = 29, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
+local nAttrs = tonumber(ARGV[31])
+local firstEntry = 32 + 2 * nAttrs
+for i = 32, firstEntry - 1, 2 do put(ARGV[i], ARGV[i + 1], '') end
 put('s', status)
 put('lc', now)
 if isNew then put('fs', now) end
@@ -173,6 +181,12 @@ appendHistory(histKey, {unpack(ARGV, firstEntry)}, ARGV[12])
 moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 moveVersion(countersKey, curTallied, tallied)
+
+-- the node installed its target, rebooted (a new boot id) and runs another version: a failure
+if ARGV[28] ~= '' and curStatus == 'installed' and curTarget ~= '' and ARGV[29] ~= curTarget
+    and ARGV[30] ~= '' and ARGV[30] ~= curBoot then
+  redis.call('HINCRBY', countersKey, ARGV[28] .. '/' .. curTarget .. '|reverted', 1)
+end
 
 -- progress bookkeeping
 if curGroup and (entered or afterGroup ~= curGroup) then
