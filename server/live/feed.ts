@@ -1,0 +1,101 @@
+// The change feed: how a process hears that an app's counters moved or that a rollout changed,
+// whichever process it happened on. A check-in only notes its app (a Set insert); the notes are
+// sent as one message at most every PUBLISH_MS, so however many check-ins an app takes, it costs
+// at most one message per app per PUBLISH_MS. Messages go to this process's listeners at once and
+// through a Transport to the others (Redis pub/sub; none on the embedded store, one process).
+import type { Timers } from '../../kernel/jobs/local-runner.ts';
+import type { PlatteEvent } from '../rollout/events.ts';
+
+/** How long counter changes are gathered before they are sent. */
+export const PUBLISH_MS = 500;
+
+export type FeedMessage =
+  /** These apps' counters moved. */
+  | { kind: 'counters'; apps: string[] }
+  /** A rollout or release event (rollout.*, package.pulled). */
+  | { kind: 'event'; event: PlatteEvent }
+  /** Messages may have been missed (the transport reconnected): refresh everything. */
+  | { kind: 'resync' };
+
+export type FeedListener = (message: FeedMessage) => void;
+
+/** How messages reach the other processes. */
+export interface Transport {
+  /** Sends to the other processes; never throws (a lost message only delays a refresh). */
+  publish(message: FeedMessage): void;
+  /** Starts hearing the other processes' messages (called once, with the first listener). */
+  listen(deliver: FeedListener): void;
+  close(): Promise<void>;
+}
+
+export interface ChangeFeed {
+  /** The hot path's hook: the app's counters moved. Synchronous, O(1), never throws. */
+  countersChanged(appId: string): void;
+  /** Sends a Platte event to every process's listeners. */
+  publishEvent(event: PlatteEvent): void;
+  /** Hears every message, this process's and the others'; returns the unsubscribe. */
+  listen(listener: FeedListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createFeed(transport: Transport, timers: Timers, publishMs = PUBLISH_MS): ChangeFeed {
+  const listeners = new Set<FeedListener>();
+  const pending = new Set<string>();
+  let timer: unknown;
+  let listening = false;
+  let closed = false;
+
+  const deliver: FeedListener = (message) => {
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch {
+        // A listener's bug must not stop the others (listeners log their own failures).
+      }
+    }
+  };
+  const send = (message: FeedMessage) => {
+    deliver(message);
+    transport.publish(message);
+  };
+  const flush = () => {
+    timer = undefined;
+    if (closed || pending.size === 0) return;
+    const apps = [...pending];
+    pending.clear();
+    send({ kind: 'counters', apps });
+  };
+
+  return {
+    countersChanged(appId) {
+      pending.add(appId);
+      if (timer === undefined && !closed) timer = timers.setTimeout(flush, publishMs);
+    },
+    publishEvent(event) {
+      if (!closed) send({ kind: 'event', event });
+    },
+    listen(listener) {
+      listeners.add(listener);
+      if (!listening) {
+        listening = true;
+        transport.listen(deliver);
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) timers.clearTimeout(timer);
+      listeners.clear();
+      await transport.close();
+    },
+  };
+}
+
+/** The embedded store's transport: one process, nobody else to tell. */
+export const LOCAL_TRANSPORT: Transport = {
+  publish() {},
+  listen() {},
+  async close() {},
+};
