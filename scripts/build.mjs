@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `npm install` through `prepare`): compiles the TypeScript sources
 // once into build/, so the `platte` command starts without compiling at every call. Files tsc
-// does not emit (the Redis Lua scripts) are copied beside the compiled code that loads them.
+// does not emit (the Redis Lua scripts) are copied beside the compiled code that loads them. Then
+// Vite builds the dashboard (web/) into build/dashboard (scripts/build-web.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,3 +25,6 @@ for (const dir of tsconfig.include) {
     filter: (src) => fs.statSync(src).isDirectory() || ASSET.test(src),
   });
 }
+
+const { buildDashboard } = await import('./build-web.mjs');
+await buildDashboard();

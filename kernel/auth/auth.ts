@@ -1,5 +1,8 @@
 // Bearer-token authentication for the JSON API. Tokens are random secrets; only their SHA-256 is
 // stored. Roles are ordered: read-only < release < admin. Omaha and FleetLock stay open to nodes.
+// A browser signed in with a token sends a session cookie instead of the header: the session
+// middleware (server/session) leaves the token's hash in ctx.state.session, and it is checked here
+// through the same lookup and revocation cache as a bearer token.
 import crypto from 'node:crypto';
 import type { Middleware } from 'koa';
 import { ApiError } from '../http/errors.ts';
@@ -25,6 +28,14 @@ export interface Auth {
   requireRole: RequireRole;
   /** Resolves a bearer secret to its principal, or null. */
   resolve(secret: string): Promise<Principal | null>;
+  /** Resolves a token by its hash (what a session keeps) to its principal, or null once revoked. */
+  resolveHash(hash: string): Promise<Principal | null>;
+}
+
+/** What a request signed in by session cookie carries in `ctx.state.session`. */
+export interface SessionCredential {
+  /** Hash of the token the session was opened with. */
+  tokenHash: string;
 }
 
 export interface AuthOptions {
@@ -51,9 +62,8 @@ export function createAuth(tokens: TokenLookup, adminToken?: string, opts: AuthO
     else cache.delete(hash);
   });
 
-  async function resolve(secret: string): Promise<Principal | null> {
-    const hash = hashToken(secret);
-    if (adminHash && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(adminHash))) {
+  async function resolveHash(hash: string): Promise<Principal | null> {
+    if (adminHash && hash.length === adminHash.length && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(adminHash))) {
       return { name: 'admin (PLATTE_ADMIN_TOKEN)', role: 'admin' };
     }
     const hit = cache.get(hash);
@@ -69,12 +79,24 @@ export function createAuth(tokens: TokenLookup, adminToken?: string, opts: AuthO
     return rec ? { name: rec.name, role: rec.role } : null;
   }
 
-  const requireRole: RequireRole = (min) => async (ctx, next) => {
-    const header = ctx.get('authorization');
+  const resolve = (secret: string) => resolveHash(hashToken(secret));
+
+  /** The bearer header wins; without one, the session the cookie opened; else 401. */
+  async function principalOf(header: string, session: SessionCredential | undefined): Promise<Principal> {
+    if (!header && session) {
+      const who = await resolveHash(session.tokenHash);
+      if (!who) throw new ApiError('unauthorized', 'the session ended: its token was revoked; sign in again');
+      return who;
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new ApiError('unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
+    if (!m) throw new ApiError('unauthorized', 'missing bearer token (Authorization: Bearer <token>) or session');
     const who = await resolve(m[1] as string);
     if (!who) throw new ApiError('unauthorized', 'unknown or revoked token');
+    return who;
+  }
+
+  const requireRole: RequireRole = (min) => async (ctx, next) => {
+    const who = await principalOf(ctx.get('authorization'), ctx.state.session as SessionCredential | undefined);
     if (ROLE_RANK[who.role] < ROLE_RANK[min]) {
       throw new ApiError('forbidden', `this action needs the ${min} role; the token has ${who.role}`);
     }
@@ -82,7 +104,7 @@ export function createAuth(tokens: TokenLookup, adminToken?: string, opts: AuthO
     await next();
   };
 
-  return { requireRole, resolve };
+  return { requireRole, resolve, resolveHash };
 }
 
 /** Name of the caller for activity logs. */

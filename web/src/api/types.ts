@@ -1,0 +1,149 @@
+// The shapes of the API answers the page reads (the server's own types live in layers the page
+// may not import; these list only the fields the page uses).
+
+export type Role = 'admin' | 'release' | 'read-only';
+
+export interface SessionInfo {
+  role: Role;
+  name: string;
+  /** Sent as X-Platte-CSRF on every change; null when signed in by bearer token. */
+  csrf: string | null;
+}
+
+export interface App {
+  id: string;
+  name: string;
+}
+
+export interface Channel {
+  appId: string;
+  name: string;
+  version: string | null;
+  updatedAt: number;
+  updatedBy: string;
+  rollout: { status: RolloutState; version: string } | null;
+}
+
+/** channel or group → version → status → count */
+export type CountTree = Record<string, Record<string, Record<string, number>>>;
+
+export interface Summary {
+  instances: number;
+  byVersion: Record<string, number>;
+  byStatus: Record<string, number>;
+  byChannel: CountTree;
+  byGroup: CountTree;
+  unknownTracks: Record<string, number>;
+}
+
+export type RolloutState = 'running' | 'paused' | 'halted' | 'completed' | 'aborted';
+
+export interface RolloutStep {
+  index: number;
+  percent: number;
+  soak: number;
+  successThreshold: number | null;
+  state: 'done' | 'open' | 'pending';
+  openedAt: number | null;
+}
+
+export interface RolloutHistoryEntry {
+  at: number;
+  action: string;
+  from: RolloutState | null;
+  to: RolloutState;
+  by: string;
+  why: string;
+  stepIndex: number;
+}
+
+export interface Rollout {
+  appId: string;
+  channel: string;
+  state: RolloutState;
+  version: string;
+  previousVersion: string | null;
+  percent: number;
+  stepIndex: number;
+  plan: { kind: 'steps' | 'linear'; haltOn: { failures?: number; failurePercent?: number } };
+  steps: RolloutStep[];
+  waiting: { for: string; until: number | null } | null;
+  counts: Record<string, number> & { granted: number };
+  failures: { total: number; counted: number; byKind: Record<string, number> };
+  haltReason: string | null;
+  pulled: boolean;
+  startedAt: number;
+  finishedAt: number | null;
+  history: RolloutHistoryEntry[];
+}
+
+export interface Holder {
+  id: string;
+  since: string;
+  leaseUntil: string;
+  leaseLeftSeconds: number;
+  expired: boolean;
+  fencingToken: number;
+  targetVersion: string | null;
+}
+
+export interface WindowInfo {
+  text: string;
+}
+
+export interface RebootGroup {
+  group: string;
+  max: number;
+  available: number;
+  paused: boolean;
+  pauseReason: string | null;
+  lease: { seconds: number; text: string; onExpiry: 'hold' | 'release' };
+  windows: WindowInfo[];
+  windowOpen: boolean;
+  windowClosesAt: string | null;
+  nextWindow: { at: string; local: string } | null;
+  holders: Holder[];
+  waiting: { id: string; lastSeen: string; reason: string }[];
+  history: { at: string; event: string; holder?: string; by?: string; detail?: string; fencingToken?: number }[];
+}
+
+export interface Instance {
+  appId: string;
+  machineId: string;
+  alias: string;
+  ip: string;
+  version: string;
+  track: string;
+  group: string;
+  channel: string;
+  arch: string;
+  oem: string;
+  status: string;
+  targetVersion: string;
+  errorCode: number;
+  errorName: string;
+  held: string;
+  firstSeen: number;
+  lastCheck: number;
+  statusSince: number;
+}
+
+export interface InstanceHistoryEntry {
+  at: number;
+  kind: 'event' | 'grant' | 'status';
+  eventType?: number;
+  eventResult?: number;
+  errorCode?: number;
+  errorName?: string;
+  previousVersion?: string;
+  version: string;
+  status?: string;
+  repeat: number;
+}
+
+export interface ActivityEntry {
+  at: number;
+  kind: string;
+  actor: string;
+  message: string;
+}
