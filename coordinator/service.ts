@@ -6,7 +6,7 @@ import { formatSeconds } from '../kernel/duration.ts';
 import type { GroupChange, Holder, SlotEvent } from './domain/types.ts';
 import { describeWindow, localText, type WindowView } from '../kernel/time/window-parse.ts';
 import { currentClosing, isOpen, nextOpening } from '../kernel/time/windows.ts';
-import type { AcquireResult, ExpiryEvent, ReleaseResult, SlotStore } from './store/types.ts';
+import type { AcquireResult, CreateResult, ExpiryEvent, ReleaseResult, SlotStore } from './store/types.ts';
 
 /** Nodes turned away within this span show up as "waiting". */
 const WAITING_SPAN_MS = 15 * 60_000;
@@ -54,6 +54,17 @@ export interface GroupView {
   autoCreated: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What the etcd surface shows of a group (coordinator/etcd/document.ts): no history, no waiting list. */
+export interface SlotState {
+  group: string;
+  max: number;
+  paused: boolean;
+  windowOpen: boolean;
+  holders: string[];
+  /** The group's change counter (GroupSnapshot.revision): never 0. */
+  revision: number;
 }
 
 export interface ServiceDeps {
@@ -150,6 +161,24 @@ export function createRebootService(deps: ServiceDeps) {
     },
 
     view,
+
+    /** The group's max, pause, window, holders and change counter now; null when it does not exist. */
+    async slotState(group: string): Promise<SlotState | null> {
+      const t = now();
+      // Waiting nodes are not shown: ask for those seen after now, which is none.
+      const snap = await store.read(group, { historyLimit: 0, waitingSince: t + 1 });
+      if (!snap) return null;
+      const { config } = snap;
+      const holders = snap.holders.map((h) => h.id);
+      return { group, max: config.max, paused: config.paused, windowOpen: isOpen(config.windows, t), holders, revision: snap.revision };
+    },
+
+    /** Creates the group as a node's first use would, without taking a slot (locksmith's create of its key). */
+    async createOnFirstUse(group: string): Promise<CreateResult> {
+      const out = await store.createOnFirstUse(group, now());
+      if (out.kind === 'created') log.info({ group }, 'reboot group created on first use (etcd create)');
+      return out;
+    },
 
     async list(): Promise<GroupView[]> {
       const names = await store.listGroups();

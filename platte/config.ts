@@ -4,12 +4,22 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { mustBe, SETTING_LIST, SETTINGS as S, type Setting, type SettingKey, type WholeSetting } from './settings.ts';
+import { groupNameProblem } from '../coordinator/etcd/keys.ts';
 
 /** A number, or a string of digits (flags and variables are text); no coercion of "", "1e3" or "0x10". */
 function whole(s: WholeSetting) {
   return z
     .union([z.number(), z.string().regex(/^\s*-?\d+\s*$/).transform(Number)])
     .pipe(z.number().int().min(s.min).max(s.max));
+}
+
+/** `host:port` or `[v6]:port`, port 0-65535; null when it is neither. */
+export function parseListenAddress(text: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  if (!m) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: (m[1] ?? m[2]) as string, port };
 }
 
 function isProxyAddress(value: string): boolean {
@@ -42,6 +52,12 @@ const schema = z.object({
   defaultLeaseSeconds: whole(S.defaultLeaseSeconds),
   /** When a holder's lease runs out: keep the slot until an operator acts (hold) or free it. */
   defaultLeasePolicy: z.enum(S.defaultLeasePolicy.choices),
+  /** A second listener for locksmith's etcd keys (they are on the main port as well). */
+  etcdListen: z.string().refine((v) => parseListenAddress(v) !== null).optional(),
+  /** The reboot group locksmith's plain semaphore key stands for. */
+  etcdDefaultGroup: z.string().refine((g) => groupNameProblem(g) === null),
+  /** Whether the etcd keys need basic auth with a Platte token. */
+  etcdAuth: z.enum(S.etcdAuth.choices),
 } satisfies Record<SettingKey, z.ZodType>);
 
 export type Config = z.infer<typeof schema>;

@@ -169,6 +169,32 @@ export const SETTINGS = {
     default: 'hold',
     description: 'a lease ran out: hold (keep the slot until an operator acts) or release',
   },
+  etcdListen: {
+    flag: '--etcd-listen',
+    arg: 'host:port',
+    env: 'PLATTE_ETCD_LISTEN',
+    kind: 'text',
+    must: 'host:port, such as 0.0.0.0:2379 or [::]:2379',
+    description: "also serve locksmith's etcd keys (/v2/keys, always on --port too) on this address, such as etcd's 0.0.0.0:2379",
+  },
+  etcdDefaultGroup: {
+    flag: '--etcd-default-group',
+    arg: 'group',
+    env: 'PLATTE_ETCD_DEFAULT_GROUP',
+    kind: 'text',
+    must: 'a group name of 1 to 128 characters without control characters',
+    default: 'default',
+    description: "the reboot group locksmith's plain key (no LOCKSMITHD_GROUP) stands for",
+  },
+  etcdAuth: {
+    flag: '--etcd-auth',
+    arg: 'mode',
+    env: 'PLATTE_ETCD_AUTH',
+    kind: 'choice',
+    choices: ['optional', 'required'],
+    default: 'optional',
+    description: 'etcd basic auth (user = machine id, password = a Platte token): optional (anonymous may take and give back slots, as with FleetLock) or required',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

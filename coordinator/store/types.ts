@@ -43,7 +43,17 @@ export interface GroupSnapshot {
   history: SlotEvent[];
   /** Nodes turned away since `waitingSince`, newest first. */
   waiting: WaitingNode[];
+  /**
+   * The group's change counter: 1 once created, then one up for every change of its holders or
+   * configuration (every history line: grant, release, expiry, force-unlock, configure, pause,
+   * resume). Never 0. The etcd surface answers it as `modifiedIndex` (coordinator/etcd/). A group
+   * forgotten and created anew starts again at 1.
+   */
+  revision: number;
 }
+
+/** What `createOnFirstUse` did. */
+export type CreateResult = { kind: 'created' } | { kind: 'exists' } | { kind: 'unknown-group'; limit?: number };
 
 export interface ExpiryEvent extends Expiry {
   group: string;
@@ -86,6 +96,12 @@ export interface SlotStore {
    * (a sweep over an index of such groups, never over all groups); returns their names.
    */
   forgetIdle(now: number): Promise<string[]>;
+  /**
+   * Creates a missing group as a node's first pre-reboot would (the defaults, marked created on first
+   * use, under the cap on such groups) without taking a slot: locksmith creates its semaphore key
+   * before every command. `unknown-group` when such groups are refused or the cap is reached.
+   */
+  createOnFirstUse(group: string, now: number): Promise<CreateResult>;
   /** Creates (when `create`) or changes a group; null when it does not exist and `create` is false. */
   configure(group: string, change: GroupChange, now: number, actor: string, create: boolean): Promise<GroupConfig | null>;
   read(group: string, opts: { historyLimit: number; waitingSince: number }): Promise<GroupSnapshot | null>;

@@ -349,5 +349,79 @@ export function runSlotStoreContract(name: string, open: OpenSlotStore): void {
       const snap = await store.read('g', { historyLimit: 0, waitingSince: 0 });
       assert.equal(snap!.holders.length, 7);
     });
+
+    // The change counter (etcd's modifiedIndex for locksmith): 1 at creation, one up per change of
+    // holders or configuration, unmoved by anything else, the same seen from another process.
+    test('revision: 1 when created, one up for every change of holders or configuration, nothing else', async ({ store, another }) => {
+      const other = await another();
+      const rev = async (s = store) => (await s.read('g', { historyLimit: 0, waitingSince: 0 }))!.revision;
+      assert.equal((await store.acquire('g', 'a', T0)).result.kind, 'granted');
+      assert.equal(await rev(), 2, 'create + grant');
+      assert.equal((await store.acquire('g', 'a', T0)).result.kind, 'held');
+      assert.equal((await store.acquire('g', 'b', T0)).result.kind, 'full');
+      assert.equal((await store.release('g', 'b', T0, NODE)).kind, 'not-held');
+      assert.equal(await rev(), 2, 'a holder asking again, a refusal and a release of nothing change nothing');
+      await other.configure('g', { max: 2 }, T0 + 1, 'op', false);
+      assert.equal(await rev(), 3, 'configure');
+      assert.equal((await other.acquire('g', 'b', T0 + 2)).result.kind, 'granted');
+      assert.equal(await rev(other), 4, 'grant');
+      await store.configure('g', { paused: true }, T0 + 3, 'op', false);
+      await store.configure('g', { paused: false }, T0 + 4, 'op', false);
+      assert.equal(await rev(), 6, 'pause and resume');
+      await store.expireDue(T0 + 3600_000 + 10);
+      assert.equal(await rev(), 8, 'two leases marked expired (policy hold): two changes');
+      await store.expireDue(T0 + 7200_000);
+      assert.equal(await rev(), 8, 'a sweep with nothing due');
+      assert.equal((await store.release('g', 'a', T0 + 5, { event: 'force-unlock', by: 'op' })).kind, 'released');
+      assert.equal((await other.release('g', 'b', T0 + 6, NODE)).kind, 'released');
+      assert.equal(await rev(other), 10, 'force-unlock and release');
+      const snap = await store.read('g', { historyLimit: 1000, waitingSince: 0 });
+      assert.equal(snap!.history.length, snap!.revision, 'one history line per change');
+    });
+
+    test('revision: a lease freed on the way to a grant counts, in the same step', async ({ store }) => {
+      await store.configure('g', { max: 1, leasePolicy: 'release' }, T0, 'op', true);
+      await store.acquire('g', 'a', T0);
+      const before = (await store.read('g', { historyLimit: 0, waitingSince: 0 }))!.revision;
+      assert.equal((await store.acquire('g', 'b', T0 + 3600_000)).result.kind, 'granted');
+      assert.equal((await store.read('g', { historyLimit: 0, waitingSince: 0 }))!.revision, before + 2, 'expire (freed) + grant');
+    });
+
+    test('createOnFirstUse: a group with the defaults, marked created on first use, no slot taken; once', async ({ store, another }) => {
+      const other = await another();
+      const made = await Promise.all([store.createOnFirstUse('g', T0), other.createOnFirstUse('g', T0), store.createOnFirstUse('g', T0)]);
+      assert.deepStrictEqual(made.map((r) => r.kind).sort(), ['created', 'exists', 'exists']);
+      const snap = await store.read('g', { historyLimit: 10, waitingSince: 0 });
+      assert.ok(snap);
+      assert.equal(snap.revision, 1);
+      assert.equal(snap.config.max, 1);
+      assert.equal(snap.config.autoCreated, true);
+      assert.deepStrictEqual(snap.holders, []);
+      assert.deepStrictEqual(events(snap.history), ['create']);
+      assert.deepStrictEqual(await store.listGroups(), ['g']);
+      assert.equal((await store.acquire('g', 'a', T0)).result.kind, 'granted');
+      assert.equal((await store.read('g', { historyLimit: 0, waitingSince: 0 }))!.revision, 2);
+      await store.configure('ops', { max: 3 }, T0, 'op', true);
+      assert.deepStrictEqual(await store.createOnFirstUse('ops', T0), { kind: 'exists' }, 'an operator group exists');
+    });
+
+    test('createOnFirstUse: counts against the cap; refused groups stay unwritten; forgotten when idle', async ({ store }) => {
+      assert.deepStrictEqual(await store.createOnFirstUse('a1', T0), { kind: 'created' });
+      assert.deepStrictEqual(await store.createOnFirstUse('a2', T0), { kind: 'created' });
+      assert.deepStrictEqual(await store.createOnFirstUse('a3', T0), { kind: 'unknown-group', limit: 2 });
+      assert.deepStrictEqual((await store.acquire('a4', 'n', T0)).result, { kind: 'unknown-group', limit: 2 });
+      assert.equal(await store.read('a3', { historyLimit: 10, waitingSince: 0 }), null);
+      assert.deepStrictEqual(await store.forgetIdle(T0 + DAY + MIN), ['a1', 'a2']);
+      assert.deepStrictEqual(await store.createOnFirstUse('a3', T0 + DAY + MIN), { kind: 'created' });
+      assert.equal((await store.read('a3', { historyLimit: 0, waitingSince: 0 }))!.revision, 1);
+    }, { maxAutoGroups: 2 });
+
+    test('createOnFirstUse: nothing is created when unknown groups are refused', async ({ store }) => {
+      assert.deepStrictEqual(await store.createOnFirstUse('g', T0), { kind: 'unknown-group' });
+      assert.equal(await store.read('g', { historyLimit: 10, waitingSince: 0 }), null);
+      assert.deepStrictEqual(await store.listGroups(), []);
+      await store.configure('g', {}, T0, 'op', true);
+      assert.deepStrictEqual(await store.createOnFirstUse('g', T0), { kind: 'exists' });
+    }, { createUnknownGroups: false });
   });
 }

@@ -34,7 +34,7 @@ describe('redis slot store: layout', () => {
   it('Lua scripts are named <name>-<numKeys>.lua and document every KEYS and ARGV they use', () => {
     const dir = fileURLToPath(new URL('../../coordinator/store/redis/lua', import.meta.url));
     assert.deepStrictEqual(assertLuaScriptsDocumented(dir).sort(), [
-      'slotAdmit-2.lua', 'slotApply-6.lua', 'slotConfigure-2.lua', 'slotExpire-4.lua', 'slotForget-6.lua', 'slotUnlist-2.lua',
+      'slotAdmit-2.lua', 'slotApply-6.lua', 'slotConfigure-2.lua', 'slotCreate-2.lua', 'slotExpire-4.lua', 'slotForget-6.lua', 'slotUnlist-2.lua',
     ]);
   });
 

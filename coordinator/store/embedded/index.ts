@@ -7,7 +7,7 @@ import { decideAcquire, decideRelease, dueForExpiry, expire, type Expiry } from 
 import { describeChange } from '../../domain/describe.ts';
 import type { GroupChange, GroupConfig, LeasePolicy, SlotEvent, WaitReason } from '../../domain/types.ts';
 import { isOpen } from '../../../kernel/time/windows.ts';
-import { FULL_SAMPLE, type AcquireOutcome, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
+import { FULL_SAMPLE, type AcquireOutcome, type CreateResult, type ExpiryEvent, type GroupSnapshot, type ReleaseBy, type ReleaseResult, type SlotStore, type SlotStoreOptions } from '../types.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { decodeSlotEvent, encodeSlotEvent } from '../slot-event.ts';
 import { migrate } from './schema.ts';
@@ -127,6 +127,15 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
     return d;
   });
 
+  const createTx = db.transaction((group: string, now: number): CreateResult => {
+    if (q.group.get(group)) return { kind: 'exists' };
+    if (!opts.createUnknownGroups) return { kind: 'unknown-group' };
+    const limit = opts.maxAutoGroups;
+    if ((q.autoCount.get() as { n: number }).n >= limit) return { kind: 'unknown-group', limit };
+    createGroup(group, now, 'node', 'created on first use', true);
+    return { kind: 'created' };
+  });
+
   const expireTx = db.transaction((group: string, now: number): Expiry[] => {
     const row = q.group.get(group);
     if (!row) return [];
@@ -213,6 +222,9 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
       for (const { name } of q.autoIdle.all(cutoff)) if (forgetTx.immediate(name, now, cutoff)) forgotten.push(name);
       return forgotten;
     },
+    createOnFirstUse(group, now) {
+      return batch(() => createTx(group, now));
+    },
     async configure(group, change, now, actor, mayCreate) {
       return configureTx.immediate(group, change, now, actor, mayCreate);
     },
@@ -225,6 +237,8 @@ export function createEmbeddedSlotStore(db: Database.Database, opts: SlotStoreOp
         lastFencingToken: row.fence,
         history: q.history.all(group, historyLimit).map((r) => decodeSlotEvent(r.entry)),
         waiting: q.waiting.all(group, waitingSince).map((r) => ({ id: r.holder, lastSeen: r.seen_at, reason: r.reason as WaitReason })),
+        // The history sequence is the change counter: every change writes exactly one line.
+        revision: Math.max(1, row.seq),
       };
     },
     async listGroups() {

@@ -54,3 +54,8 @@ export function parseConfig(group: string, h: Record<string, string>): GroupConf
 export function lastFencingToken(h: Record<string, string>): number {
   return Number(h.fence ?? 0);
 }
+
+/** The group's change counter: the config hash's `rev`; a group from before `rev` existed counts as 1. */
+export function revision(h: Record<string, string>): number {
+  return Math.max(1, Number(h.rev ?? 1));
+}

@@ -10,10 +10,10 @@ import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-
 import { defineScripts, runScript } from '../../../kernel/storage/redis/scripts.ts';
 import { describeChange } from '../../domain/describe.ts';
 import type { WaitReason } from '../../domain/types.ts';
-import type { AcquireResult, ExpiryEvent, GroupSnapshot, ReleaseBy, ReleaseResult, SlotStore, SlotStoreOptions } from '../types.ts';
+import type { AcquireResult, CreateResult, ExpiryEvent, GroupSnapshot, ReleaseBy, ReleaseResult, SlotStore, SlotStoreOptions } from '../types.ts';
 import { decodeSlotEvent } from '../slot-event.ts';
 import { createBatcher, type CallKind, type CallReply, type WindowCache } from './batch.ts';
-import { configHash, lastFencingToken, parseConfig, parseExpired, parseHolder, type ExpiredRow } from './codec.ts';
+import { configHash, lastFencingToken, parseConfig, parseExpired, parseHolder, revision, type ExpiredRow } from './codec.ts';
 import { SlotKeys } from './keys.ts';
 
 const LUA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lua');
@@ -108,6 +108,20 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
       return forgotten;
     },
 
+    async createOnFirstUse(group, now): Promise<CreateResult> {
+      const k = keys.group(group);
+      const exists = async () => (await redis.exists(k.config)) === 1;
+      if (await exists()) return { kind: 'exists' };
+      if (!opts.createUnknownGroups) return { kind: 'unknown-group' };
+      // Admitted under the cap on the {coord} keys, then created on the group's keys (one hash slot each).
+      const admitted = await runScript<number>(redis, 'slotAdmit', [groupsKey, autoKey], [group, now, opts.maxAutoGroups]);
+      if (admitted === ReplyCode.capReached) return (await exists()) ? { kind: 'exists' } : { kind: 'unknown-group', limit: opts.maxAutoGroups };
+      const code = await runScript<number>(redis, 'slotCreate', [k.config, k.history], [now, d.max, d.leaseSeconds, d.leasePolicy, opts.historyCap]);
+      if (code === ReplyCode.ok) return { kind: 'created' };
+      if (code === ReplyCode.exists) return { kind: 'exists' };
+      throw unexpectedReply('slotCreate', code);
+    },
+
     async configure(group, change, now, actor, create) {
       const pairs: (string | number)[] = [];
       if (change.max !== undefined) pairs.push('max', change.max);
@@ -156,6 +170,7 @@ export function createRedisSlotStore(redis: Redis, prefix: string, opts: SlotSto
         lastFencingToken: lastFencingToken(cfg),
         history: historyLimit > 0 ? history.map(decodeSlotEvent) : [],
         waiting: waitingNodes,
+        revision: revision(cfg),
       };
     },
 

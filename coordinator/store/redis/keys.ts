@@ -4,7 +4,10 @@
 import { KeySpace, type HashTag } from '../../../kernel/storage/redis/keys.ts';
 
 export interface GroupKeys {
-  /** Hash: max, paused, pauseReason, leaseSeconds, leasePolicy, windows (JSON), epoch, fence (the last fencing token), createdAt, updatedAt, auto. */
+  /**
+   * Hash: max, paused, pauseReason, leaseSeconds, leasePolicy, windows (JSON), epoch, fence (the last
+   * fencing token), rev (the change counter, lua/includes/addEvent.lua), createdAt, updatedAt, auto.
+   */
   config: string;
   /** Hash: holder id → "fencingToken:since:leaseUntil[:expiredAt]" (times in ms, see codec.ts). */
   holders: string;

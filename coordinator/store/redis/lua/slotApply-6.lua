@@ -3,7 +3,8 @@
   force-unlock calls that arrived together, applied one after the other in one atomic step. Each
   call is decided exactly as if it came alone (see coordinator/domain/decide.ts).
 
-  KEYS[1] config       hash   group configuration, epoch, last fencing token (`fence`), `auto` (created on first use)
+  KEYS[1] config       hash   group configuration, epoch, last fencing token (`fence`), change counter (`rev`),
+                              `auto` (created on first use)
   KEYS[2] holders      hash   holder id -> "fencingToken:since:leaseUntil[:expiredAt]" (includes/holder.lua)
   KEYS[3] leases       zset   holder id -> lease deadline (unexpired holders only)
   KEYS[4] history      list   JSON events, newest first
@@ -32,7 +33,7 @@
      and expired = {id, fencingToken, since, leaseUntil, freed (1|0), processed at} for every lease processed on the way;
      or {ReplyCode.staleConfig, windows JSON, lease seconds, epoch} when ARGV[1] is stale and the batch has a pre-reboot
      (nothing applied but a group creation): the caller re-evaluates windows and sends the batch again.
-  Events: create, expire, grant, release, force-unlock.
+  Events: create, expire, grant, release, force-unlock; each moves the group's `rev` by one.
 ]]
 --@include replyCodes.lua
 --@include addEvent.lua
@@ -82,6 +83,7 @@ if not hasPreReboot then
     end
     i = i + WIDTH[ARGV[i]]
   end
+  bumpRevision(configKey)
   return {ReplyCode.ok, replies, {}}
 end
 
@@ -99,11 +101,14 @@ if not cfg[1] then
   end
   local at = ARGV[FIRST + 2]
   redis.call('HSET', configKey, 'max', ARGV[3], 'paused', '0', 'leaseSeconds', ARGV[4], 'leasePolicy', ARGV[5],
-    'windows', '[]', 'epoch', '1', 'fence', '0', 'createdAt', at, 'updatedAt', at, 'auto', '1')
+    'windows', '[]', 'epoch', '1', 'fence', '0', 'rev', '0', 'createdAt', at, 'updatedAt', at, 'auto', '1')
   addEvent(historyKey, {at = tonumber(at), event = 'create', by = 'node', max = tonumber(ARGV[3]), detail = 'created on first use'}, historyCap)
   cfg = redis.call('HMGET', configKey, unpack(CONFIG_FIELDS))
 end
-if tonumber(cfg[1]) ~= tonumber(ARGV[1]) then return {ReplyCode.staleConfig, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])} end
+if tonumber(cfg[1]) ~= tonumber(ARGV[1]) then
+  bumpRevision(configKey)
+  return {ReplyCode.staleConfig, cfg[5], tonumber(cfg[4]), tonumber(cfg[1])}
+end
 
 local paused = cfg[2] == '1'
 local max = tonumber(cfg[3])
@@ -209,4 +214,5 @@ while i <= #ARGV do
   i = i + WIDTH[kind]
 end
 if lastFencingToken ~= lastFencingTokenAtStart then redis.call('HSET', configKey, 'fence', lastFencingToken) end
+bumpRevision(configKey)
 return {ReplyCode.ok, replies, expired}

@@ -1,7 +1,7 @@
 --[[
   Lease sweep for one group: processes every lease that ran out (see includes/expireDue.lua).
 
-  KEYS[1] config    hash   (leasePolicy decides between marking and freeing)
+  KEYS[1] config    hash   (leasePolicy decides between marking and freeing; `rev` moves by one per expiry)
   KEYS[2] holders   hash   holder id -> "fencingToken:since:leaseUntil[:expiredAt]"
   KEYS[3] leases    zset   holder id -> lease deadline
   KEYS[4] history   list   JSON events, newest first
@@ -16,4 +16,6 @@
 --@include holder.lua
 --@include expireDue.lua
 
-return expireDue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[1]), tonumber(ARGV[2]))
+local rows = expireDue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[1]), tonumber(ARGV[2]))
+bumpRevision(KEYS[1])
+return rows

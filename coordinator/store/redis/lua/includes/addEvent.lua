@@ -6,7 +6,13 @@
 -- slotEventJson(at, event, holder, fencingToken[, by[, detail]]): the common grant/release line,
 -- built directly; `by` defaults to node. Lines store the fencing token as `token` (see
 -- coordinator/store/slot-event.ts).
+-- bumpRevision(configKey): every line pushed is one change of the group; adds them to the config
+-- hash's `rev` (the group's change counter, never 0) once, before the script answers. A group
+-- created before `rev` existed has none: it counts as 1, so its first change makes it 2.
+local changes = 0
+
 local function pushEvent(historyKey, json, cap)
+  changes = changes + 1
   if redis.call('LPUSH', historyKey, json) > cap + 63 then
     redis.call('LTRIM', historyKey, 0, cap - 1)
   end
@@ -27,4 +33,11 @@ local function slotEventJson(at, event, holder, fencingToken, by, detail)
   local json = '{"at":' .. at .. ',"event":"' .. event .. '","holder":' .. jsonString(holder) .. ',"token":' .. fencingToken .. ',"by":' .. byJson
   if detail and detail ~= '' then json = json .. ',"detail":' .. jsonString(detail) end
   return json .. '}'
+end
+
+local function bumpRevision(configKey)
+  if changes == 0 then return end
+  redis.call('HSETNX', configKey, 'rev', 1)
+  redis.call('HINCRBY', configKey, 'rev', changes)
+  changes = 0
 end
