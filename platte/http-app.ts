@@ -17,6 +17,9 @@ import type { Config } from './config.ts';
 import { apiDocument } from './openapi.ts';
 import { webhookMiddleware } from './webhooks-wiring.ts';
 import type { Webhooks } from '../server/webhooks/index.ts';
+import type { Backend } from '../kernel/storage/backend.ts';
+import { webSurfaces } from './web-wiring.ts';
+import { liveMiddleware, type LiveParts } from './live-wiring.ts';
 
 export interface AppDeps {
   config: Config;
@@ -31,6 +34,10 @@ export interface AppDeps {
   releases?: ReleaseCache;
   /** Webhooks: their API is served beside the release API. */
   webhooks?: Webhooks;
+  /** The store's backend: dashboard sessions are kept there (in this process's memory without it). */
+  backend?: Backend;
+  /** The dashboard's time series and live event streams. */
+  live?: LiveParts;
 }
 
 /** The update server's dependencies in this process. */
@@ -56,6 +63,8 @@ export function buildApp(deps: AppDeps, server: ServerDeps = serverDeps(deps)): 
   app.use(jsonErrorBoundary(log));
   app.use(healthRoutes(store, log));
   app.use(omahaMiddleware(server));
+  const web = webSurfaces(deps);
+  app.use(web.sessions);
   app.use(coordinator.middleware);
 
   const doc = apiDocument();
@@ -66,6 +75,8 @@ export function buildApp(deps: AppDeps, server: ServerDeps = serverDeps(deps)): 
   app.use(api.routes());
   app.use(api.allowedMethods());
   if (deps.webhooks) app.use(webhookMiddleware(deps.webhooks, deps.auth.requireRole));
+  if (deps.live) app.use(liveMiddleware(deps.live, deps.auth.requireRole));
+  app.use(web.page);
   app.use(jsonNotFound);
   return app;
 }

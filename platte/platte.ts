@@ -7,7 +7,10 @@ import { openJobRunner } from '../kernel/jobs/open.ts';
 import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { buildApp, serverDeps } from './http-app.ts';
 import { openWebhooks } from './webhooks-wiring.ts';
+import { openLive, type LiveParts } from './live-wiring.ts';
+import { fanOutSink } from '../server/live/index.ts';
 import { defineRolloutJobs, type RolloutJobs } from '../server/rollout/jobs.ts';
+import { recordLeaseExpiries } from '../server/rollout/lease-failures.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
 import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
@@ -24,6 +27,8 @@ export interface Platte {
   jobs: JobRunner;
   /** The rollouts' background work, run now (the jobs run it every few seconds): for tests and tools. */
   rollouts: Pick<RolloutJobs, 'evaluate' | 'sweepTimeouts'>;
+  /** The dashboard's time series and live event streams. */
+  live: LiveParts;
   backend: Backend;
   config: Config;
   log: Logger;
@@ -64,20 +69,29 @@ async function openStore(config: Config, log: Logger): Promise<{ backend: Backen
 export async function createPlatte(config: Config, opts: PlatteOptions = {}): Promise<Platte> {
   const log = opts.log ?? silentLogger();
   const now = opts.now ?? Date.now;
-  const { backend, store } = await openStore(config, log);
-  const auth = createAuth(store, config.adminToken, { now });
+  const { backend, store: opened } = await openStore(config, log);
   const jobs = openJobRunner(backend, log.child({ component: 'jobs' }));
-  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, now, jobs });
+  const live = openLive({ backend, jobs, store: opened, log, now });
+  // Check-ins (and grant time-outs, prunes) tell the dashboard's live streams that counters moved.
+  const store = live.watch(opened);
+  const auth = createAuth(store, config.adminToken, { now });
+  // A lease that ran out on a node rebooting into a rollout's version is a failure of that rollout.
+  const onLeaseExpired = async (ids: string[]): Promise<void> => {
+    await recordLeaseExpiries({ store, log: log.child({ component: 'rollouts' }) }, ids);
+  };
+  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, resolveToken: auth.resolve, now, jobs, onLeaseExpired });
   const webhooks = openWebhooks({ backend, jobs, log, now });
-  const appDeps = { config, store, auth, coordinator, log, now, webhooks, events: webhooks.sink };
+  const appDeps = { config, store, auth, coordinator, log, now, backend, webhooks, live, events: fanOutSink(webhooks.sink, live.live.sink) };
   const server = serverDeps(appDeps);
   const rollouts = defineRolloutJobs(jobs, { ...server, log: log.child({ component: 'rollouts' }) });
   const app = buildApp(appDeps, server);
   try {
     await coordinator.start();
     await rollouts.start();
+    await live.start();
     await jobs.start();
   } catch (err) {
+    await live.close().catch(() => {});
     await jobs.close().catch(() => {});
     await store.close().catch(() => {});
     await closeBackend(backend).catch(() => {});
@@ -90,12 +104,15 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
     coordinator,
     jobs,
     rollouts,
+    live,
     backend,
     config,
     log,
     async close() {
       if (closed) return;
       closed = true;
+      // Event streams end first: an open stream would hold the HTTP server's close.
+      await live.close();
       // Running jobs finish before the store they use goes away.
       await jobs.close();
       await store.close();

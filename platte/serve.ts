@@ -6,11 +6,14 @@ import type { Config } from './config.ts';
 import type { Logger } from '../kernel/log.ts';
 import { createPlatte, type Platte } from './platte.ts';
 import { listenFailure, prepareDataDir } from './startup.ts';
+import { buildEtcdApp, startEtcdListener, type EtcdListener } from './etcd-listener.ts';
 
 export interface RunningServer {
   platte: Platte;
   server: http.Server;
   url: string;
+  /** The etcd listener for locksmith (--etcd-listen), when configured. */
+  etcd?: EtcdListener;
   /** Stops accepting, finishes in-flight requests, flushes and closes the store. */
   close(): Promise<void>;
 }
@@ -69,11 +72,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const app = platte.app.callback();
   let handle: http.RequestListener = (req, res) => void startedP.then(() => app(req, res));
   const server = http.createServer(httpServerOptions(config.requestTimeout), (req, res) => handle(req, res));
+  let etcd: EtcdListener | undefined;
   try {
     await listen(server, config);
+    if (config.etcdListen) {
+      etcd = await startEtcdListener(config.etcdListen, buildEtcdApp(platte.coordinator, log), httpServerOptions(config.requestTimeout));
+    }
     const secret = await bootstrapAdminToken(platte);
     if (secret) printAdminToken(secret);
   } catch (err) {
+    etcd?.server.close();
+    etcd?.server.closeAllConnections();
     server.closeAllConnections();
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await platte.close();
@@ -84,21 +93,24 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;
-  log.info({ url, store: platte.store.kind }, 'platte listening');
+  log.info({ url, store: platte.store.kind, ...(etcd ? { etcd: etcd.url } : {}) }, 'platte listening');
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      // Event streams never end by themselves: close them, or server.close() waits for the force timer.
+      await platte.live.close();
+      const servers = etcd ? [server, etcd.server] : [server];
+      const done = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of servers) s.closeIdleConnections();
+      const force = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 10_000);
       force.unref();
       await done;
       clearTimeout(force);
       await platte.close();
       log.info('platte stopped');
     })());
-  return { platte, server, url, close };
+  return { platte, server, url, ...(etcd ? { etcd } : {}), close };
 }
 
 /** Wires SIGTERM/SIGINT to a graceful close, then exit. */
