@@ -53,9 +53,9 @@ function haltText(h: HaltOn): string {
 }
 
 /** `1 error, 2 downloading`: the non-zero entries of a count record. */
-function nonZero(counts: Record<string, number>, skip = ''): string {
+function nonZero(counts: Record<string, number>, ...skip: string[]): string {
   return Object.entries(counts)
-    .filter(([k, n]) => k !== skip && n > 0)
+    .filter(([k, n]) => !skip.includes(k) && n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
 }
@@ -88,7 +88,7 @@ export function rolloutLines(v: RolloutView, now = Date.now()): string {
     ['version', `${v.version} ← ${v.previousVersion ?? '(none)'}`],
     ['offered to', `${pct(v.percent)} of the nodes (${position(v)})`],
     ['halt on', haltText(v.plan.haltOn)],
-    ['nodes', `${v.counts.granted} granted${nonZero(v.counts, 'granted') ? `: ${nonZero(v.counts, 'granted')}` : ''}`],
+    ['nodes', `${v.counts.granted} granted${nonZero(v.counts, 'granted', 'eligible') ? `: ${nonZero(v.counts, 'granted', 'eligible')}` : ''}; ${v.counts.eligible ?? 0} still below the version`],
     ['failures', `${v.failures.total} (${v.failures.counted} counted by the halt rule)${failures ? `: ${failures}` : ''}`],
   ];
   if (v.haltReason) pairs.push(['halted', v.haltReason]);

@@ -8,6 +8,7 @@ import { targetCounts } from '../domain/counters.ts';
 import { countsSince } from '../domain/rollout/halt.ts';
 import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
 import { rolloutCounts } from './counts.ts';
+import { nodesBelow } from './fleet-facts.ts';
 
 export interface RolloutStepView {
   index: number;
@@ -35,7 +36,11 @@ export interface RolloutView {
   /** What the next automatic transition waits for, and until when if a time is known. */
   waiting: { for: string; until: number | null } | null;
   /** Nodes granted this version in this channel, by status (from counters). */
-  counts: Record<InstanceStatus, number> & { granted: number };
+  /**
+   * Nodes granted this version in this channel, by status (from counters); `eligible`: nodes of the
+   * channel still below the version, which the rollout has yet to reach or hold back.
+   */
+  counts: Record<InstanceStatus, number> & { granted: number; eligible: number };
   /** Failures among those nodes, by kind, since the start; `counted` are those the halt rule counts now. */
   failures: { total: number; counted: number; byKind: Record<FailureKind, number> };
   haltReason: string | null;
@@ -85,7 +90,7 @@ export function buildRolloutView(
     plan: r.plan,
     steps: stepViews(r),
     waiting,
-    counts: { ...byStatus, granted: counts.granted },
+    counts: { ...byStatus, granted: counts.granted, eligible: sumOf(nodesBelow(counters, channel, r.version)) },
     failures: { total, counted: Object.values(counted.failures).reduce((a, b) => a + b, 0), byKind: counts.failures },
     haltReason: r.haltReason,
     pulled: r.pulled,
@@ -93,4 +98,10 @@ export function buildRolloutView(
     finishedAt: r.finishedAt,
     history: r.history,
   };
+}
+
+function sumOf(m: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
 }

@@ -55,6 +55,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(view.state, 'running');
       assert.equal(view.percent, 10);
       assert.equal(view.counts.granted, ten.length);
+      assert.equal(view.counts.eligible, machines.length, 'every node is still below the version');
       assert.deepEqual(view.steps.map((s: { state: string }) => s.state), ['open', 'pending', 'pending']);
       assert.equal(view.waiting.for, 'soaking');
 

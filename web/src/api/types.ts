@@ -68,7 +68,7 @@ export interface Rollout {
   plan: { kind: 'steps' | 'linear'; haltOn: { failures?: number; failurePercent?: number } };
   steps: RolloutStep[];
   waiting: { for: string; until: number | null } | null;
-  counts: Record<string, number> & { granted: number };
+  counts: Record<string, number> & { granted: number; eligible?: number };
   failures: { total: number; counted: number; byKind: Record<string, number> };
   haltReason: string | null;
   pulled: boolean;

@@ -111,7 +111,8 @@ export function rolloutStatuses(r: Rollout): Record<string, number> {
   const counts: Record<string, number> = {};
   let reported = 0;
   for (const [s, n] of Object.entries(r.counts)) {
-    if (s === 'granted') continue;
+    // `eligible` counts nodes below the version, not granted ones.
+    if (s === 'granted' || s === 'eligible') continue;
     counts[s] = n;
     reported += n;
   }
