@@ -10,6 +10,7 @@ import { Failure, Loading } from '../components/notes.tsx';
 import { heldWord, statusWord } from '../components/statuses.ts';
 import { PAGE_ROUTES } from '../routes.ts';
 import { useData } from '../state/use-data.ts';
+import { TablePanel } from '../components/table-panel.tsx';
 
 function what(h: InstanceHistoryEntry): string {
   if (h.kind === 'grant') return `offered ${h.version}`;
@@ -54,43 +55,27 @@ export function InstancePage({ app, machineid }: { app: string; machineid: strin
             <Fact name="Last check" value={`${ago(i.lastCheck)} (${when(i.lastCheck)})`} />
             <Fact name="First seen" value={when(i.firstSeen)} />
           </dl>
-          <section class="panel" aria-labelledby="ihist-h">
-            <h2 id="ihist-h">History</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.history.length === 0 && (
-                    <tr>
-                      <td colSpan={5} class="muted">
-                        No events yet: the node only checked in.
-                      </td>
-                    </tr>
-                  )}
-                  {data.history.map((h, n) => (
-                    <tr key={`${h.at}-${n}`}>
-                      <td class="nowrap">{when(h.at)}</td>
-                      <td>
-                        {what(h)}
-                        {h.repeat > 1 && <span class="muted small"> ×{h.repeat}</span>}
-                      </td>
-                      <td>{h.version}</td>
-                      <td>{h.status ? <StatusBadge status={h.status} /> : ''}</td>
-                      <td class="bad-text">{h.errorName ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          <TablePanel id="ihist-h" title="History" columns={['When', 'What', 'Version', 'Status', 'Error']}>
+            {data.history.length === 0 && (
+              <tr>
+                <td colSpan={5} class="muted">
+                  No events yet: the node only checked in.
+                </td>
+              </tr>
+            )}
+            {data.history.map((h, n) => (
+              <tr key={`${h.at}-${n}`}>
+                <td class="nowrap">{when(h.at)}</td>
+                <td>
+                  {what(h)}
+                  {h.repeat > 1 && <span class="muted small"> ×{h.repeat}</span>}
+                </td>
+                <td>{h.version}</td>
+                <td>{h.status ? <StatusBadge status={h.status} /> : ''}</td>
+                <td class="bad-text">{h.errorName ?? ''}</td>
+              </tr>
+            ))}
+          </TablePanel>
         </>
       )}
     </>

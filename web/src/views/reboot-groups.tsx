@@ -9,6 +9,7 @@ import { ago, when } from '../components/format.ts';
 import { pagePath, PAGE_ROUTES } from '../routes.ts';
 import { useData } from '../state/use-data.ts';
 import { Holders } from './holders.tsx';
+import { TablePanel } from '../components/table-panel.tsx';
 
 export function RebootGroups() {
   const { data, error, reload } = useData(() => request<{ groups: RebootGroup[] }>('/reboot-groups').then((a) => a.groups), [], 'poll');
@@ -144,32 +145,16 @@ function Windows({ g }: { g: RebootGroup }) {
 
 function GroupHistory({ g }: { g: RebootGroup }) {
   return (
-    <section class="panel" aria-labelledby="ghist-h">
-      <h2 id="ghist-h">History</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Node</th>
-              <th scope="col">By</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {g.history.map((h, i) => (
-              <tr key={`${h.at}-${i}`}>
-                <td class="nowrap">{when(h.at)}</td>
-                <td>{h.event}</td>
-                <td>{h.holder ? <code>{h.holder}</code> : ''}</td>
-                <td>{h.by ?? ''}</td>
-                <td>{h.detail ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TablePanel id="ghist-h" title="History" columns={['When', 'Event', 'Node', 'By', 'Detail']}>
+      {g.history.map((h, i) => (
+        <tr key={`${h.at}-${i}`}>
+          <td class="nowrap">{when(h.at)}</td>
+          <td>{h.event}</td>
+          <td>{h.holder ? <code>{h.holder}</code> : ''}</td>
+          <td>{h.by ?? ''}</td>
+          <td>{h.detail ?? ''}</td>
+        </tr>
+      ))}
+    </TablePanel>
   );
 }

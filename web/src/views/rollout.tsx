@@ -12,6 +12,7 @@ import { appName } from '../state/apps.ts';
 import { useData } from '../state/use-data.ts';
 import { RolloutControls } from './rollout-controls.tsx';
 import { VersionMix } from './version-mix.tsx';
+import { TablePanel } from '../components/table-panel.tsx';
 
 export function RolloutPage({ app, channel }: { app: string; channel: string }) {
   const path = `/apps/${seg(app)}/channels/${seg(channel)}/rollout`;
@@ -191,34 +192,17 @@ function Steps({ r }: { r: Rollout }) {
 function History({ r }: { r: Rollout }) {
   const rows = [...r.history].reverse();
   return (
-    <section class="panel" aria-labelledby="hist-h">
-      <h2 id="hist-h">History</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">State</th>
-              <th scope="col">Step</th>
-              <th scope="col">By</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((h, i) => (
-              <tr key={`${h.at}-${i}`}>
-                <td class="nowrap">{when(h.at)}</td>
-                <td>{h.action}</td>
-                <td>{h.from ? `${h.from} → ${h.to}` : h.to}</td>
-                <td>{h.stepIndex + 1}</td>
-                <td>{h.by}</td>
-                <td>{h.why}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TablePanel id="hist-h" title="History" columns={['When', 'What', 'State', 'Step', 'By', 'Why']}>
+      {rows.map((h, i) => (
+        <tr key={`${h.at}-${i}`}>
+          <td class="nowrap">{when(h.at)}</td>
+          <td>{h.action}</td>
+          <td>{h.from ? `${h.from} → ${h.to}` : h.to}</td>
+          <td>{h.stepIndex + 1}</td>
+          <td>{h.by}</td>
+          <td>{h.why}</td>
+        </tr>
+      ))}
+    </TablePanel>
   );
 }
