@@ -61,11 +61,14 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Platte (startPlatte) listening on a free loopback port. */
-export async function servePlatte(kind: StoreKind = 'embedded', over: ConfigInput = {}): Promise<Served> {
+/** Platte (startPlatte) listening on a loopback port: `port`, or a free one when 0. */
+export async function servePlatte(kind: StoreKind = 'embedded', over: ConfigInput = {}, port = 0): Promise<Served> {
   const t = await startPlatte(kind, over);
   const server = http.createServer(t.platte.app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     t,

@@ -56,7 +56,7 @@ describe('serving the dashboard', () => {
   }
 
   it('answers the page at / and at each of its routes, with the security headers and no caching of the page', async () => {
-    for (const p of ['/', '/rollouts/x/stable', '/reboot-groups', '/reboot-groups/web', '/instances', '/instances/x/y', '/activity']) {
+    for (const p of ['/', '/rollouts/x/stable', '/reboot-groups', '/reboot-groups/web', '/instances', '/instances/x/y', '/activity', '/releases']) {
       const res = await t.http.get(p).expect(200);
       assert.match(String(res.headers['content-type']), /text\/html/);
       assert.match(res.text, /<div id="app">/);

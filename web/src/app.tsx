@@ -14,6 +14,7 @@ import { Instances } from './views/instances.tsx';
 import { NotFound } from './views/not-found.tsx';
 import { Overview } from './views/overview.tsx';
 import { RebootGroupPage, RebootGroups } from './views/reboot-groups.tsx';
+import { Releases } from './views/releases.tsx';
 import { RolloutPage } from './views/rollout.tsx';
 import { SignIn } from './views/sign-in.tsx';
 
@@ -49,6 +50,8 @@ function view(path: string) {
         return <InstancePage app={p.app ?? ''} machineid={p.machineid ?? ''} />;
       case 'activity':
         return <Activity />;
+      case 'releases':
+        return <Releases />;
     }
   }
   return <NotFound />;

@@ -10,6 +10,7 @@ export const PAGE_ROUTES = {
   instances: '/instances',
   instance: '/instances/:app/:machineid',
   activity: '/activity',
+  releases: '/releases',
 } as const;
 
 export type PageName = keyof typeof PAGE_ROUTES;

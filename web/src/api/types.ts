@@ -21,7 +21,7 @@ export interface Channel {
   version: string | null;
   updatedAt: number;
   updatedBy: string;
-  rollout: { status: RolloutState; version: string } | null;
+  rollout: { status: RolloutState; version: string; stepIndex?: number; plan?: { kind: string; steps?: { percent: number }[] } } | null;
 }
 
 /** channel or group → version → status → count */

@@ -12,6 +12,7 @@ const NAV: [string, string][] = [
   [PAGE_ROUTES.rebootGroups, 'Reboot slots'],
   [PAGE_ROUTES.instances, 'Instances'],
   [PAGE_ROUTES.activity, 'Activity'],
+  [PAGE_ROUTES.releases, 'Releases'],
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -8,6 +8,7 @@ import { Empty, Failure, Loading } from '../components/notes.tsx';
 import { ago, when } from '../components/format.ts';
 import { pagePath, PAGE_ROUTES } from '../routes.ts';
 import { useData } from '../state/use-data.ts';
+import { GroupControls } from './group-controls.tsx';
 import { Holders } from './holders.tsx';
 import { TablePanel } from '../components/table-panel.tsx';
 
@@ -73,7 +74,7 @@ function GroupCard({ g, onChange }: { g: RebootGroup; onChange: () => void }) {
 }
 
 export function RebootGroupPage({ group }: { group: string }) {
-  const { data: g, error, reload } = useData(() => request<RebootGroup>(`/reboot-groups/${seg(group)}`, { query: { history: 100 } }), [group], 'poll');
+  const { data: g, error, reload, set } = useData(() => request<RebootGroup>(`/reboot-groups/${seg(group)}`, { query: { history: 100 } }), [group], 'poll');
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
@@ -86,6 +87,13 @@ export function RebootGroupPage({ group }: { group: string }) {
       {!g && !error && <Loading what="the group" />}
       {g && (
         <>
+          <GroupControls
+            g={g}
+            onChange={(next) => {
+              set(next);
+              reload();
+            }}
+          />
           <section class="panel" aria-labelledby="holders-h">
             <h2 id="holders-h">
               Holders <span class="muted">{g.holders.length} of {g.max}</span>
