@@ -5,6 +5,7 @@ import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { mustBe, SETTING_LIST, SETTINGS as S, type Setting, type SettingKey, type WholeSetting } from './settings.ts';
 import { groupNameProblem } from '../coordinator/etcd/keys.ts';
+import { durationField } from '../server/domain/rollout/duration.ts';
 
 /** A number, or a string of digits (flags and variables are text); no coercion of "", "1e3" or "0x10". */
 function whole(s: WholeSetting) {
@@ -44,6 +45,8 @@ const schema = z.object({
   requestTimeout: whole(S.requestTimeout),
   /** Seconds sent as updatecheck@PollInterval; unset = the client's own default (45 min). */
   pollInterval: whole(S.pollInterval).optional(),
+  /** ms a node may stay unseen before it counts as stale (a duration such as 24h). */
+  staleAfter: durationField({ minMs: 60_000, maxMs: 365 * 86_400_000 }),
   /** Reboot coordinator: what to do with a FleetLock group nobody configured. */
   unknownGroups: z.enum(S.unknownGroups.choices),
   /** Reboot coordinator: at most this many groups created on first use (`create`) at a time. */

@@ -11,6 +11,7 @@ import { openLive, type LiveParts } from './live-wiring.ts';
 import { fanOutSink } from '../server/live/index.ts';
 import { defineRolloutJobs, type RolloutJobs } from '../server/rollout/jobs.ts';
 import { recordLeaseExpiries } from '../server/rollout/lease-failures.ts';
+import { defineStaleJob } from '../server/instances/stale.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
 import { closeBackend, openEmbeddedBackend, openMemoryBackend, openRedisBackend, type Backend } from '../kernel/storage/backend.ts';
@@ -84,10 +85,12 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   const appDeps = { config, store, auth, coordinator, log, now, backend, webhooks, live, events: fanOutSink(webhooks.sink, live.live.sink) };
   const server = serverDeps(appDeps);
   const rollouts = defineRolloutJobs(jobs, { ...server, log: log.child({ component: 'rollouts' }) });
+  const stale = defineStaleJob(jobs, { store, log: log.child({ component: 'instances' }), now }, config.staleAfter);
   const app = buildApp(appDeps, server);
   try {
     await coordinator.start();
     await rollouts.start();
+    await stale.start();
     await live.start();
     await jobs.start();
   } catch (err) {

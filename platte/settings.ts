@@ -121,6 +121,15 @@ export const SETTINGS = {
     max: 86400,
     description: "PollInterval sent to nodes (unset: the node's own default, 45 min)",
   },
+  staleAfter: {
+    flag: '--stale-after',
+    arg: 'duration',
+    env: 'PLATTE_STALE_AFTER',
+    kind: 'text',
+    must: 'a duration from 1m to 365d, such as 90m, 24h or 7d',
+    default: '24h',
+    description: 'a node not seen for this long leaves the live counts and shows as stale until it checks in again',
+  },
   unknownGroups: {
     flag: '--unknown-groups',
     arg: 'mode',

@@ -10,12 +10,15 @@
 // says whether the change's group limits refuse it); timeOut is the server's move of a grant that
 // took longer than its group allows. It also notices a node that installed its target and came
 // back from a reboot on another version (revertedBucket): a failure counted in the rollout's
-// `f/…|reverted` bucket (counters.ts), whatever else the change does.
+// `f/…|reverted` bucket (counters.ts), whatever else the change does. markStale is the server's
+// move of a node not seen for the stale period into the `stale` pseudo-status (counters.ts STALE);
+// its next check-in moves it back.
 import {
   capUnknownTrack,
   capUnknownVersion,
   failureBucket,
   OVERFLOW_TRACK,
+  STALE,
   targetPrefix,
   unknownTrackOf,
   UNKNOWN_TRACK_CAP,
@@ -51,7 +54,10 @@ export interface StoredInstance {
   errorName: string;
   /** The boot id it last reported ('' when none): another one means it rebooted since. */
   bootId: string;
-  /** The counter buckets it is counted in (`<prefix>|<status>`, distinct). */
+  /**
+   * The counter buckets it is counted in (`<prefix>|<status>`, distinct; `<prefix>|stale` while
+   * stale: the rules below count a stale instance there whatever a store passes).
+   */
   buckets: readonly string[];
   /** The unknown version it is tallied under, or null. */
   talliedVersion: string | null;
@@ -61,10 +67,17 @@ export interface StoredInstance {
   historyLength: number;
   /** The group it is in progress in and since when; null or absent: not in progress. */
   progress?: Progress | null;
+  /** Marked stale (markStale) and not seen since; absent: not stale. */
+  stale?: boolean;
 }
 
 /** The instance's new state, without the attributes (the change's attrs overwrite them). */
-export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength' | 'progress' | 'bootId'> & { lastCheck: number; progress: Progress | null };
+export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength' | 'progress' | 'bootId' | 'stale'> & {
+  lastCheck: number;
+  progress: Progress | null;
+  /** Always false: a check-in is a sign of life. */
+  stale: false;
+};
 
 /** How the stored history changes: the newest entry rewritten, entries appended, the oldest dropped. */
 export interface HistoryEdit {
@@ -129,8 +142,18 @@ export function finalStatus(
 }
 
 /** The distinct buckets an instance with these prefixes and status is counted in. */
-export function bucketsOf(prefixes: readonly string[], status: InstanceStatus): string[] {
+export function bucketsOf(prefixes: readonly string[], status: InstanceStatus | typeof STALE): string[] {
   return [...new Set(prefixes.map((p) => `${p}|${status}`))];
+}
+
+/** The counter prefixes of buckets (`<prefix>|<status>` → `<prefix>`). */
+export function prefixesOf(buckets: readonly string[]): string[] {
+  return buckets.map((b) => b.slice(0, b.lastIndexOf('|')));
+}
+
+/** The buckets an instance is counted in now: under `stale` while it is stale. */
+function countedBuckets(cur: Pick<StoredInstance, 'buckets' | 'stale'>): readonly string[] {
+  return cur.stale ? bucketsOf(prefixesOf(cur.buckets), STALE) : cur.buckets;
 }
 
 /** Two entries fold when everything but `at` and `repeat` is equal (absent == absent). */
@@ -189,8 +212,8 @@ function counterMove(
 }
 
 /** The counters and tallies an instance leaves when it is forgotten (pruned). */
-export function forgetInstance(cur: Pick<StoredInstance, 'buckets' | 'talliedVersion'>): CounterMove {
-  return counterMove(cur.buckets, [], cur.talliedVersion, null);
+export function forgetInstance(cur: Pick<StoredInstance, 'buckets' | 'talliedVersion' | 'stale'>): CounterMove {
+  return counterMove(countedBuckets(cur), [], cur.talliedVersion, null);
 }
 
 /**
@@ -216,7 +239,8 @@ export function applyCheckIn(
 ): CheckInOutcome {
   const previousStatus = cur?.status ?? null;
   const status = finalStatus(previousStatus, change.status, change.completion, cur?.targetVersion);
-  const old = cur?.buckets ?? [];
+  // A stale instance is counted under `stale`: its check-in moves it back to its status' buckets.
+  const old = cur ? countedBuckets(cur) : [];
   const talliedBefore = cur?.talliedVersion ?? null;
   // The caps are decided before anything moves: against the tallies as they stand.
   const tracked = capUnknownTrack(change.counterPrefixes, old, tallies.tracks, limits.unknownTracks);
@@ -241,6 +265,7 @@ export function applyCheckIn(
       buckets,
       talliedVersion: capped.tallied,
       progress: progress.after,
+      stale: false,
     },
     history: editHistory(cur?.newestEntry ?? null, cur?.historyLength ?? 0, change.history, limits.history),
     counters: counterMove(old, buckets, talliedBefore, capped.tallied),
@@ -266,8 +291,9 @@ export interface TimeOutOutcome {
  * before the cutoff, oldest first) and applies this to each atomically.
  */
 export function timeOut(cur: StoredInstance, now: number, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): TimeOutOutcome {
-  const prefixes = cur.buckets.map((b) => b.slice(0, b.lastIndexOf('|')));
-  const buckets = bucketsOf(prefixes, 'timed-out');
+  // A stale node stays counted as stale: only its status moves.
+  const old = countedBuckets(cur);
+  const buckets = bucketsOf(prefixesOf(cur.buckets), cur.stale ? STALE : 'timed-out');
   const entry: HistoryEntry = { at: now, kind: 'status', status: 'timed-out', version: cur.targetVersion, repeat: 1 };
   return {
     previousStatus: cur.status,
@@ -275,6 +301,24 @@ export function timeOut(cur: StoredInstance, now: number, limits: Readonly<Check
     statusSince: cur.status === 'timed-out' ? cur.statusSince : now,
     buckets,
     history: editHistory(cur.newestEntry, cur.historyLength, [entry], limits.history),
-    counters: counterMove(cur.buckets, buckets, cur.talliedVersion, cur.talliedVersion),
+    counters: counterMove(old, buckets, cur.talliedVersion, cur.talliedVersion),
   };
+}
+
+/** What marking an instance stale changes: its buckets (now `<prefix>|stale`) and the counters; nothing else. */
+export interface StaleOutcome {
+  buckets: string[];
+  counters: CounterMove;
+}
+
+/**
+ * A node not seen since before the stale cutoff (none of its check-ins newer) keeps its status,
+ * history and progress, but leaves the buckets of its status for `<prefix>|stale` of each of its
+ * prefixes (tallies untouched), until its next check-in (applyCheckIn) moves it back. The store
+ * picks the nodes (not stale, last check before the cutoff, oldest first, past its watermark) and
+ * applies this to each atomically. A stale instance is left as it is (an empty move).
+ */
+export function markStale(cur: Pick<StoredInstance, 'buckets' | 'talliedVersion' | 'stale'>): StaleOutcome {
+  const buckets = bucketsOf(prefixesOf(cur.buckets), STALE);
+  return { buckets, counters: counterMove(countedBuckets(cur), buckets, cur.talliedVersion, cur.talliedVersion) };
 }

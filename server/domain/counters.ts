@@ -268,6 +268,17 @@ export function capUnknownVersion(
   return { prefixes: prefixes.map(other), tallied: null };
 }
 
+// ---- stale instances
+//
+// A node not seen for the stale period keeps its status, but while it is stale it is counted in each
+// of its buckets under the pseudo-status `stale` instead (`c/stable/3510.2.0|stale`), so it leaves the
+// live counts (a rollout's target counts among them) and shows as stale; its next check-in moves it
+// back (apply-check-in.ts markStale and applyCheckIn). The `f/` failure buckets count events, no
+// instance, so nothing moves there.
+
+/** The pseudo-status a stale instance is counted under. */
+export const STALE = 'stale';
+
 // ---- the summary
 
 /** name → version → status → count. Records keyed by data are built without a prototype (dict). */
@@ -276,7 +287,8 @@ type Tree = Record<string, Record<string, Record<string, number>>>;
 export interface Summary {
   instances: number;
   byVersion: Record<string, number>;
-  byStatus: Partial<Record<InstanceStatus, number>>;
+  /** Stale instances count under `stale` (STALE), not their status. */
+  byStatus: Partial<Record<InstanceStatus | typeof STALE, number>>;
   /** channel → version → status → count ('-' = unknown track). */
   byChannel: Tree;
   /** group → version → status → count; `?<track>` = a track that matched no group. */
@@ -301,7 +313,7 @@ export function summarize(counters: Record<string, number>, instances: number): 
   for (const [bucket, n] of Object.entries(counters)) {
     const bar = bucket.lastIndexOf('|');
     if (bar < 0) continue;
-    const status = bucket.slice(bar + 1) as InstanceStatus;
+    const status = bucket.slice(bar + 1) as InstanceStatus | typeof STALE;
     const [dim, name, version] = bucket.slice(0, bar).split('/') as [string, string, string];
     if (dim === 'c') {
       add(s.byChannel, name, version, status, n);

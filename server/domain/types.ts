@@ -124,6 +124,11 @@ export interface InstanceRecord extends InstanceAttrs {
   firstSeen: number;
   lastCheck: number;
   statusSince: number;
+  /**
+   * Not seen for longer than the stale period: the node keeps its status but is counted as `stale`
+   * (domain/counters.ts STALE) until it checks in again.
+   */
+  stale: boolean;
 }
 
 /** One entry of an instance's history: an Omaha event or a status change made by the server. */

@@ -110,6 +110,15 @@ export interface InstanceStore {
    */
   timeOutGrants(appId: string, group: string, grantedBefore: number, now: number, limit: number): Promise<string[]>;
   /**
+   * Marks stale the instances not stale yet whose last check is older than `lastCheckBefore`, oldest
+   * first, at most `limit`, each atomically (domain/apply-check-in.ts markStale: counted under
+   * `<prefix>|stale` instead of their status, which they keep; their next check-in moves them back).
+   * Reads only the part of the last-check index past the app's watermark, which then moves past the
+   * instances looked at: a second call never reads an instance already marked, and no call scans the
+   * fleet. Returns how many were marked.
+   */
+  markStale(appId: string, lastCheckBefore: number, limit: number): Promise<number>;
+  /**
    * Adds one to a failure counter (`f/<channel>/<version>|<kind>`, domain/counters.ts failureBucket)
    * of the app, atomically. Such buckets count events, not instances: they only go up, pruning
    * and moving instances leave them alone, and counters() lists them with the others.

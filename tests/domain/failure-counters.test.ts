@@ -97,7 +97,7 @@ describe('failure counters: the reverted rule of the check-in step', () => {
 
 describe('failure counters: expired leases and the halt rule', () => {
   const instance = (status: InstanceStatus, over: Partial<InstanceRecord> = {}): InstanceRecord => ({
-    ...attrs(), appId: 'a', machineId: 'm', status, targetVersion: NEW, errorCode: 0, errorName: '', firstSeen: 1, lastCheck: 1, statusSince: 1, ...over,
+    ...attrs(), appId: 'a', machineId: 'm', status, targetVersion: NEW, errorCode: 0, errorName: '', firstSeen: 1, lastCheck: 1, statusSince: 1, stale: false, ...over,
   });
 
   it('a lease counts for a node between its grant and its reboot into the target, in its channel', () => {

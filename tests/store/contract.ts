@@ -9,6 +9,7 @@ import { ACTIVITY_CAP, HISTORY_CAP, type Store } from '../../server/store/types.
 import { channelRecordCases } from './contract-channels.ts';
 import { failureCases } from './contract-failures.ts';
 import { limitCases } from './contract-limits.ts';
+import { staleCases } from './contract-stale.ts';
 import { unknownTrackCases } from './contract-unknown-tracks.ts';
 import { unknownVersionCases } from './contract-unknown-versions.ts';
 import {
@@ -56,6 +57,7 @@ export function runStoreContract(name: string, open: Open): void {
     describe('listing, counting, pruning', () => listingCases(test));
     describe('group limits and grant timeouts', () => limitCases(test));
     describe('failure counters', () => failureCases(test));
+    describe('stale instances', () => staleCases(test));
     describe('tokens', () => tokenCases(test));
   });
 }

@@ -3,7 +3,8 @@
 // limits (safe mode, a period limit, an in-progress limit), stale epochs, release writes that move
 // the epoch, publish versions and move a group to another channel (so nodes move between rollout
 // counters), nodes reporting `installed` and rebooting (a new boot id) on some version (a reboot
-// from installed onto another version than the target is counted as reverted), clock steps, prunes and grant timeouts run against an in-memory model built only from
+// from installed onto another version than the target is counted as reverted), clock steps, prunes, grant timeouts and stale
+// marks (with the store's watermark; nodes come back by checking in) run against an in-memory model built only from
 // domain/apply-check-in.ts and domain/rollout/limits.ts, and against both stores. After every step
 // the instance records, histories, counters (the failure counters among them), unknown-track and unknown-version tallies, the progress
 // bookkeeping (who is in progress where since when, each group's grants) and every answer must
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { closeBackend, openMemoryBackend, openRedisBackend, type Backend } from '../../kernel/storage/backend.ts';
-import { applyCheckIn, forgetInstance, timeOut, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
+import { applyCheckIn, forgetInstance, markStale, timeOut, type CheckInLimits, type CounterMove } from '../../server/domain/apply-check-in.ts';
 import { GRANT_RETENTION_MS, grantHold, type Progress } from '../../server/domain/rollout/limits.ts';
 import { counterPrefixes, OVERFLOW_TRACK, targetCounterPrefix, unknownVersionOf } from '../../server/domain/counters.ts';
 import { indexRelease, type ReleaseIndex } from '../../server/domain/release-index.ts';
@@ -49,6 +50,7 @@ type Op =
   | { kind: 'regroup'; channel: string }
   | { kind: 'tick'; ms: number }
   | { kind: 'prune'; back: number; limit: number }
+  | { kind: 'mark-stale'; back: number; limit: number }
   | { kind: 'time-out'; group: string; back: number; limit: number };
 
 const status = fc.constantFrom(...INSTANCE_STATUSES);
@@ -143,6 +145,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 1000 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('prune' as const), back: fc.integer({ min: 0, max: 2000 }), limit: fc.integer({ min: 1, max: 3 }) }) },
 );
+/** A stale sweep: the store's markStale with a cutoff `back` ms ago (limit 0 included). */
+const markStaleOp: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('mark-stale' as const), back: fc.integer({ min: 0, max: 300 }), limit: fc.integer({ min: 0, max: 3 }) });
+/** Clock steps, so that nodes go quiet for longer than a sweep's cutoff. */
+const tickOp: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 600 }) });
+/** Grant timeouts again, so that a stale node in progress gets timed out. */
+const timeOutOp: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('time-out' as const), group: fc.constantFrom(...GROUPS), back: fc.integer({ min: 0, max: 300 }), limit: fc.integer({ min: 1, max: 3 }) });
 
 interface ModelInstance {
   record: InstanceRecord;
@@ -236,6 +244,26 @@ function createModel() {
         move(out.counters);
       }
       return victims.map((v) => v.record.machineId);
+    },
+    /** The stale watermark: every instance at or before (lastCheck, machine id) was looked at. */
+    staleMark: [0, ''] as [number, string],
+    markStale(before: number, limit: number): number {
+      if (limit <= 0) return 0;
+      const [markAt, markId] = this.staleMark;
+      const past = (i: ModelInstance) => i.record.lastCheck > markAt || (i.record.lastCheck === markAt && i.record.machineId > markId);
+      const victims = [...instances.values()]
+        .filter((i) => !i.record.stale && i.record.lastCheck < before && past(i))
+        .sort((a, b) => a.record.lastCheck - b.record.lastCheck || (a.record.machineId < b.record.machineId ? -1 : 1))
+        .slice(0, limit);
+      for (const v of victims) {
+        const out = markStale(stored(v));
+        instances.set(v.record.machineId, { ...v, record: { ...v.record, stale: true }, buckets: out.buckets });
+        move(out.counters);
+      }
+      const last = victims.at(-1);
+      const to: [number, string] = victims.length === limit && last ? [last.record.lastCheck, last.record.machineId] : [before, ''];
+      if (to[0] > markAt || (to[0] === markAt && to[1] > markId)) this.staleMark = to;
+      return victims.length;
     },
     prune(before: number, limit: number): number {
       const victims = [...instances.values()]
@@ -332,7 +360,9 @@ async function runOps(store: Store, reads: StoreReads, ops: Op[]): Promise<void>
       const change = changeOf(o, index, now);
       const before = rolloutPrefix(model.instances.get(o.machine)?.buckets);
       const progressBefore = model.instances.get(o.machine)?.progress ?? null;
+      const wasStale = model.instances.get(o.machine)?.record.stale === true;
       const want = model.checkIn(model.epoch + o.stale, change, now);
+      if (wasStale && want.applied) seen.add('came-back');
       assert.deepStrictEqual(await store.applyCheckIn(APP, model.epoch + o.stale, change, now), want, where);
       noteOutcome(change, want, model, before, progressBefore);
     } else if (o.kind === 'publish' || o.kind === 'promote' || o.kind === 'regroup') {
@@ -347,8 +377,14 @@ async function runOps(store: Store, reads: StoreReads, ops: Op[]): Promise<void>
       assert.equal(index.config.epoch, model.epoch, `${where}: a release write moves the epoch`);
     } else if (o.kind === 'tick') {
       now += o.ms;
+    } else if (o.kind === 'mark-stale') {
+      const want = model.markStale(now - o.back, o.limit);
+      if (want > 0) seen.add('marked-stale');
+      assert.equal(await store.markStale(APP, now - o.back, o.limit), want, where);
     } else if (o.kind === 'time-out') {
+      const staleBefore = new Set([...model.instances.values()].filter((i) => i.record.stale).map((i) => i.record.machineId));
       const want = model.timeOut(o.group, now - o.back, now, o.limit);
+      if (want.some((m) => staleBefore.has(m))) seen.add('stale-timed-out');
       if (want.length > 0) seen.add('timed-out');
       assert.deepStrictEqual(await store.timeOutGrants(APP, o.group, now - o.back, now, o.limit), want, where);
     } else {
@@ -385,11 +421,17 @@ interface StoreReads {
 const RUNS = { seed: 20261129, numRuns: 20 };
 // Medium size: sequences long enough for one machine to be granted, moved and granted again.
 const OPS = fc.array(op, { minLength: 1, maxLength: 40, size: 'medium' });
+// The same with stale sweeps among the steps (a run of its own, so the runs above draw as before).
+const STALE_OPS = fc.array(fc.oneof({ weight: 8, arbitrary: op }, { weight: 3, arbitrary: markStaleOp }, { weight: 2, arbitrary: timeOutOp }, { weight: 2, arbitrary: tickOp }), {
+  minLength: 1,
+  maxLength: 40,
+  size: 'medium',
+});
 
 describe('model test: instance stores follow domain/apply-check-in.ts', () => {
   it('embedded', async () => {
-    await fc.assert(
-      fc.asyncProperty(OPS, async (ops) => {
+    for (const opsOf of [OPS, STALE_OPS]) await fc.assert(
+      fc.asyncProperty(opsOf, async (ops) => {
         const backend = openMemoryBackend() as Extract<Backend, { kind: 'embedded' }>;
         const store = createEmbeddedStore(backend, { limits: LIMITS });
         const rows = backend.db.prepare<[string], [string, number]>(`SELECT bucket, count FROM counters WHERE app_id = ? AND instr(bucket, '|') = 0`).raw();
@@ -411,7 +453,8 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
     );
     const all = ['stale', 'unless-kept', 'track-overflow', 'version-other', 'history-cap', 'history-fold', 'pruned', 'unreported-completion',
       'rollout-counted', 'rollout-regrant', 'rollout-channel-move', 'rollout-left', 'held-safe-mode', 'held-rate-limit', 'held-in-progress-limit',
-      'granted-under-limits', 'regrant-kept', 'progress-moved', 'progress-left', 'timed-out', 'pruned-in-progress', 'reverted'];
+      'granted-under-limits', 'regrant-kept', 'progress-moved', 'progress-left', 'timed-out', 'pruned-in-progress', 'reverted',
+      'marked-stale', 'came-back', 'stale-timed-out'];
     assert.deepStrictEqual(all.filter((k) => !seen.has(k)), [], 'every rule is reached by the random runs');
   });
 
@@ -446,8 +489,8 @@ describe('model test: instance stores follow domain/apply-check-in.ts', () => {
       return { progress: byText(inProgress), grants: byText(grants) };
     };
     try {
-      await fc.assert(
-        fc.asyncProperty(OPS, async (ops) => {
+      for (const opsOf of [OPS, STALE_OPS]) await fc.assert(
+        fc.asyncProperty(opsOf, async (ops) => {
           await backend.redis.flushall();
           const store = await createRedisStore(backend, { limits: LIMITS });
           try {

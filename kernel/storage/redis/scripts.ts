@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { replyCodesLua } from './reply-codes.ts';
 
 /** Bumped whenever a script's KEYS, ARGV or reply changes. */
-export const SCRIPT_VERSION = 7;
+export const SCRIPT_VERSION = 8;
 
 /** Includes that are not files of a scripts folder: the same text in every family's scripts. */
 const SHARED_INCLUDES = new Map<string, () => string>([['replyCodes.lua', replyCodesLua]]);

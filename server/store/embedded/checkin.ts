@@ -1,7 +1,7 @@
 // The hot path: one check-in applied atomically. Reads the app's epoch and the instance row, lets
 // domain/apply-check-in.ts decide the new state (status, history edit, buckets, the unknown-track
 // and unknown-version caps against the tallies read in this transaction), and writes the row back
-// and moves the counters (and counts the failure the step noticed, if any). The node's progress moves with the row; a grant under group limits is
+// and moves the counters (and counts the failure the step noticed, if any); a stale node comes back. The node's progress moves with the row; a grant under group limits is
 // first checked against the progress counts read in the same transaction (grantHold, nothing written
 // when one binds). The step is a better-sqlite3 transaction function: on its own it is one
 // IMMEDIATE transaction; inside a group commit (instances.ts) it is one savepoint of the batch.
@@ -27,11 +27,12 @@ export interface CurrentRow {
   history: string;
   progress_group: string | null;
   progress_since: number | null;
+  stale: number;
 }
 
 /** The columns a CurrentRow is read from. */
 export const CURRENT_COLUMNS = `status, status_since, first_seen, target_version, error_code, error_name, boot_id, buckets,
-  history, progress_group, progress_since`;
+  history, progress_group, progress_since, stale`;
 
 /** What the rule reads of the row. */
 export function storedInstance(row: CurrentRow): StoredInstance {
@@ -46,6 +47,7 @@ export function storedInstance(row: CurrentRow): StoredInstance {
     ...splitBuckets(decodeBuckets(row.buckets)),
     ...historyTail(row.history),
     progress: row.progress_group === null ? null : { group: row.progress_group, since: row.progress_since ?? 0 },
+    stale: row.stale === 1,
   };
 }
 
@@ -66,7 +68,7 @@ export function createCheckIn(
     channel = @channel, arch = @arch, held = @held, status = @status, target_version = @targetVersion,
     error_code = @errorCode, error_name = @errorName, last_check = @lastCheck,
     status_since = @statusSince, buckets = @buckets, history = @history,
-    progress_group = @progressGroup, progress_since = @progressSince`;
+    progress_group = @progressGroup, progress_since = @progressSince, stale = 0`;
   const update = db.prepare(`UPDATE instances SET ${columns} WHERE app_id = @appId AND machine_id = @machineId`);
   const insert = db.prepare(`INSERT INTO instances (app_id, machine_id, alias, ip, oem, oem_version,
     aleph_version, boot_id, version, track, grp, channel, arch, held, status, target_version, error_code,

@@ -17,7 +17,7 @@ import {
 /** The columns an InstanceRecord is built from (not the bulky buckets/history). */
 export const INSTANCE_COLUMNS = `app_id, machine_id, alias, ip, oem, oem_version, aleph_version, boot_id,
   version, track, grp, channel, arch, held, status, target_version, error_code, error_name, first_seen,
-  last_check, status_since`;
+  last_check, status_since, stale`;
 
 export interface InstanceRow {
   app_id: string;
@@ -41,6 +41,8 @@ export interface InstanceRow {
   first_seen: number;
   last_check: number;
   status_since: number;
+  /** 1 while the instance is stale (schema version 7), else 0. */
+  stale: number;
 }
 
 export function instanceFromRow(r: InstanceRow): InstanceRecord {
@@ -66,6 +68,7 @@ export function instanceFromRow(r: InstanceRow): InstanceRecord {
     firstSeen: r.first_seen,
     lastCheck: r.last_check,
     statusSince: r.status_since,
+    stale: r.stale === 1,
   };
 }
 

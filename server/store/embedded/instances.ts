@@ -1,5 +1,6 @@
 // The instance store: check-ins (group-committed), lookups, history, newest-first paging, counters,
-// pruning (which takes a node out of progress with its row), grant timeouts and failure counts.
+// pruning (which takes a node out of progress with its row), grant timeouts, stale marks (stale.ts)
+// and failure counts.
 import type Database from 'better-sqlite3';
 import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import { isFailureBucket } from '../../domain/counters.ts';
@@ -15,6 +16,7 @@ import {
 } from './codec.ts';
 import { createCounters, splitBuckets } from './counters.ts';
 import { createProgressStore } from './progress.ts';
+import { createStaleMarks } from './stale.ts';
 import { createTimeOuts } from './timeouts.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
@@ -38,6 +40,7 @@ export function createInstanceStore(
   const progress = createProgressStore(db);
   const checkIn = createCheckIn(db, counters, progress, opts.limits);
   const timeOutGrants = createTimeOuts(db, counters, progress, opts.limits);
+  const markStale = createStaleMarks(db, counters);
   const batch = opts.groupCommit === false ? null : createGroupCommit(db);
   const s = {
     get: db.prepare<[string, string], InstanceRow>(
@@ -128,6 +131,12 @@ export function createInstanceStore(
       // Check-ins queued for this turn go first, so a node that just completed is not timed out.
       batch?.flush();
       return timeOutGrants.immediate(appId, group, grantedBefore, now, toLimit(limit));
+    },
+
+    async markStale(appId, lastCheckBefore, limit) {
+      // As for timeouts: a check-in queued for this turn is a sign of life that must land first.
+      batch?.flush();
+      return markStale.immediate(appId, lastCheckBefore, toLimit(limit));
     },
   };
 }

@@ -192,6 +192,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `),
   },
+  {
+    version: 7,
+    name: 'stale instances',
+    up: (db) =>
+      db.exec(`
+      -- 1 while the node is stale (not seen for the stale period): its buckets column then lists
+      -- its '<prefix>|stale' buckets (domain/apply-check-in.ts markStale); its next check-in clears it.
+      ALTER TABLE instances ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+      -- The stale sweep's watermark: every instance at or before (last_check, machine_id) was
+      -- looked at, so a sweep reads instances_by_last_check from there, never the whole fleet.
+      ALTER TABLE apps ADD COLUMN stale_mark_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE apps ADD COLUMN stale_mark_id TEXT NOT NULL DEFAULT '';
+    `),
+  },
 ];
 
 // 'server' also owns the rows of the ledger from before components (LEGACY_COMPONENT in the runner).

@@ -1,8 +1,8 @@
 // The instance hash: one short field name per attribute so the hash stays a compact listpack.
 // Fields holding their default ('' or 0) are not stored at all; decoding fills the defaults in.
 // applyCheckIn-8.lua, pruneInstance-6.lua and timeOutGrant-5.lua write/read the status, time,
-// target, error, counter and progress fields by these same names (s, ss, fs, lc, tv, ec, en, cp,
-// uv, pg); pg (the group the node is in progress in) is bookkeeping, not part of the record.
+// target, error, counter, progress and stale fields by these same names (s, ss, fs, lc, tv, ec, en, cp,
+// uv, pg, sf; markStale-3.lua sets sf, present only while the node is stale); pg (the group the node is in progress in) is bookkeeping, not part of the record.
 import { INSTANCE_STATUSES } from '../../domain/statuses.ts';
 import type { InstanceRecord, InstanceStatus } from '../../domain/types.ts';
 import type { InstanceAttrs } from '../types.ts';
@@ -61,5 +61,6 @@ export function decodeInstance(appId: string, machineId: string, h: Record<strin
     firstSeen: num(h.fs),
     lastCheck: num(h.lc),
     statusSince: num(h.ss),
+    stale: h.sf !== undefined,
   };
 }

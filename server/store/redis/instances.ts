@@ -1,5 +1,5 @@
 // Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
-// counters, pruning, grant timeouts (progress.ts) and failure counts (one HINCRBY). Layout per instance: one compact hash, one
+// counters, pruning, grant timeouts (progress.ts), stale marks (stale.ts) and failure counts (one HINCRBY). Layout per instance: one compact hash, one
 // capped history list and one member of the app's index sorted set (scored by lastCheck); while in
 // progress, one member of the app's progress sorted set (progress.ts).
 import { CHECK_IN_LIMITS, foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
@@ -15,6 +15,7 @@ import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
 import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 import { createTimeOuts, grantGroupOf, limitArgs } from './progress.ts';
+import { createStaleMarks } from './stale.ts';
 
 const LIMIT_HOLDS: readonly string[] = ['safe-mode', 'rate-limit', 'in-progress-limit'] satisfies LimitHold[];
 const isLimitHold = (x: unknown): x is LimitHold => typeof x === 'string' && LIMIT_HOLDS.includes(x);
@@ -193,6 +194,8 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
     },
 
     timeOutGrants,
+
+    markStale: createStaleMarks({ redis, keys }),
 
     async countFailure(appId, bucket) {
       // A field without '|' would be read as a tally (buckets.lua): only failure buckets go here.

@@ -6,7 +6,7 @@ import { KeySpace } from '../../../kernel/storage/redis/keys.ts';
 export interface StoreKeys {
   /** Set of app ids (global; may hold an id whose app hash is missing after a crash: filtered on read). */
   apps(): string;
-  /** Hash: name, createdAt, epoch. */
+  /** Hash: name, createdAt, epoch, and the stale sweep's watermark staleAt, staleId (lua/staleCandidates-2.lua). */
   app(appId: string): string;
   /** Hash: packageField(version, arch) → package JSON. */
   packages(appId: string): string;

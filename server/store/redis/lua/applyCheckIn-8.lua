@@ -2,7 +2,9 @@
   The check-in hot path: applies one decided change to one instance, atomically, in one call.
   Refused without writing anything when the app's config epoch is not the one the change was
   decided on, or when the change's group limits hold its grant. A node that installed its target
-  and came back from a reboot on another version is counted as a failure of the rollout. The rules
+  and came back from a reboot on another version is counted as a failure of the rollout. A stale
+  node (field sf, set by markStale-3.lua) is counted under '<prefix>|stale': its check-in moves it
+  from there to the buckets of its final status and clears the flag. The rules
   are those of applyCheckIn in server/domain/apply-check-in.ts and of progress and the counted holds in
   server/domain/rollout/limits.ts; they are carried out here because they read state only this
   script sees atomically (the current status, buckets and newest history entry, the tallies, the
@@ -13,8 +15,8 @@
     KEYS[2] instance hash (short fields: s status, ss statusSince, fs firstSeen, lc lastCheck,
             tv targetVersion, ec errorCode, en errorName, cp counter prefixes (with the rollout
             counter's, see ARGV[20]), uv the unknown version
-            the instance is tallied under, pg the group it is in progress in, + attributes, among
-            them b the boot id)
+            the instance is tallied under, pg the group it is in progress in, sf present while the
+            node is stale, + attributes, among them b the boot id)
     KEYS[3] instance history list (compact entries, newest first)
     KEYS[4] instance index sorted set (machine id scored by lastCheck)
     KEYS[5] counters hash (bucket '<prefix>|<status>' -> count, + the unknown-track and unknown-version
@@ -81,9 +83,12 @@ local epoch = redis.call('HGET', appKey, 'epoch')
 if not epoch or tonumber(epoch) ~= tonumber(ARGV[1]) then return ReplyCode.staleConfig end
 
 local now, machineId, statusTo = ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv', 'pg', 'b')
+local cur = redis.call('HMGET', instKey, 's', 'cp', 'uv', 'tv', 'pg', 'b', 'sf')
 local curStatus, curPrefixes, curTallied, curTarget = cur[1], cur[2], cur[3] or nil, cur[4] or ''
 local curGroup, curBoot = cur[5] or nil, cur[6] or ''
+-- the pseudo-status the instance is counted under now: 'stale' while it is stale
+local curCounted = curStatus
+if cur[7] then curCounted = 'stale' end
 local isNew = not curStatus
 -- the unknown-track and unknown-version caps, decided before anything is written
 local prefixes = capTrack(countersKey, curPrefixes, ARGV[11], tonumber(ARGV[13]), ARGV[14])
@@ -168,6 +173,7 @@ end
 put('cp', prefixes, '')
 put('uv', tallied or '', '')
 put('pg', afterGroup or '', '')
+put('sf', '', '')
 redis.call('HSET', instKey, unpack(set))
 if not isNew and #del > 0 then redis.call('HDEL', instKey, unpack(del)) end
 redis.call('ZADD', indexKey, now, machineId)
@@ -178,7 +184,7 @@ if isNew then redis.call('DEL', histKey) end
 appendHistory(histKey, {unpack(ARGV, firstEntry)}, ARGV[12])
 
 -- counters, and the unknown-track and unknown-version tallies
-moveBuckets(countersKey, bucketSet(curPrefixes, curStatus), bucketSet(prefixes, status))
+moveBuckets(countersKey, bucketSet(curPrefixes, curCounted), bucketSet(prefixes, status))
 moveTrack(countersKey, curPrefixes, prefixes, ARGV[14])
 moveVersion(countersKey, curTallied, tallied)
 
