@@ -5,10 +5,10 @@ import { failureCounts, targetCounts } from '../domain/counters.ts';
 import { FAILURE_KINDS, type RolloutCounts, type StepProgress } from '../domain/rollout/types.ts';
 import type { InstanceStatus } from '../domain/types.ts';
 
-/** Nodes granted the version in the channel, in any status: each of them was granted once. */
-export function grantedOf(byStatus: Readonly<Record<InstanceStatus, number>>): number {
+/** The sum of counts (nodes per status, per version, per arch). */
+export function total(counts: Iterable<number>): number {
   let n = 0;
-  for (const v of Object.values(byStatus)) n += v;
+  for (const v of counts) n += v;
   return n;
 }
 
@@ -23,7 +23,7 @@ export function rolloutCounts(
   counters: Readonly<Record<string, number>>,
   channel: string,
   version: string,
-): { counts: RolloutCounts; progress: StepProgress } {
+): { counts: RolloutCounts; progress: StepProgress; byStatus: Record<InstanceStatus, number> } {
   const byStatus = targetCounts(counters, channel, version);
   const events = failureCounts(counters, channel, version);
   const failures = Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as RolloutCounts['failures'];
@@ -31,6 +31,7 @@ export function rolloutCounts(
   failures.timeout = byStatus['timed-out'];
   failures.reverted = events.reverted;
   failures['lease-expired'] = events['lease-expired'];
-  const granted = grantedOf(byStatus);
-  return { counts: { granted, failures }, progress: { granted, complete: byStatus.complete } };
+  // Every node granted the version in the channel, in any status: each was granted once.
+  const granted = total(Object.values(byStatus));
+  return { counts: { granted, failures }, progress: { granted, complete: byStatus.complete }, byStatus };
 }

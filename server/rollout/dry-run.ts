@@ -7,6 +7,7 @@ import type { AppConfig, ChannelRecord } from '../domain/types.ts';
 import { channelArchCounts } from '../domain/counters.ts';
 import { missingArches, nodesBelow } from './fleet-facts.ts';
 import { promotionRefusal, type PromoteInput } from './promote.ts';
+import { total } from './counts.ts';
 
 export interface DryRunStep {
   percent: number;
@@ -45,9 +46,9 @@ function scaled(map: ReadonlyMap<string, number>, share: number): Record<string,
 
 export function dryRunPromotion(config: AppConfig, counters: Readonly<Record<string, number>>, channel: ChannelRecord, input: PromoteInput): DryRun {
   const below = nodesBelow(counters, channel.name, input.version);
-  const eligible = [...below.values()].reduce((a, b) => a + b, 0);
+  const eligible = total(below.values());
   const arches = channelArchCounts(counters, channel.name);
-  const inChannel = [...arches.values()].reduce((a, b) => a + b, 0);
+  const inChannel = total(arches.values());
   // Arch counts cover every node of the channel; the eligible ones are assumed spread alike.
   const archBelow = new Map([...arches].map(([a, n]) => [a, inChannel > 0 ? (n * eligible) / inChannel : 0]));
   const gaps = missingArches(config, counters, channel.name, input.version);

@@ -34,7 +34,8 @@ async function evaluateApp(deps: RolloutDeps, appId: string): Promise<number> {
     const before = currentRollout(channel)!;
     const after = await applyRolloutAction(deps, appId, channel.name, (r) => {
       if (r.status !== 'running' && r.status !== 'paused') return null;
-      return { type: 'evaluate', ...rolloutCounts(counters, channel.name, r.version) };
+      const { counts, progress } = rolloutCounts(counters, channel.name, r.version);
+      return { type: 'evaluate', counts, progress };
     });
     if (after && after !== before && after.history.length !== before.history.length) changed++;
   }

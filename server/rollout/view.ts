@@ -4,10 +4,9 @@
 import type { FailureKind, RolloutPlan, RolloutStatus } from '../domain/rollout/types.ts';
 import type { Rollout, RolloutHistoryEntry } from '../domain/rollout/state.ts';
 import type { InstanceStatus } from '../domain/types.ts';
-import { targetCounts } from '../domain/counters.ts';
-import { countsSince } from '../domain/rollout/halt.ts';
+import { countsSince, totalFailures } from '../domain/rollout/halt.ts';
 import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
-import { rolloutCounts } from './counts.ts';
+import { rolloutCounts, total } from './counts.ts';
 import { nodesBelow } from './fleet-facts.ts';
 
 export interface RolloutStepView {
@@ -73,12 +72,10 @@ export function buildRolloutView(
   counters: Readonly<Record<string, number>>,
   now: number,
 ): RolloutView {
-  const byStatus = targetCounts(counters, channel, r.version);
-  const { counts, progress } = rolloutCounts(counters, channel, r.version);
+  const { counts, progress, byStatus } = rolloutCounts(counters, channel, r.version);
   const counted = countsSince(counts, r.baseline);
   const verdict = nextStep(r.plan, r, progress, now);
   const waiting = 'wait' in verdict ? { for: verdict.wait, until: verdict.until ?? null } : null;
-  const total = Object.values(counts.failures).reduce((a, b) => a + b, 0);
   return {
     appId,
     channel,
@@ -90,18 +87,12 @@ export function buildRolloutView(
     plan: r.plan,
     steps: stepViews(r),
     waiting,
-    counts: { ...byStatus, granted: counts.granted, eligible: sumOf(nodesBelow(counters, channel, r.version)) },
-    failures: { total, counted: Object.values(counted.failures).reduce((a, b) => a + b, 0), byKind: counts.failures },
+    counts: { ...byStatus, granted: counts.granted, eligible: total(nodesBelow(counters, channel, r.version).values()) },
+    failures: { total: totalFailures(counts), counted: totalFailures(counted), byKind: counts.failures },
     haltReason: r.haltReason,
     pulled: r.pulled,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     history: r.history,
   };
-}
-
-function sumOf(m: ReadonlyMap<string, number>): number {
-  let n = 0;
-  for (const v of m.values()) n += v;
-  return n;
 }
