@@ -11,21 +11,8 @@
     {machineId, lastCheck, machineId, lastCheck, ...}
 ]]
 --@include compareBytes.lua
+--@include skipTied.lua
 local indexKey, count, maxScore, after = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local skip = 0
-if after ~= '' then
-  local batch = 100
-  while true do
-    local tied = redis.call('ZREVRANGEBYSCORE', indexKey, maxScore, maxScore, 'LIMIT', skip, batch)
-    local done = #tied < batch
-    for i = 1, #tied do
-      if compareBytes(tied[i], after) < 0 then
-        done = true
-        break
-      end
-      skip = skip + 1
-    end
-    if done then break end
-  end
-end
+if after ~= '' then skip = skipTied(indexKey, maxScore, after, true) end
 return redis.call('ZREVRANGEBYSCORE', indexKey, maxScore, '-inf', 'WITHSCORES', 'LIMIT', skip, count)

@@ -13,23 +13,10 @@
     {machineId, lastCheck, machineId, lastCheck, ...}
 ]]
 --@include compareBytes.lua
+--@include skipTied.lua
 local indexKey, count, cutoff = KEYS[1], tonumber(ARGV[1]), ARGV[2]
 local mark = redis.call('HMGET', KEYS[2], 'staleAt', 'staleId')
 local minScore, after = mark[1] or '-inf', mark[2] or ''
 local skip = 0
-if mark[1] then
-  local batch = 100
-  while true do
-    local tied = redis.call('ZRANGEBYSCORE', indexKey, minScore, minScore, 'LIMIT', skip, batch)
-    local done = #tied < batch
-    for i = 1, #tied do
-      if compareBytes(tied[i], after) > 0 then
-        done = true
-        break
-      end
-      skip = skip + 1
-    end
-    if done then break end
-  end
-end
+if mark[1] then skip = skipTied(indexKey, minScore, after, false) end
 return redis.call('ZRANGEBYSCORE', indexKey, minScore, '(' .. cutoff, 'WITHSCORES', 'LIMIT', skip, count)
