@@ -13,6 +13,7 @@ import {
   createToken,
   ensureDashboardBuilt,
   FLATCAR,
+  desktopContext,
   launchChromium,
   machines,
   NEW,
@@ -53,8 +54,7 @@ describe('the dashboard in a browser', () => {
     assert.equal(await takeSlot(s, 'web', 'node-1'), 200);
     assert.equal(await takeSlot(s, 'web', 'node-2'), 200);
     browser = await launchChromium();
-    admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    admin.setDefaultTimeout(10_000);
+    admin = await desktopContext(browser);
     page = await admin.newPage();
     errors = watchErrors(page);
   });
@@ -187,8 +187,7 @@ describe('the dashboard in a browser', () => {
 
   it('a read-only user sees no controls, and the server refuses the action sent anyway (403)', async () => {
     const tok = await createToken(s, 'viewer', 'read-only');
-    const ctx = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
-    ctx.setDefaultTimeout(10_000);
+    const ctx = await desktopContext(browser, { colorScheme: 'dark' });
     try {
       const ro = await ctx.newPage();
       const roErrors = watchErrors(ro);

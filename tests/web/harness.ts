@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readAnswer, ueRequest, type TestEvent } from '../helpers/omaha.ts';
 import { FLATCAR, startPlatte, type StoreKind, type TestPlatte } from '../helpers/platte.ts';
 import type { ConfigInput } from '../../platte/config.ts';
@@ -87,6 +87,13 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** A browser context at desktop width with the tests' 10 s wait; `colorScheme: 'dark'` for the dark theme. */
+export async function desktopContext(browser: Browser, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  ctx.setDefaultTimeout(10_000);
+  return ctx;
 }
 
 /** A folder for this run's screenshots, printed so a person can look at them. */

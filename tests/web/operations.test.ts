@@ -14,6 +14,7 @@ import {
   checkIn,
   createToken,
   ensureDashboardBuilt,
+  desktopContext,
   launchChromium,
   machines,
   OLD,
@@ -48,8 +49,7 @@ describe('operating from the dashboard', () => {
     await s.t.http.put('/api/v1/reboot-groups/db').set('Authorization', s.t.auth).send({ max: 2 }).expect(200);
     assert.equal(await takeSlot(s, 'db', 'node-1'), 200);
     browser = await launchChromium();
-    admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    admin.setDefaultTimeout(10_000);
+    admin = await desktopContext(browser);
     page = await admin.newPage();
     errors = watchErrors(page);
   });
@@ -96,8 +96,7 @@ describe('operating from the dashboard', () => {
 
   it('a read-only user sees no group controls, and the server refuses the change sent anyway', async () => {
     const tok = await createToken(s, 'viewer', 'read-only');
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    ctx.setDefaultTimeout(10_000);
+    const ctx = await desktopContext(browser);
     try {
       const ro = await ctx.newPage();
       await signIn(ro, s.url, tok.secret, '/reboot-groups/db');
