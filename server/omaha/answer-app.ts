@@ -8,6 +8,7 @@ import { checkInCompleted, planCheckIn } from '../domain/instance-state.ts';
 import { EventResult } from '../../protocol/omaha/events.ts';
 import type { InstanceStatus, LimitHold, PackageRecord } from '../domain/types.ts';
 import type { EventSink, PlatteEvent } from '../rollout/events.ts';
+import { emitAll } from '../rollout/deps.ts';
 import type { InstanceAttrs, InstanceStore } from '../store/types.ts';
 import type { UpdateObserver } from '../deps.ts';
 import type { Logger } from '../../kernel/log.ts';
@@ -189,7 +190,7 @@ function tellFailure(deps: AnswerDeps, c: CheckIn, channel: string, error: { cod
     version: c.facts.version,
     data: { machineId: c.machineId, errorCode: error.code, errorName: error.name, previousStatus: previous },
   };
-  deps.events.emit(event).catch((err: unknown) => deps.log.warn({ err }, 'node.failed listener failed'));
+  void emitAll({ events: deps.events, log: deps.log }, [event]);
 }
 
 /** A grant the store refused under the group's limits becomes the noupdate it is recorded as. */
