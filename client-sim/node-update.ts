@@ -60,8 +60,11 @@ export abstract class UpdatingNode extends NodeCore {
       this.dueAt = env.now + S(NO_NETWORK_RETRY_DELAY);
       return;
     }
-    // The stored previous version is sent once, then cleared.
+    // The stored previous version is sent once, then cleared. The update is complete from then on,
+    // whatever becomes of this answer: the server counts it complete from the node's next check at
+    // the latest (a stored target equal to the version it runs), so the fleet counts it here too.
     if (this.previousVersionPref !== '') this.previousVersionPref = '';
+    if (previousVersion !== '' && previousVersion !== '0.0.0.0' && !rollback) env.sink.updateCompleted();
     if (result.kind !== 'http') {
       this.httpStatus = 0;
       this.pollInterval = 0;
@@ -74,10 +77,7 @@ export abstract class UpdatingNode extends NodeCore {
     }
     const answer = parseCheckAnswer(result.body);
     this.pollInterval = answer.pollInterval;
-    if (previousVersion !== '' && previousVersion !== '0.0.0.0' && !rollback) {
-      env.sink.updateCompleted();
-      this.failuresInRow = 0;
-    }
+    if (previousVersion !== '' && previousVersion !== '0.0.0.0' && !rollback) this.failuresInRow = 0;
     if (rollback) {
       // The check itself carried 3/0 errorcode 44.
       env.sink.failure(ErrorCode.RollbackError);
