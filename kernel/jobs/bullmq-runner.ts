@@ -54,15 +54,14 @@ function within<T>(work: Promise<T>, ms: number, late: T): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
-  const { log } = opts;
-  const prefix = bullmqPrefix(opts.prefix);
-  const table = new JobTable();
-  const schedules = new Map<string, { schedule: Schedule; data: JobData }>();
-  // A connection of its own: BullMQ blocks on it and must wait across reconnects (no retry limit,
-  // an offline queue), where the stores' client fails fast while Redis is away. The Worker makes
-  // its own copies of it and closes them; this one is closed by close().
-  const conn = opts.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, enableAutoPipelining: false, lazyConnect: true });
+/**
+ * A connection of its own: BullMQ blocks on it and must wait across reconnects (no retry limit,
+ * an offline queue), where the stores' client fails fast while Redis is away. The Worker makes
+ * its own copies of it and closes them; this one is closed by close(). `warn` reports errors of
+ * the connection, the queue and the worker.
+ */
+function openConnection(redis: Redis, log: Logger): { conn: Redis; warn: (err: Error) => void } {
+  const conn = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, enableAutoPipelining: false, lazyConnect: true });
   let lastWarning = 0;
   const warn = (err: Error) => {
     // One report per 5 s while Redis is away, not one per reconnect attempt.
@@ -71,6 +70,47 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     log.warn({ err: err.message }, 'job queue: redis connection error; retrying');
   };
   conn.on('error', warn);
+  return { conn, warn };
+}
+
+/** Logs a failed attempt: a warning while BullMQ will retry it, an error for the last one. */
+function failureReporter(log: Logger) {
+  return (job: Job | undefined, err: Error) => {
+    const attempts = job?.opts.attempts ?? 1;
+    const context = { err, job: job?.name, attempt: job ? job.attemptsMade : undefined, runId: job?.id };
+    if (job && job.attemptsMade < attempts) log.warn(context, 'background job failed; will retry');
+    else log.error(context, 'background job failed');
+  };
+}
+
+/**
+ * With Redis answering, running jobs may finish and BullMQ closes politely; with Redis away
+ * a polite close would wait for it forever, so then the connections are cut at once (BullMQ
+ * hands a job cut short to another process as stalled).
+ */
+async function closeQueue(conn: Redis, worker: Worker | undefined, queue: Queue | undefined, log: Logger): Promise<void> {
+  const pong = conn.ping().then(() => true, () => false);
+  const answering = conn.status === 'ready' && (await within(pong, PING_MS, false));
+  const closing = (async () => {
+    await worker?.close(!answering);
+    await queue?.close();
+  })();
+  const finished = closing.then(() => true, () => true);
+  if (!(await within(finished, answering ? CLOSE_GRACE_MS : PING_MS, false))) {
+    log.warn('job queue: close did not finish in time; cutting the connections');
+    const backend = worker?.getBackend();
+    for (const client of [await backend?.client, await backend?.blockingClient]) client?.disconnect();
+  }
+  if (conn.status === 'wait' || conn.status === 'end' || !answering) conn.disconnect();
+  else await conn.quit().catch(() => conn.disconnect());
+}
+
+export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
+  const { log } = opts;
+  const prefix = bullmqPrefix(opts.prefix);
+  const table = new JobTable();
+  const schedules = new Map<string, { schedule: Schedule; data: JobData }>();
+  const { conn, warn } = openConnection(opts.redis, log);
   let queue: Queue | undefined;
   let worker: Worker | undefined;
   let closed = false;
@@ -79,13 +119,6 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     q.upsertJobScheduler(name, repeatOf(s.schedule), { name, data: s.data, opts: KEEP });
 
   const runJob = (job: Job) => table.get(job.name)(job.data as JobData, { name: job.name, attempt: job.attemptsMade + 1, runId: job.id ?? job.name });
-
-  const onFailed = (job: Job | undefined, err: Error) => {
-    const attempts = job?.opts.attempts ?? 1;
-    const context = { err, job: job?.name, attempt: job ? job.attemptsMade : undefined, runId: job?.id };
-    if (job && job.attemptsMade < attempts) log.warn(context, 'background job failed; will retry');
-    else log.error(context, 'background job failed');
-  };
 
   return {
     define(name, handler) {
@@ -112,30 +145,14 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
       queue.on('error', warn);
       worker = new Worker(QUEUE, runJob, { connection: conn, prefix, concurrency: opts.concurrency ?? 4, ...KEEP });
       worker.on('error', warn);
-      worker.on('failed', onFailed);
+      worker.on('failed', failureReporter(log));
       await worker.waitUntilReady();
       for (const [name, s] of schedules) await upsert(queue, name, s);
     },
     async close() {
       if (closed) return;
       closed = true;
-      // With Redis answering, running jobs may finish and BullMQ closes politely; with Redis away
-      // a polite close would wait for it forever, so then the connections are cut at once (BullMQ
-      // hands a job cut short to another process as stalled).
-      const pong = conn.ping().then(() => true, () => false);
-      const answering = conn.status === 'ready' && (await within(pong, PING_MS, false));
-      const closing = (async () => {
-        await worker?.close(!answering);
-        await queue?.close();
-      })();
-      const finished = closing.then(() => true, () => true);
-      if (!(await within(finished, answering ? CLOSE_GRACE_MS : PING_MS, false))) {
-        log.warn('job queue: close did not finish in time; cutting the connections');
-        const backend = worker?.getBackend();
-        for (const client of [await backend?.client, await backend?.blockingClient]) client?.disconnect();
-      }
-      if (conn.status === 'wait' || conn.status === 'end' || !answering) conn.disconnect();
-      else await conn.quit().catch(() => conn.disconnect());
+      await closeQueue(conn, worker, queue, log);
     },
   };
 }

@@ -36,102 +36,50 @@ function throughJson(data: JobData): JobData {
   return JSON.parse(JSON.stringify(data)) as JobData;
 }
 
-export function createLocalRunner(opts: LocalRunnerOptions): JobRunner {
-  const { log } = opts;
-  const timers = opts.timers ?? realTimers;
-  const table = new JobTable();
-  const periodic = new Map<string, Periodic>();
+/** Timers and runs in flight: what close() cancels and waits for, and the one place that knows it is closed. */
+interface Runs {
+  readonly closed: boolean;
+  /** A timer that forgets itself when it fires and never fires after close(). */
+  after(ms: number, fn: () => void): unknown;
+  cancel(handle: unknown): void;
+  /** Runs one attempt; resolves to whether it succeeded (failures are logged, never thrown). */
+  attempt(handler: JobHandler, data: JobData, ctx: JobContext, last: boolean): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function createRuns(log: Logger, timers: Timers): Runs {
   const armed = new Set<unknown>();
   const running = new Set<Promise<void>>();
-  let started = false;
   let closed = false;
-  let seq = 0;
-
-  /** A timer that forgets itself when it fires and never fires after close(). */
-  const after = (ms: number, fn: () => void): unknown => {
-    const handle = timers.setTimeout(() => {
-      armed.delete(handle);
-      if (!closed) fn();
-    }, Math.max(0, ms));
-    armed.add(handle);
-    return handle;
-  };
-
-  /** Runs one attempt; resolves to whether it succeeded (failures are logged, never thrown). */
-  const attempt = (handler: JobHandler, data: JobData, ctx: JobContext, last: boolean): Promise<boolean> => {
-    const run = (async () => handler(data, ctx))().then(
-      () => true,
-      (err: unknown) => {
-        if (last) log.error({ err, job: ctx.name, attempt: ctx.attempt, runId: ctx.runId }, 'background job failed');
-        else log.warn({ err, job: ctx.name, attempt: ctx.attempt, runId: ctx.runId }, 'background job failed; will retry');
-        return false;
-      },
-    );
-    const tracked = run.then(() => undefined);
-    running.add(tracked);
-    void tracked.finally(() => running.delete(tracked));
-    return run;
-  };
-
-  const fire = (p: Periodic, due: number) => {
-    const now = timers.now();
-    const next = nextDue(p.schedule, due, now);
-    p.timer = after(next - now, () => fire(p, next));
-    // A period that comes while the previous run is still going is skipped, as a sweep that
-    // overlaps itself does nothing the running one will not do.
-    if (p.running) return;
-    p.running = true;
-    const ctx: JobContext = { name: p.name, attempt: 1, runId: `${p.name}@${due}` };
-    void attempt(table.get(p.name), throughJson(p.data), ctx, true).finally(() => {
-      p.running = false;
-    });
-  };
-
-  const arm = (p: Periodic) => {
-    const now = timers.now();
-    const due = firstDue(p.schedule, now);
-    p.timer = after(due - now, () => fire(p, due));
-  };
-
-  const tryOnce = (name: string, data: JobData, runId: string, n: number, retry: Required<EnqueueOptions>) => {
-    const last = n >= retry.attempts;
-    void attempt(table.get(name), throughJson(data), { name, attempt: n, runId }, last).then((ok) => {
-      if (ok || last || closed) return;
-      after(backoffDelay(retry.backoff, n), () => tryOnce(name, data, runId, n + 1, retry));
-    });
-  };
-
   return {
-    define(name, handler) {
-      if (started) throw new Error(`job ${name}: define jobs before the runner starts`);
-      table.define(name, handler);
+    get closed() {
+      return closed;
     },
-    async every(name, schedule, data = {}) {
-      if (closed) throw new Error(`job ${name}: the runner is closed`);
-      table.get(name);
-      checkSchedule(name, schedule);
-      const old = periodic.get(name);
-      if (old?.timer !== undefined) {
-        armed.delete(old.timer);
-        timers.clearTimeout(old.timer);
-      }
-      const p: Periodic = { name, schedule, data: throughJson(data), timer: undefined, running: false };
-      periodic.set(name, p);
-      if (started) arm(p);
+    after(ms, fn) {
+      const handle = timers.setTimeout(() => {
+        armed.delete(handle);
+        if (!closed) fn();
+      }, Math.max(0, ms));
+      armed.add(handle);
+      return handle;
     },
-    async enqueue(name, data, options = {}) {
-      if (!started || closed) throw new Error(`job ${name}: the runner is ${closed ? 'closed' : 'not started'}`);
-      table.get(name);
-      const retry = checkEnqueueOptions(name, options);
-      const runId = `${name}#${++seq}`;
-      const copy = throughJson(data);
-      after(0, () => tryOnce(name, copy, runId, 1, retry));
+    cancel(handle) {
+      armed.delete(handle);
+      timers.clearTimeout(handle);
     },
-    async start() {
-      if (closed) throw new Error('the job runner is closed');
-      if (started) return;
-      started = true;
-      for (const p of periodic.values()) arm(p);
+    attempt(handler, data, ctx, last) {
+      const run = (async () => handler(data, ctx))().then(
+        () => true,
+        (err: unknown) => {
+          if (last) log.error({ err, job: ctx.name, attempt: ctx.attempt, runId: ctx.runId }, 'background job failed');
+          else log.warn({ err, job: ctx.name, attempt: ctx.attempt, runId: ctx.runId }, 'background job failed; will retry');
+          return false;
+        },
+      );
+      const tracked = run.then(() => undefined);
+      running.add(tracked);
+      void tracked.finally(() => running.delete(tracked));
+      return run;
     },
     async close() {
       closed = true;
@@ -139,6 +87,93 @@ export function createLocalRunner(opts: LocalRunnerOptions): JobRunner {
       armed.clear();
       // A run may finish into a retry: close() already stops those, so waiting for what runs now is enough.
       while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/** The periodic jobs: each re-arms its timer for the next due time when it fires. */
+function createPeriodics(table: JobTable, timers: Timers, runs: Runs) {
+  const periodic = new Map<string, Periodic>();
+
+  const fire = (p: Periodic, due: number) => {
+    const now = timers.now();
+    const next = nextDue(p.schedule, due, now);
+    p.timer = runs.after(next - now, () => fire(p, next));
+    // A period that comes while the previous run is still going is skipped, as a sweep that
+    // overlaps itself does nothing the running one will not do.
+    if (p.running) return;
+    p.running = true;
+    const ctx: JobContext = { name: p.name, attempt: 1, runId: `${p.name}@${due}` };
+    void runs.attempt(table.get(p.name), throughJson(p.data), ctx, true).finally(() => {
+      p.running = false;
+    });
+  };
+
+  const arm = (p: Periodic) => {
+    const now = timers.now();
+    const due = firstDue(p.schedule, now);
+    p.timer = runs.after(due - now, () => fire(p, due));
+  };
+
+  return {
+    /** Adds or replaces `name`'s schedule; armed at once when the runner runs already. */
+    set(name: string, schedule: Schedule, data: JobData, started: boolean) {
+      const old = periodic.get(name);
+      if (old?.timer !== undefined) runs.cancel(old.timer);
+      const p: Periodic = { name, schedule, data: throughJson(data), timer: undefined, running: false };
+      periodic.set(name, p);
+      if (started) arm(p);
+    },
+    armAll() {
+      for (const p of periodic.values()) arm(p);
+    },
+  };
+}
+
+/** One attempt of a one-off job; a failure with attempts left is tried again after its backoff. */
+function tryOnce(table: JobTable, runs: Runs, name: string, data: JobData, runId: string, n: number, retry: Required<EnqueueOptions>): void {
+  const last = n >= retry.attempts;
+  void runs.attempt(table.get(name), throughJson(data), { name, attempt: n, runId }, last).then((ok) => {
+    if (ok || last || runs.closed) return;
+    runs.after(backoffDelay(retry.backoff, n), () => tryOnce(table, runs, name, data, runId, n + 1, retry));
+  });
+}
+
+export function createLocalRunner(opts: LocalRunnerOptions): JobRunner {
+  const timers = opts.timers ?? realTimers;
+  const table = new JobTable();
+  const runs = createRuns(opts.log, timers);
+  const periodics = createPeriodics(table, timers, runs);
+  let started = false;
+  let seq = 0;
+
+  return {
+    define(name, handler) {
+      if (started) throw new Error(`job ${name}: define jobs before the runner starts`);
+      table.define(name, handler);
+    },
+    async every(name, schedule, data = {}) {
+      if (runs.closed) throw new Error(`job ${name}: the runner is closed`);
+      table.get(name);
+      checkSchedule(name, schedule);
+      periodics.set(name, schedule, data, started);
+    },
+    async enqueue(name, data, options = {}) {
+      if (!started || runs.closed) throw new Error(`job ${name}: the runner is ${runs.closed ? 'closed' : 'not started'}`);
+      table.get(name);
+      const retry = checkEnqueueOptions(name, options);
+      const runId = `${name}#${++seq}`;
+      const copy = throughJson(data);
+      runs.after(0, () => tryOnce(table, runs, name, copy, runId, 1, retry));
+    },
+    async start() {
+      if (runs.closed) throw new Error('the job runner is closed');
+      if (started) return;
+      started = true;
+      periodics.armAll();
+    },
+    async close() {
+      await runs.close();
     },
   };
 }

@@ -10,12 +10,8 @@ import { durableWriter } from './durable.ts';
 
 type Refusal = 'no-app' | 'no-channel' | 'no-package' | 'stale';
 
-export function createChannelWrites(
-  db: Database.Database,
-  log: ChangeLog,
-): Pick<ReleaseStore, 'promoteChannel' | 'writeChannel' | 'pullPackage'> {
-  const durable = durableWriter(db);
-  const s = {
+function statements(db: Database.Database) {
+  return {
     epochOf: db.prepare<[string], number>('SELECT epoch FROM apps WHERE id = ?').pluck(),
     getChannel: db.prepare<[string, string], ChannelRow>('SELECT * FROM channels WHERE app_id = ? AND name = ?'),
     hasVersion: db.prepare<[string, string], number>('SELECT 1 FROM packages WHERE app_id = ? AND version = ? LIMIT 1').pluck(),
@@ -24,33 +20,45 @@ export function createChannelWrites(
     insertPulled: db.prepare(`INSERT INTO pulled (app_id, version, reason, actor, at)
       VALUES (@app_id, @version, @reason, @actor, @at) ON CONFLICT (app_id, version) DO NOTHING`),
   };
+}
 
-  /**
-   * writeChannel's steps, shared by promoteChannel (epoch null, a version required). Runs inside
-   * the caller's transaction; returns the version the channel pointed at before.
-   */
-  const writeWhole = (
-    channel: ChannelRecord,
-    epoch: number | null,
-    activity: readonly ActivityEntry[],
-    versionRequired: boolean,
-  ): { previous: string | null } | Refusal => {
-    const { appId } = channel;
-    const current = s.epochOf.get(appId);
-    if (current === undefined) return 'no-app';
-    const row = s.getChannel.get(appId, channel.name);
-    if (!row) return 'no-channel';
-    if (epoch !== null && current !== epoch) return 'stale';
-    if (channel.version === null ? versionRequired : !s.hasVersion.get(appId, channel.version)) return 'no-package';
-    s.updateChannel.run(channelToRow(channel));
-    log.record(appId, activity);
-    return { previous: row.version };
-  };
+type Statements = ReturnType<typeof statements>;
+
+/**
+ * writeChannel's steps, shared by promoteChannel (epoch null, a version required). Runs inside
+ * the caller's transaction; returns the version the channel pointed at before.
+ */
+function writeWhole(
+  s: Statements,
+  log: ChangeLog,
+  channel: ChannelRecord,
+  epoch: number | null,
+  activity: readonly ActivityEntry[],
+  versionRequired: boolean,
+): { previous: string | null } | Refusal {
+  const { appId } = channel;
+  const current = s.epochOf.get(appId);
+  if (current === undefined) return 'no-app';
+  const row = s.getChannel.get(appId, channel.name);
+  if (!row) return 'no-channel';
+  if (epoch !== null && current !== epoch) return 'stale';
+  if (channel.version === null ? versionRequired : !s.hasVersion.get(appId, channel.version)) return 'no-package';
+  s.updateChannel.run(channelToRow(channel));
+  log.record(appId, activity);
+  return { previous: row.version };
+}
+
+export function createChannelWrites(
+  db: Database.Database,
+  log: ChangeLog,
+): Pick<ReleaseStore, 'promoteChannel' | 'writeChannel' | 'pullPackage'> {
+  const durable = durableWriter(db);
+  const s = statements(db);
 
   return {
     async promoteChannel(channel, activity) {
       return durable(() => {
-        const result = writeWhole(channel, null, [activity], true);
+        const result = writeWhole(s, log, channel, null, [activity], true);
         // Without an epoch there is nothing to compare.
         if (result === 'stale') throw new Error('promoteChannel: stale without an epoch');
         return result;
@@ -59,7 +67,7 @@ export function createChannelWrites(
 
     async writeChannel(channel, epoch, activity) {
       return durable(() => {
-        const result = writeWhole(channel, epoch, activity, false);
+        const result = writeWhole(s, log, channel, epoch, activity, false);
         return typeof result === 'string' ? result : 'written';
       });
     },

@@ -14,8 +14,8 @@ import {
   toLimit,
   type InstanceRow,
 } from './codec.ts';
-import { createCounters, splitBuckets } from './counters.ts';
-import { createProgressStore } from './progress.ts';
+import { createCounters, splitBuckets, type Counters } from './counters.ts';
+import { createProgressStore, type ProgressStore } from './progress.ts';
 import { createStaleMarks } from './stale.ts';
 import { createTimeOuts } from './timeouts.ts';
 import { createGroupCommit } from '../../../kernel/storage/sqlite/group-commit.ts';
@@ -32,16 +32,52 @@ export interface InstanceStoreOptions {
   limits?: Readonly<CheckInLimits>;
 }
 
-export function createInstanceStore(
+/** The open batch of this turn's check-ins, or null when each check-in commits on its own. */
+type Batch = ReturnType<typeof createGroupCommit> | null;
+
+/** The check-ins and the sweeps that must come after the check-ins queued for this turn. */
+function batchedWrites(
   db: Database.Database,
-  opts: InstanceStoreOptions = {},
-): InstanceStore & { flushCheckIns(): void } {
-  const counters = createCounters(db);
-  const progress = createProgressStore(db);
-  const checkIn = createCheckIn(db, counters, progress, opts.limits);
-  const timeOutGrants = createTimeOuts(db, counters, progress, opts.limits);
+  counters: Counters,
+  progress: ProgressStore,
+  batch: Batch,
+  limits: Readonly<CheckInLimits> | undefined,
+): Pick<InstanceStore, 'applyCheckIn' | 'timeOutGrants' | 'markStale'> & { flushCheckIns(): void } {
+  const checkIn = createCheckIn(db, counters, progress, limits);
+  const timeOutGrants = createTimeOuts(db, counters, progress, limits);
   const markStale = createStaleMarks(db, counters);
-  const batch = opts.groupCommit === false ? null : createGroupCommit(db);
+  return {
+    async applyCheckIn(appId, epoch, change, now) {
+      // Both ways the write lock is taken up front (IMMEDIATE), so another process on the file (the
+      // CLI) can never make a check-in fail half-way with SQLITE_BUSY when it upgrades to write.
+      if (batch) return batch(() => checkIn(appId, epoch, change, now));
+      return checkIn.immediate(appId, epoch, change, now);
+    },
+
+    /** Commits check-ins still waiting for their batch (close() calls it before the checkpoint). */
+    flushCheckIns() {
+      batch?.flush();
+    },
+
+    async timeOutGrants(appId, group, grantedBefore, now, limit) {
+      // Check-ins queued for this turn go first, so a node that just completed is not timed out.
+      batch?.flush();
+      return timeOutGrants.immediate(appId, group, grantedBefore, now, toLimit(limit));
+    },
+
+    async markStale(appId, lastCheckBefore, limit) {
+      // As for timeouts: a check-in queued for this turn is a sign of life that must land first.
+      batch?.flush();
+      return markStale.immediate(appId, lastCheckBefore, toLimit(limit));
+    },
+  };
+}
+
+/** One instance, its history, newest-first pages, the counters and the instance count. */
+function instanceReads(
+  db: Database.Database,
+  counters: Counters,
+): Pick<InstanceStore, 'getInstance' | 'getHistory' | 'listInstances' | 'counters' | 'countInstances'> {
   const s = {
     get: db.prepare<[string, string], InstanceRow>(
       `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE app_id = ? AND machine_id = ?`,
@@ -56,35 +92,9 @@ export function createInstanceStore(
       WHERE app_id = ? AND (last_check, machine_id) < (?, ?)
       ORDER BY last_check DESC, machine_id DESC LIMIT ?`),
     count: db.prepare<[string], number>('SELECT instance_count FROM apps WHERE id = ?').pluck(),
-    oldest: db.prepare<[string, number, number], { machine_id: string; buckets: string }>(`SELECT machine_id,
-      buckets FROM instances WHERE app_id = ? AND last_check < ? ORDER BY last_check, machine_id LIMIT ?`),
-    remove: db.prepare('DELETE FROM instances WHERE app_id = ? AND machine_id = ?'),
-    uncount: db.prepare('UPDATE apps SET instance_count = instance_count - ? WHERE id = ?'),
   };
 
-  const prune = db.transaction((appId: string, before: number, limit: number): number => {
-    const victims = s.oldest.all(appId, before, limit);
-    for (const v of victims) {
-      s.remove.run(appId, v.machine_id);
-      counters.apply(appId, forgetInstance(splitBuckets(decodeBuckets(v.buckets))));
-    }
-    if (victims.length > 0) s.uncount.run(victims.length, appId);
-    return victims.length;
-  });
-
   return {
-    async applyCheckIn(appId, epoch, change, now) {
-      // Both ways the write lock is taken up front (IMMEDIATE), so another process on the file (the
-      // CLI) can never make a check-in fail half-way with SQLITE_BUSY when it upgrades to write.
-      if (batch) return batch(() => checkIn(appId, epoch, change, now));
-      return checkIn.immediate(appId, epoch, change, now);
-    },
-
-    /** Commits check-ins still waiting for their batch (close() calls it before the checkpoint). */
-    flushCheckIns() {
-      batch?.flush();
-    },
-
     async getInstance(appId, machineId) {
       const row = s.get.get(appId, machineId);
       return row ? instanceFromRow(row) : null;
@@ -116,7 +126,29 @@ export function createInstanceStore(
     async countInstances(appId) {
       return s.count.get(appId) ?? 0;
     },
+  };
+}
 
+/** Pruning (which takes a node out of progress with its row) and failure counts. */
+function instanceUpkeep(db: Database.Database, counters: Counters): Pick<InstanceStore, 'pruneInstances' | 'countFailure'> {
+  const s = {
+    oldest: db.prepare<[string, number, number], { machine_id: string; buckets: string }>(`SELECT machine_id,
+      buckets FROM instances WHERE app_id = ? AND last_check < ? ORDER BY last_check, machine_id LIMIT ?`),
+    remove: db.prepare('DELETE FROM instances WHERE app_id = ? AND machine_id = ?'),
+    uncount: db.prepare('UPDATE apps SET instance_count = instance_count - ? WHERE id = ?'),
+  };
+
+  const prune = db.transaction((appId: string, before: number, limit: number): number => {
+    const victims = s.oldest.all(appId, before, limit);
+    for (const v of victims) {
+      s.remove.run(appId, v.machine_id);
+      counters.apply(appId, forgetInstance(splitBuckets(decodeBuckets(v.buckets))));
+    }
+    if (victims.length > 0) s.uncount.run(victims.length, appId);
+    return victims.length;
+  });
+
+  return {
     async pruneInstances(appId, lastCheckBefore, limit) {
       return prune.immediate(appId, lastCheckBefore, toLimit(limit));
     },
@@ -126,17 +158,19 @@ export function createInstanceStore(
       // One UPSERT: atomic on its own, and never inside a check-in batch (nothing it reads moves).
       counters.bump(appId, bucket);
     },
+  };
+}
 
-    async timeOutGrants(appId, group, grantedBefore, now, limit) {
-      // Check-ins queued for this turn go first, so a node that just completed is not timed out.
-      batch?.flush();
-      return timeOutGrants.immediate(appId, group, grantedBefore, now, toLimit(limit));
-    },
-
-    async markStale(appId, lastCheckBefore, limit) {
-      // As for timeouts: a check-in queued for this turn is a sign of life that must land first.
-      batch?.flush();
-      return markStale.immediate(appId, lastCheckBefore, toLimit(limit));
-    },
+export function createInstanceStore(
+  db: Database.Database,
+  opts: InstanceStoreOptions = {},
+): InstanceStore & { flushCheckIns(): void } {
+  const counters = createCounters(db);
+  const progress = createProgressStore(db);
+  const batch: Batch = opts.groupCommit === false ? null : createGroupCommit(db);
+  return {
+    ...batchedWrites(db, counters, progress, batch, opts.limits),
+    ...instanceReads(db, counters),
+    ...instanceUpkeep(db, counters),
   };
 }

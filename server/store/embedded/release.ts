@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { AppRecord, TrackGroupRecord } from '../../domain/types.ts';
 import type { AppConfig, ReleaseStore } from '../types.ts';
-import { changeLog } from './change-log.ts';
+import { changeLog, type ChangeLog } from './change-log.ts';
 import { createChannelWrites } from './channel-writes.ts';
 import { createCanaryWrites } from './canaries.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type PackageRow,
   type PulledRow,
 } from './codec.ts';
-import { durableWriter } from './durable.ts';
+import { durableWriter, type Durable } from './durable.ts';
 import { DEFAULT_POLICY } from '../../domain/rollout/policy.ts';
 import { policyJson, storedPolicy } from '../../domain/rollout/policy-record.ts';
 
@@ -89,31 +89,20 @@ function statements(db: Database.Database) {
   };
 }
 
-export function createReleaseStore(db: Database.Database): ReleaseStore {
-  const s = statements(db);
-  const durable = durableWriter(db);
-  const log = changeLog(db);
-  const appExists = (appId: string) => s.getApp.get(appId) !== undefined;
+type Statements = ReturnType<typeof statements>;
 
-  const { listCanaries, setCanary } = createCanaryWrites(db, log);
-  const readConfig = db.transaction((appId: string): AppConfig | null => {
-    const app = s.getApp.get(appId);
-    if (!app) return null;
-    return {
-      epoch: app.epoch,
-      app: appFromRow(app),
-      channels: s.listChannels.all(appId).map(channelFromRow),
-      groups: s.listTrackGroups.all(appId).map(groupFromRow),
-      packages: s.listPackages.all(appId).map(packageFromRow),
-      pulled: s.listPulled.all(appId).map(pulledFromRow),
-      canaries: listCanaries(appId),
-    };
-  });
+/** What every part of the release store writes with: its statements, durable transactions and the change log. */
+interface ReleaseContext {
+  s: Statements;
+  durable: Durable;
+  log: ChangeLog;
+}
 
+const appExists = (s: Statements, appId: string) => s.getApp.get(appId) !== undefined;
+
+/** Apps: the insert sets the starting epoch; the other writes bump it through the change log. */
+function appCalls({ s, durable, log }: ReleaseContext): Pick<ReleaseStore, 'createApp' | 'getApp' | 'listApps'> {
   return {
-    ...createChannelWrites(db, log),
-    setCanary,
-
     async createApp(app, activity) {
       return durable(() => {
         // The insert itself sets epoch 1 (the spec's starting value), so only log here.
@@ -131,10 +120,15 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async listApps() {
       return s.listApps.all().map(appFromRow);
     },
+  };
+}
 
+/** Packages, refused for an unknown app. */
+function packageCalls({ s, durable, log }: ReleaseContext): Pick<ReleaseStore, 'addPackage' | 'listPackages'> {
+  return {
     async addPackage(pkg, activity) {
       return durable(() => {
-        if (!appExists(pkg.appId)) return 'no-app';
+        if (!appExists(s, pkg.appId)) return 'no-app';
         if (s.insertPackage.run(packageToRow(pkg)).changes === 0) return 'exists';
         log.record(pkg.appId, [activity]);
         return 'created';
@@ -144,10 +138,15 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async listPackages(appId) {
       return s.listPackages.all(appId).map(packageFromRow);
     },
+  };
+}
 
+/** Channels: creation and reads; the writes that move a channel are in channel-writes.ts. */
+function channelCalls({ s, durable, log }: ReleaseContext): Pick<ReleaseStore, 'createChannel' | 'getChannel' | 'listChannels'> {
+  return {
     async createChannel(channel, activity) {
       return durable(() => {
-        if (!appExists(channel.appId)) return 'no-app';
+        if (!appExists(s, channel.appId)) return 'no-app';
         if (s.insertChannel.run(channelToRow(channel)).changes === 0) return 'exists';
         log.record(channel.appId, [activity]);
         return 'created';
@@ -162,10 +161,15 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async listChannels(appId) {
       return s.listChannels.all(appId).map(channelFromRow);
     },
+  };
+}
 
+/** Track groups: one group per track, created or replaced whole. */
+function groupCalls({ s, durable, log }: ReleaseContext): Pick<ReleaseStore, 'putTrackGroup' | 'deleteTrackGroup' | 'listTrackGroups'> {
+  return {
     async putTrackGroup(group, activity) {
       return durable(() => {
-        if (!appExists(group.appId)) return 'no-app';
+        if (!appExists(s, group.appId)) return 'no-app';
         const holder = s.groupByTrack.get(group.appId, group.track);
         if (holder && holder.id !== group.id) return 'track-taken';
         const existing = s.getGroup.get(group.appId, group.id);
@@ -188,7 +192,26 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async listTrackGroups(appId) {
       return s.listTrackGroups.all(appId).map(groupFromRow);
     },
+  };
+}
 
+/** Reads of what the writes left behind; loadAppConfig reads in one transaction so the epoch matches the data. */
+function configReads(db: Database.Database, s: Statements, listCanaries: (appId: string) => string[]): Pick<ReleaseStore, 'listPulled' | 'listActivity' | 'loadAppConfig'> {
+  const readConfig = db.transaction((appId: string): AppConfig | null => {
+    const app = s.getApp.get(appId);
+    if (!app) return null;
+    return {
+      epoch: app.epoch,
+      app: appFromRow(app),
+      channels: s.listChannels.all(appId).map(channelFromRow),
+      groups: s.listTrackGroups.all(appId).map(groupFromRow),
+      packages: s.listPackages.all(appId).map(packageFromRow),
+      pulled: s.listPulled.all(appId).map(pulledFromRow),
+      canaries: listCanaries(appId),
+    };
+  });
+
+  return {
     async listPulled(appId) {
       return s.listPulled.all(appId).map(pulledFromRow);
     },
@@ -200,5 +223,20 @@ export function createReleaseStore(db: Database.Database): ReleaseStore {
     async loadAppConfig(appId) {
       return readConfig(appId);
     },
+  };
+}
+
+export function createReleaseStore(db: Database.Database): ReleaseStore {
+  const s = statements(db);
+  const ctx: ReleaseContext = { s, durable: durableWriter(db), log: changeLog(db) };
+  const { listCanaries, setCanary } = createCanaryWrites(db, ctx.log);
+  return {
+    ...createChannelWrites(db, ctx.log),
+    setCanary,
+    ...appCalls(ctx),
+    ...packageCalls(ctx),
+    ...channelCalls(ctx),
+    ...groupCalls(ctx),
+    ...configReads(db, s, listCanaries),
   };
 }

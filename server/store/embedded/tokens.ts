@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Role, TokenRecord } from '../../../kernel/auth/tokens.ts';
 import type { TokenStore } from '../types.ts';
 import { durableWriter } from './durable.ts';
+import { revocationListeners } from '../revocation-listeners.ts';
 
 interface TokenRow {
   hash: string;
@@ -22,7 +23,7 @@ const fromRow = (r: TokenRow): TokenRecord => ({
 
 export function createTokenStore(db: Database.Database): TokenStore {
   const durable = durableWriter(db);
-  const listeners = new Set<(hash: string | null) => void>();
+  const listeners = revocationListeners();
   const s = {
     find: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     list: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, hash'),
@@ -49,14 +50,11 @@ export function createTokenStore(db: Database.Database): TokenStore {
     },
     async deleteToken(hash) {
       const deleted = durable(() => s.remove.run(hash).changes === 1);
-      if (deleted) for (const listener of listeners) listener(hash);
+      if (deleted) listeners.notify(hash);
       return deleted;
     },
     onTokenRevoked(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+      return listeners.add(listener);
     },
   };
 }

@@ -1,132 +1,29 @@
-// Instances on Redis: the check-in hot path (one Lua script, one round trip), reads, paging,
-// counters, pruning, grant timeouts (progress.ts), stale marks (stale.ts) and failure counts (one HINCRBY). Layout per instance: one compact hash, one
-// capped history list and one member of the app's index sorted set (scored by lastCheck); while in
-// progress, one member of the app's progress sorted set (progress.ts).
-import { CHECK_IN_LIMITS, foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
-import { failurePrefix, isFailureBucket, OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
-import { isValidVersion } from '../../domain/version.ts';
-import type { InstanceRecord, LimitHold } from '../../domain/types.ts';
-import { type CheckInResult, type InstanceChange, type InstanceStore } from '../types.ts';
+// Instances on Redis: reads, paging, counters, pruning, grant timeouts (progress.ts), stale marks
+// (stale.ts) and failure counts (one HINCRBY); the check-in hot path is checkin.ts (one Lua script,
+// one round trip). Layout per instance: one compact hash, one capped history list and one member of
+// the app's index sorted set (scored by lastCheck); while in progress, one member of the app's
+// progress sorted set (progress.ts).
+import { CHECK_IN_LIMITS, type CheckInLimits } from '../../domain/apply-check-in.ts';
+import { isFailureBucket } from '../../domain/counters.ts';
+import type { InstanceRecord } from '../../domain/types.ts';
+import type { InstanceStore } from '../types.ts';
+import { createCheckIn } from './checkin.ts';
 import { num } from './codec.ts';
 import type { RedisContext } from './context.ts';
 import { decodeCursor, encodeCursor } from '../../../kernel/storage/cursor.ts';
-import { decodeHistoryEntry, encodeHistoryEntry } from './history-codec.ts';
-import { attrPairs, decodeInstance, isStatus } from './instance-codec.ts';
-import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
+import { decodeHistoryEntry } from './history-codec.ts';
+import { decodeInstance } from './instance-codec.ts';
+import { ReplyCode } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
-import { createTimeOuts, grantGroupOf, limitArgs } from './progress.ts';
+import { createTimeOuts } from './progress.ts';
 import { createStaleMarks } from './stale.ts';
 
-const LIMIT_HOLDS: readonly string[] = ['safe-mode', 'rate-limit', 'in-progress-limit'] satisfies LimitHold[];
-const isLimitHold = (x: unknown): x is LimitHold => typeof x === 'string' && LIMIT_HOLDS.includes(x);
-
-/** Counter prefixes as the comma list the script stores; rejects what would break the encoding. */
-function prefixList(prefixes: string[]): string {
-  for (const p of prefixes) {
-    if (p === '' || p.includes(',') || p.includes('|')) {
-      throw new Error(`counter prefix ${JSON.stringify(p)} must be non-empty and contain no ',' or '|'`);
-    }
-  }
-  return [...new Set(prefixes)].join(',');
-}
-
-/** The change's unknown version ('' for none); only a release version keeps the tally fields apart from buckets. */
-function unknownVersionArg(version: string | undefined): string {
-  if (version !== undefined && !isValidVersion(version)) {
-    throw new Error(`unknown version ${JSON.stringify(version)} must be a release version`);
-  }
-  return version ?? '';
-}
-
-/**
- * The change's target version and rollout counter, checked: the script joins them into one more
- * counter prefix (`<counter>/<target>`), so neither may break the comma list or the bucket name.
- */
-function targetArgs(change: InstanceChange): { target: string; counter: string } {
-  const target = change.targetVersion ?? '';
-  if (target !== '' && !isValidVersion(target)) {
-    throw new Error(`target version ${JSON.stringify(target)} must be a release version`);
-  }
-  const counter = change.targetCounter ?? '';
-  if (counter !== '') prefixList([counter]);
-  return { target, counter };
-}
-
-/**
- * ARGV of applyCheckIn-8.lua (see its header). The change's own entries are folded here (that
- * depends on nothing stored), so the script only decides whether the first folds into the newest.
- */
-function checkInArgs(epoch: number, change: InstanceChange, now: number, limits: Readonly<CheckInLimits>): (string | number)[] {
-  const pairs = attrPairs(change.attrs);
-  const { target, counter } = targetArgs(change);
-  return [
-    epoch,
-    now,
-    change.machineId,
-    change.status?.to ?? '',
-    change.status?.unlessIn.join(',') ?? '',
-    change.targetVersion === undefined ? '0' : '1',
-    target,
-    change.error === undefined ? '0' : '1',
-    change.error?.code ?? 0,
-    change.error?.name ?? '',
-    prefixList(change.counterPrefixes),
-    limits.history,
-    limits.unknownTracks,
-    OVERFLOW_TRACK,
-    unknownVersionArg(change.unknownVersion),
-    limits.unknownVersions,
-    OTHER_VERSION,
-    change.completion?.version ?? '',
-    change.completion?.from.join(',') ?? '',
-    counter,
-    ...limitArgs(change, now),
-    failurePrefix(change.attrs.channel) ?? '',
-    change.attrs.version,
-    change.attrs.bootId,
-    pairs.length / 2,
-    ...pairs,
-    ...foldEntries(change.history).map(encodeHistoryEntry),
-  ];
-}
-
-/** `limits`: the check-in step's bounds (domain/apply-check-in.ts); tests choose small ones. */
-export function createInstanceStore({ redis, keys }: RedisContext, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): InstanceStore {
-  const fetchInstances = async (appId: string, machineIds: string[]): Promise<InstanceRecord[]> => {
-    // Auto-pipelined by the backend's client: one round trip for the page.
-    const hashes = await Promise.all(machineIds.map((m) => redis.hgetall(keys.instance(appId, m))));
-    return machineIds
-      .map((m, i) => decodeInstance(appId, m, hashes[i]!))
-      .filter((x): x is InstanceRecord => x !== null);
-  };
-
-  const timeOutGrants = createTimeOuts({ redis, keys }, limits);
-
+/** One instance and its history, and the app's tallies: plain reads. */
+function instanceReads(
+  { redis, keys }: RedisContext,
+  limits: Readonly<CheckInLimits>,
+): Pick<InstanceStore, 'getInstance' | 'getHistory' | 'counters' | 'countInstances'> {
   return {
-    async applyCheckIn(appId, epoch, change, now): Promise<CheckInResult> {
-      const { machineId } = change;
-      const reply = await runScript<number | [number, string, string] | [number, string]>(
-        redis,
-        'applyCheckIn',
-        [
-          keys.app(appId),
-          keys.instance(appId, machineId),
-          keys.history(appId, machineId),
-          keys.instanceIndex(appId),
-          keys.counters(appId),
-          keys.progress(appId),
-          keys.progressCounts(appId),
-          keys.groupGrants(appId, grantGroupOf(change)),
-        ],
-        checkInArgs(epoch, change, now, limits),
-      );
-      if (reply === ReplyCode.staleConfig) return { applied: false, reason: 'stale-config' };
-      if (Array.isArray(reply) && reply[0] === ReplyCode.full && isLimitHold(reply[1])) return { applied: false, reason: 'held', hold: reply[1] };
-      if (!Array.isArray(reply) || reply[0] !== ReplyCode.ok || !isStatus(reply[2])) throw unexpectedReply('applyCheckIn', reply);
-      const previous = reply[1];
-      return { applied: true, previousStatus: isStatus(previous) ? previous : null, status: reply[2] };
-    },
-
     async getInstance(appId, machineId) {
       return decodeInstance(appId, machineId, await redis.hgetall(keys.instance(appId, machineId)));
     },
@@ -138,6 +35,30 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
       return values.map(decodeHistoryEntry);
     },
 
+    async counters(appId) {
+      const h = await redis.hgetall(keys.counters(appId));
+      // Buckets only (the tallies have no '|'); fromEntries defines own keys, whatever they are.
+      const buckets = Object.entries(h).filter(([field, value]) => field.includes('|') && num(value) > 0);
+      return Object.fromEntries(buckets.map(([bucket, value]) => [bucket, num(value)]));
+    },
+
+    async countInstances(appId) {
+      return redis.zcard(keys.instanceIndex(appId));
+    },
+  };
+}
+
+/** Newest-first pages of the app's instances, walked down the index by a script. */
+function instancePages({ redis, keys }: RedisContext): Pick<InstanceStore, 'listInstances'> {
+  const fetchInstances = async (appId: string, machineIds: string[]): Promise<InstanceRecord[]> => {
+    // Auto-pipelined by the backend's client: one round trip for the page.
+    const hashes = await Promise.all(machineIds.map((m) => redis.hgetall(keys.instance(appId, m))));
+    return machineIds
+      .map((m, i) => decodeInstance(appId, m, hashes[i]!))
+      .filter((x): x is InstanceRecord => x !== null);
+  };
+
+  return {
     async listInstances(appId, { limit, cursor }) {
       const after = cursor === undefined ? null : decodeCursor(cursor);
       const n = Math.max(1, Math.floor(limit) || 1);
@@ -161,18 +82,15 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
       const next = more ? encodeCursor({ lastCheck: scores[last]!, machineId: pageIds[last]! }) : null;
       return { items, next };
     },
+  };
+}
 
-    async counters(appId) {
-      const h = await redis.hgetall(keys.counters(appId));
-      // Buckets only (the tallies have no '|'); fromEntries defines own keys, whatever they are.
-      const buckets = Object.entries(h).filter(([field, value]) => field.includes('|') && num(value) > 0);
-      return Object.fromEntries(buckets.map(([bucket, value]) => [bucket, num(value)]));
-    },
-
-    async countInstances(appId) {
-      return redis.zcard(keys.instanceIndex(appId));
-    },
-
+/** What the sweeps and failure reports change besides check-ins. */
+function instanceUpkeep(
+  { redis, keys }: RedisContext,
+  limits: Readonly<CheckInLimits>,
+): Pick<InstanceStore, 'pruneInstances' | 'timeOutGrants' | 'markStale' | 'countFailure'> {
+  return {
     async pruneInstances(appId, lastCheckBefore, limit) {
       const n = Math.floor(limit);
       if (!(n > 0)) return 0;
@@ -193,7 +111,7 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
       return removed.reduce((sum, r) => sum + (r === ReplyCode.ok ? 1 : 0), 0);
     },
 
-    timeOutGrants,
+    timeOutGrants: createTimeOuts({ redis, keys }, limits),
 
     markStale: createStaleMarks({ redis, keys }),
 
@@ -202,5 +120,15 @@ export function createInstanceStore({ redis, keys }: RedisContext, limits: Reado
       if (!isFailureBucket(bucket)) throw new Error(`${JSON.stringify(bucket)} is no failure bucket`);
       await redis.hincrby(keys.counters(appId), bucket, 1);
     },
+  };
+}
+
+/** `limits`: the check-in step's bounds (domain/apply-check-in.ts); tests choose small ones. */
+export function createInstanceStore(ctx: RedisContext, limits: Readonly<CheckInLimits> = CHECK_IN_LIMITS): InstanceStore {
+  return {
+    ...createCheckIn(ctx, limits),
+    ...instanceReads(ctx, limits),
+    ...instancePages(ctx),
+    ...instanceUpkeep(ctx, limits),
   };
 }

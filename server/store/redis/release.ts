@@ -37,12 +37,9 @@ function groupsFrom(appId: string, h: Record<string, string>): TrackGroupRecord[
   return sortGroups(Object.entries(h).map(([id, json]) => decodeGroup(appId, id, json)));
 }
 
-export function createReleaseStore(ctx: RedisContext): ReleaseStore {
-  const { redis, keys } = ctx;
+/** Apps: the global id list plus one hash per app (its name, creation time and config epoch). */
+function appCalls({ redis, keys }: RedisContext): Pick<ReleaseStore, 'createApp' | 'getApp' | 'listApps'> {
   return {
-    ...createChannelWrites(ctx),
-    ...createCanaryWrites(ctx),
-
     async createApp(app, activity) {
       // The global app list is a separate key (another Cluster slot): add the id first, so an app
       // is never missing from it; listApps skips ids whose app was never written.
@@ -68,7 +65,12 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
       const apps = ids.map((id, i) => decodeApp(id, hashes[i]!)).filter((a): a is AppRecord => a !== null);
       return apps.sort(byCreated((a) => a.id));
     },
+  };
+}
 
+/** Packages: one hash per app (field per version and arch) and the set of its versions. */
+function packageCalls({ redis, keys }: RedisContext): Pick<ReleaseStore, 'addPackage' | 'listPackages'> {
+  return {
     async addPackage(pkg, activity) {
       const reply = await runScript<number>(
         redis,
@@ -86,7 +88,12 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
       const values = await redis.hvals(keys.packages(appId));
       return sortPackages(values.map((v) => decodePackage(appId, v)));
     },
+  };
+}
 
+/** Channels: creation, promotion (its own script) and reads; other channel writes are in channel-writes.ts. */
+function channelCalls({ redis, keys }: RedisContext): Pick<ReleaseStore, 'createChannel' | 'promoteChannel' | 'getChannel' | 'listChannels'> {
+  return {
     async createChannel(channel, activity) {
       const { appId } = channel;
       const reply = await runScript<number>(
@@ -132,7 +139,12 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
       const values = await redis.hvals(keys.channels(appId));
       return sortChannels(values.map((v) => decodeChannel(appId, v)));
     },
+  };
+}
 
+/** Track groups: a hash of groups and a hash of tracks, so a track belongs to one group. */
+function groupCalls({ redis, keys }: RedisContext): Pick<ReleaseStore, 'putTrackGroup' | 'deleteTrackGroup' | 'listTrackGroups'> {
+  return {
     async putTrackGroup(group, activity) {
       const { appId } = group;
       const reply = await runScript<number>(
@@ -172,7 +184,12 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
     async listTrackGroups(appId) {
       return groupsFrom(appId, await redis.hgetall(keys.groups(appId)));
     },
+  };
+}
 
+/** Reads of what the writes left behind: pulled versions, the activity log and the whole config. */
+function configReads({ redis, keys }: RedisContext): Pick<ReleaseStore, 'listPulled' | 'listActivity' | 'loadAppConfig'> {
+  return {
     async listPulled(appId) {
       const values = await redis.hvals(keys.pulled(appId));
       return sortPulled(values.map((v) => decodePulled(appId, v)));
@@ -208,5 +225,17 @@ export function createReleaseStore(ctx: RedisContext): ReleaseStore {
         canaries: canaries.sort(),
       };
     },
+  };
+}
+
+export function createReleaseStore(ctx: RedisContext): ReleaseStore {
+  return {
+    ...createChannelWrites(ctx),
+    ...createCanaryWrites(ctx),
+    ...appCalls(ctx),
+    ...packageCalls(ctx),
+    ...channelCalls(ctx),
+    ...groupCalls(ctx),
+    ...configReads(ctx),
   };
 }

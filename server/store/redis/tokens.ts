@@ -9,35 +9,42 @@ import type { RedisContext } from './context.ts';
 import { execAll } from '../../../kernel/storage/redis/multi.ts';
 import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
+import { revocationListeners } from '../revocation-listeners.ts';
 
-type Listener = (hash: string | null) => void;
-
-export function createTokenStore({ redis, keys }: RedisContext): TokenStore & { stopRevocations(): void } {
-  const listeners = new Set<Listener>();
-  const notify = (hash: string | null) => {
-    for (const listener of listeners) listener(hash);
-  };
+/** The subscriber connection that hears every process's revocations, opened by start() (idempotent). */
+function revocationSubscriber({ redis, keys }: RedisContext, notify: (hash: string | null) => void): { start(): void; stop(): void } {
   let subscriber: Redis | null = null;
+  return {
+    start() {
+      if (subscriber) return;
+      const channel = keys.tokenRevocations();
+      // Resubscribed by hand on every (re)connect, so listeners hear when the subscription is back.
+      const sub = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
+      subscriber = sub;
+      sub.on('error', () => {}); // the main connection reports Redis being away; this one retries by itself
+      sub.on('message', (ch: string, hash: string) => {
+        if (ch === channel) notify(hash);
+      });
+      sub.on('ready', () => {
+        // A revocation published while this connection was down was missed: listeners forget everything.
+        sub.subscribe(channel).then(
+          () => notify(null),
+          () => {}, // the connection broke again; the next 'ready' retries
+        );
+      });
+      sub.connect().catch(() => {});
+    },
+    stop() {
+      subscriber?.disconnect();
+      subscriber = null;
+    },
+  };
+}
 
-  function subscribe(): void {
-    if (subscriber) return;
-    const channel = keys.tokenRevocations();
-    // Resubscribed by hand on every (re)connect, so listeners hear when the subscription is back.
-    const sub = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
-    subscriber = sub;
-    sub.on('error', () => {}); // the main connection reports Redis being away; this one retries by itself
-    sub.on('message', (ch: string, hash: string) => {
-      if (ch === channel) notify(hash);
-    });
-    sub.on('ready', () => {
-      // A revocation published while this connection was down was missed: listeners forget everything.
-      sub.subscribe(channel).then(
-        () => notify(null),
-        () => {}, // the connection broke again; the next 'ready' retries
-      );
-    });
-    sub.connect().catch(() => {});
-  }
+export function createTokenStore(ctx: RedisContext): TokenStore & { stopRevocations(): void } {
+  const { redis, keys } = ctx;
+  const listeners = revocationListeners();
+  const subscriber = revocationSubscriber(ctx, listeners.notify);
 
   return {
     async findToken(hash) {
@@ -66,22 +73,19 @@ export function createTokenStore({ redis, keys }: RedisContext): TokenStore & { 
       // One transaction: a revocation Redis acknowledged was also announced to every subscriber.
       const [removed] = await execAll(redis.multi().hdel(keys.tokens(), hash).publish(keys.tokenRevocations(), hash));
       // This process does not wait for its own announcement to come back.
-      if (removed === 1) notify(hash);
+      if (removed === 1) listeners.notify(hash);
       return removed === 1;
     },
 
     onTokenRevoked(listener) {
-      listeners.add(listener);
-      subscribe();
-      return () => {
-        listeners.delete(listener);
-      };
+      const remove = listeners.add(listener);
+      subscriber.start();
+      return remove;
     },
 
     stopRevocations() {
       listeners.clear();
-      subscriber?.disconnect();
-      subscriber = null;
+      subscriber.stop();
     },
   };
 }

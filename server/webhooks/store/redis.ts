@@ -14,22 +14,31 @@ const LUA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lua');
 
 const byAge = (a: StoredWebhook, b: StoredWebhook) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createRedisWebhookStore(redis: Redis, prefix: string): WebhookStore {
-  defineScripts(redis, LUA_DIR);
-  const keys = new WebhookKeys(prefix);
+/** What both halves of the store work with: the connection and the key names. */
+interface WebhookContext {
+  redis: Redis;
+  keys: WebhookKeys;
+}
+
+/** The delivery after the change, null when it is gone or (onlyPending) no longer pending. */
+async function updateDelivery(
+  { redis, keys }: WebhookContext,
+  id: string,
+  fields: Partial<Delivery>,
+  countAttempt: boolean,
+  onlyPending: boolean,
+): Promise<Delivery | null> {
+  const reply = await runScript<string | number>(redis, 'webhookUpdateDelivery', [keys.deliveries()], [id, JSON.stringify(fields), countAttempt ? 1 : 0, onlyPending ? 1 : 0]);
+  if (typeof reply === 'string') return JSON.parse(reply) as Delivery;
+  if (reply === ReplyCode.missing || reply === ReplyCode.none) return null;
+  throw unexpectedReply('webhookUpdateDelivery', reply);
+}
+
+/** The webhooks themselves: capped on create, deleted together with their delivery log. */
+function hookCalls({ redis, keys }: WebhookContext): Pick<WebhookStore, 'createHook' | 'getHook' | 'listHooks' | 'deleteHook'> {
   const hooksKey = keys.hooks();
   const deliveriesKey = keys.deliveries();
-
-  /** The delivery after the change, null when it is gone or (onlyPending) no longer pending. */
-  async function update(id: string, fields: Partial<Delivery>, countAttempt: boolean, onlyPending: boolean): Promise<Delivery | null> {
-    const reply = await runScript<string | number>(redis, 'webhookUpdateDelivery', [deliveriesKey], [id, JSON.stringify(fields), countAttempt ? 1 : 0, onlyPending ? 1 : 0]);
-    if (typeof reply === 'string') return JSON.parse(reply) as Delivery;
-    if (reply === ReplyCode.missing || reply === ReplyCode.none) return null;
-    throw unexpectedReply('webhookUpdateDelivery', reply);
-  }
-
-  // Every call answers StoreUnavailableError when Redis does not answer (kernel/storage/redis/guard.ts).
-  return guardRedisStore(redis, {
+  return {
     async createHook(hook) {
       const reply = await runScript<number>(redis, 'webhookCreate', [hooksKey], [hook.id, JSON.stringify(hook), WEBHOOK_CAP]);
       if (reply === ReplyCode.ok) return 'ok';
@@ -50,6 +59,15 @@ export function createRedisWebhookStore(redis: Redis, prefix: string): WebhookSt
       if (reply === ReplyCode.missing) return false;
       throw unexpectedReply('webhookDelete', reply);
     },
+  };
+}
+
+/** Deliveries: each joins its webhook's capped log; attempts are read-modify-writes in one script. */
+function deliveryCalls(ctx: WebhookContext): Pick<WebhookStore, 'addDelivery' | 'getDelivery' | 'recordAttempt' | 'markFailed' | 'listDeliveries'> {
+  const { redis, keys } = ctx;
+  const hooksKey = keys.hooks();
+  const deliveriesKey = keys.deliveries();
+  return {
     async addDelivery(d) {
       const scriptKeys = [hooksKey, deliveriesKey, keys.log(d.hookId), keys.seq()];
       const reply = await runScript<number>(redis, 'webhookAddDelivery', scriptKeys, [d.hookId, d.id, JSON.stringify(d), DELIVERY_LOG_CAP]);
@@ -64,10 +82,10 @@ export function createRedisWebhookStore(redis: Redis, prefix: string): WebhookSt
     async recordAttempt(id, a) {
       const fields: Partial<Delivery> = { status: a.status, lastStatusCode: a.statusCode, lastError: a.error, lastAttemptAt: a.at };
       if (a.status === 'delivered') fields.deliveredAt = a.at;
-      return update(id, fields, true, false);
+      return updateDelivery(ctx, id, fields, true, false);
     },
     async markFailed(id, error) {
-      return (await update(id, { status: 'failed', lastError: error }, false, true)) !== null;
+      return (await updateDelivery(ctx, id, { status: 'failed', lastError: error }, false, true)) !== null;
     },
     async listDeliveries(hookId, limit) {
       const ids = await redis.zrevrange(keys.log(hookId), 0, limit - 1);
@@ -76,5 +94,15 @@ export function createRedisWebhookStore(redis: Redis, prefix: string): WebhookSt
       const raws = await redis.hmget(deliveriesKey, ...ids);
       return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as Delivery] : []));
     },
+  };
+}
+
+export function createRedisWebhookStore(redis: Redis, prefix: string): WebhookStore {
+  defineScripts(redis, LUA_DIR);
+  const ctx: WebhookContext = { redis, keys: new WebhookKeys(prefix) };
+  // Every call answers StoreUnavailableError when Redis does not answer (kernel/storage/redis/guard.ts).
+  return guardRedisStore(redis, {
+    ...hookCalls(ctx),
+    ...deliveryCalls(ctx),
   });
 }
