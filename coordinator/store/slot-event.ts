@@ -3,7 +3,7 @@
 // The fencing token is stored as `token`, the name lines have had from the start: this file is the
 // one place that maps it to the code's `fencingToken`.
 import { definedFields } from '../../kernel/storage/fields.ts';
-import type { SlotEvent } from '../domain/types.ts';
+import type { GroupChange, SlotEvent } from '../domain/types.ts';
 
 interface StoredSlotEvent {
   at: number;
@@ -34,4 +34,9 @@ export function decodeSlotEvent(text: string): SlotEvent {
   const s = JSON.parse(text) as StoredSlotEvent;
   const { at, event, holder, token, by, detail, max, freed } = s;
   return definedFields({ at, event, holder, fencingToken: token, by, detail, max, freed });
+}
+
+/** The history line a configuration change writes: pausing and resuming are named as such. */
+export function configureEvent(change: GroupChange): 'pause' | 'resume' | 'configure' {
+  return change.paused === true ? 'pause' : change.paused === false ? 'resume' : 'configure';
 }

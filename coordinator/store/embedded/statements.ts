@@ -1,5 +1,5 @@
 // The embedded slot store's rows, how they read as domain records, and every statement it runs
-// (prepared once per store). The transactions that use them are in index.ts.
+// (prepared once per store). The transactions that use them are in slots.ts and groups.ts.
 import type Database from 'better-sqlite3';
 import type { GroupConfig, Holder, LeasePolicy } from '../../domain/types.ts';
 
@@ -110,3 +110,5 @@ export function prepareStatements(db: Database.Database) {
     dropOldTargets: db.prepare('DELETE FROM slot_targets WHERE at < ?'),
   };
 }
+
+export type Statements = ReturnType<typeof prepareStatements>;
