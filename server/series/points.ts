@@ -1,13 +1,18 @@
-// One snapshot of an app's counters as series points: pure, no store. The counter buckets
-// (`c/<channel>/<version>|<status>`, `g/<group>/<version>|<status>`) are cut into scopes, so a
-// reader of one channel's history reads that channel's points only:
-//   `*`           the whole app: `<version>|<status>` summed over channels, and the totals
-//                 `c/<channel>` and `g/<group>` (nodes per channel, per group)
-//   `c/<channel>` that channel's nodes: `<version>|<status>`
-//   `g/<group>`   that group's nodes: `<version>|<status>`
+// One snapshot of an app's counters as series points: pure, no store. The counter buckets are cut
+// into scopes, so a reader of one channel's history reads that channel's points only:
+//   `*`           the whole app: `<version>|<status>` summed over channels (from `c/`), and the
+//                 totals `c/<channel>` and `g/<group>` (nodes per channel, per group)
+//   `c/<channel>` that channel's nodes (`c/<channel>/<version>|<status>`): `<version>|<status>`
+//   `g/<group>`   that group's nodes (`g/<group>/<version>|<status>`): `<version>|<status>`
+//   `t/<channel>` that channel's rollout counts: the nodes granted each version, by status
+//                 (`t/<channel>/<version>|<status>`) as `<version>|<status>`, and the failures counted
+//                 as events (`f/<channel>/<version>|<kind>`) as `<version>|f:<kind>`
 // A point's size depends on how many versions, statuses, channels and groups there are, never on
-// how many nodes: the counts are numbers. Other dimensions (`a/` arches, `t/` rollout targets)
-// count nodes a second time and are not kept.
+// how many nodes: the counts are numbers. A channel's failure events never go down and outlive
+// their rollout, so they are kept only for versions some node of the channel is granted now: the
+// `t/` point stays as small as the versions being rolled out. `a/` (arches) and any other
+// dimension count nodes a second time and are not kept.
+import { EVENT_FAILURE_KINDS, FAILURE_DIMENSION, TARGET_DIMENSION } from '../domain/counters.ts';
 
 /** The scope of the whole app. */
 export const APP_SCOPE = '*';
@@ -21,22 +26,57 @@ function add(scopes: ScopeCounts, scope: string, key: string, n: number): void {
   counts.set(key, (counts.get(key) ?? 0) + n);
 }
 
+/** The key prefix a failure event of the `t/` scope is kept under: `<version>|f:<kind>`. */
+export const FAILURE_KEY = 'f:';
+
+const EVENT_KINDS: ReadonlySet<string> = new Set(EVENT_FAILURE_KINDS);
+
+/** A bucket `<dim>/<name>/<x>|<last>` in its parts, or null when it has another shape. */
+function partsOf(bucket: string): { dim: string; name: string; x: string; last: string } | null {
+  const bar = bucket.lastIndexOf('|');
+  if (bar < 0) return null;
+  const parts = bucket.slice(0, bar).split('/');
+  if (parts.length !== 3) return null;
+  const [dim, name, x] = parts as [string, string, string];
+  return { dim, name, x, last: bucket.slice(bar + 1) };
+}
+
+/** Failure events per channel scope, held until the scopes' granted versions are known. */
+type Events = Map<string, { version: string; key: string; n: number }[]>;
+
+/** Adds each failure event to its channel's `t/` scope when that scope has nodes granted its version. */
+function addEvents(scopes: ScopeCounts, events: Events): void {
+  for (const [scope, list] of events) {
+    const counts = scopes.get(scope);
+    if (!counts) continue;
+    const granted = new Set([...counts.keys()].map((k) => k.slice(0, k.lastIndexOf('|'))));
+    for (const e of list) if (granted.has(e.version)) add(scopes, scope, e.key, e.n);
+  }
+}
+
 /** Cuts counter buckets into scopes. O(buckets). */
 export function scopesOf(counters: Readonly<Record<string, number>>): ScopeCounts {
   const scopes: ScopeCounts = new Map();
+  const events: Events = new Map();
   for (const [bucket, n] of Object.entries(counters)) {
-    const bar = bucket.lastIndexOf('|');
-    if (bar < 0 || !(n > 0)) continue;
-    const parts = bucket.slice(0, bar).split('/');
-    if (parts.length !== 3) continue;
-    const [dim, name, version] = parts as [string, string, string];
-    if (dim !== 'c' && dim !== 'g') continue;
-    const key = `${version}|${bucket.slice(bar + 1)}`;
-    add(scopes, `${dim}/${name}`, key, n);
-    // Each node is in exactly one c/ bucket: the app's version × status mix is summed from those.
-    if (dim === 'c') add(scopes, APP_SCOPE, key, n);
-    add(scopes, APP_SCOPE, `${dim}/${name}`, n);
+    const b = partsOf(bucket);
+    if (b === null || !(n > 0)) continue;
+    const { dim, name, x: version, last } = b;
+    const key = `${version}|${last}`;
+    if (dim === TARGET_DIMENSION) add(scopes, `${TARGET_DIMENSION}/${name}`, key, n);
+    else if (dim === FAILURE_DIMENSION && EVENT_KINDS.has(last)) {
+      const scope = `${TARGET_DIMENSION}/${name}`;
+      let list = events.get(scope);
+      if (!list) events.set(scope, (list = []));
+      list.push({ version, key: `${version}|${FAILURE_KEY}${last}`, n });
+    } else if (dim === 'c' || dim === 'g') {
+      add(scopes, `${dim}/${name}`, key, n);
+      // Each node is in exactly one c/ bucket: the app's version × status mix is summed from those.
+      if (dim === 'c') add(scopes, APP_SCOPE, key, n);
+      add(scopes, APP_SCOPE, `${dim}/${name}`, n);
+    }
   }
+  addEvents(scopes, events);
   return scopes;
 }
 
@@ -45,6 +85,8 @@ export function scopesOf(counters: Readonly<Record<string, number>>): ScopeCount
 // `key=n` pairs joined by `,`, keys in order, the status of `<version>|<status>` written as one
 // letter when it is one of the statuses below. Names in counter buckets are cleaned to letters,
 // digits, `.`, `_`, `-` (and `?`, `~` for unknown tracks), so `,` and `=` never occur in a key.
+// New kinds of keys (the `t/` scope's `f:<kind>`) are written as they are: a reader of points
+// stored before them reads them as before, and no letter is ever given a second meaning.
 
 /** One letter per status. Fixed here (not derived from the status list's order): stored text must keep its meaning. */
 const STATUS_LETTERS: ReadonlyMap<string, string> = new Map([

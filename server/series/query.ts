@@ -2,14 +2,19 @@
 //   dimension=version | status       the app's nodes per version / per status
 //   dimension=channel | group        nodes per channel / per group; with name=<channel or group>,
 //                                    that one's nodes per `by` (version, the default, or status)
+//   dimension=rollout                with name=<channel> and version=<v> (both required): the
+//                                    rollout's counts as the halt rule reads them (rollout-counts.ts)
 //   range=1h | 1d | 2d               minute points (at most 2,880)
 //   range=7d | 30d | 60d             hour points (at most 1,440)
 import { dict } from '../../kernel/dict.ts';
 import { ApiError } from '../../kernel/http/errors.ts';
+import { TARGET_DIMENSION } from '../domain/counters.ts';
+import { isValidVersion } from '../domain/version.ts';
 import { APP_SCOPE } from './points.ts';
+import { rolloutCountsOf } from './rollout-counts.ts';
 import { HOUR_MS, type Resolution } from './types.ts';
 
-export const SERIES_DIMENSIONS = ['channel', 'group', 'version', 'status'] as const;
+export const SERIES_DIMENSIONS = ['channel', 'group', 'version', 'status', 'rollout'] as const;
 export type SeriesDimension = (typeof SERIES_DIMENSIONS)[number];
 export const SERIES_BY = ['version', 'status'] as const;
 export type SeriesBy = (typeof SERIES_BY)[number];
@@ -30,8 +35,10 @@ const SCOPE_NAME = /^\??[a-zA-Z0-9._~-]{1,64}$/;
 
 export interface SeriesQuery {
   dimension: SeriesDimension;
-  /** The channel (dimension channel) or group (dimension group) to break down; none: all of them. */
+  /** The channel (dimension channel or rollout) or group (dimension group) to break down; none: all of them. */
   name?: string;
+  /** Dimension rollout only: the version rolled out. */
+  version?: string;
   by: SeriesBy;
   range: string;
 }
@@ -53,25 +60,50 @@ function oneOf<T extends string>(query: Query, name: string, allowed: readonly T
   return v as T | undefined;
 }
 
+/** The name parameter: the dimensions it goes with, and its form. */
+function nameOf(query: Query, dimension: SeriesDimension): string | undefined {
+  const name = one(query, 'name');
+  if (name === undefined) {
+    if (dimension === 'rollout') throw new ApiError('bad_request', 'query parameter name is required with dimension rollout: the channel');
+    return undefined;
+  }
+  if (dimension !== 'channel' && dimension !== 'group' && dimension !== 'rollout') {
+    throw new ApiError('bad_request', 'query parameter name goes with dimension channel, group or rollout only');
+  }
+  if (!SCOPE_NAME.test(name)) throw new ApiError('bad_request', `query parameter name must match ${SCOPE_NAME}`);
+  return name;
+}
+
+/** The version parameter: required with dimension rollout, refused with any other. */
+function versionOf(query: Query, dimension: SeriesDimension): string | undefined {
+  const version = one(query, 'version');
+  if (dimension !== 'rollout') {
+    if (version !== undefined) throw new ApiError('bad_request', 'query parameter version goes with dimension rollout only');
+    return undefined;
+  }
+  if (version === undefined) throw new ApiError('bad_request', 'query parameter version is required with dimension rollout: the version rolled out');
+  if (!isValidVersion(version)) throw new ApiError('bad_request', 'query parameter version must be a version (for example 3510.2.0)');
+  return version;
+}
+
 /** The query's parameters, or a 400 naming the parameter that is wrong. */
 export function parseSeriesQuery(query: Query): SeriesQuery {
   const dimension = oneOf(query, 'dimension', SERIES_DIMENSIONS);
   if (!dimension) throw new ApiError('bad_request', `query parameter dimension is required: one of ${SERIES_DIMENSIONS.join(', ')}`);
-  const name = one(query, 'name');
-  if (name !== undefined) {
-    if (dimension !== 'channel' && dimension !== 'group') throw new ApiError('bad_request', 'query parameter name goes with dimension channel or group only');
-    if (!SCOPE_NAME.test(name)) throw new ApiError('bad_request', `query parameter name must match ${SCOPE_NAME}`);
-  }
+  const name = nameOf(query, dimension);
+  const version = versionOf(query, dimension);
   const by = oneOf(query, 'by', SERIES_BY);
+  if (by !== undefined && dimension === 'rollout') throw new ApiError('bad_request', 'query parameter by does not go with dimension rollout');
   if (by !== undefined && name === undefined) throw new ApiError('bad_request', 'query parameter by goes with name (a channel or group to break down)');
   const range = oneOf(query, 'range', [...SERIES_RANGES.keys()]) ?? DEFAULT_RANGE;
-  return { dimension, ...(name !== undefined ? { name } : {}), by: by ?? 'version', range };
+  return { dimension, ...(name !== undefined ? { name } : {}), ...(version !== undefined ? { version } : {}), by: by ?? 'version', range };
 }
 
 /** The stored scope the query reads (points.ts). */
 export function scopeOf(q: SeriesQuery): string {
   if (q.name === undefined) return APP_SCOPE;
-  return `${q.dimension === 'channel' ? 'c' : 'g'}/${q.name}`;
+  const dim = q.dimension === 'rollout' ? TARGET_DIMENSION : q.dimension === 'channel' ? 'c' : 'g';
+  return `${dim}/${q.name}`;
 }
 
 /** The name a stored key counts under for the query, or null when the key is not the query's. */
@@ -89,6 +121,7 @@ function keyFor(q: SeriesQuery, key: string): string | null {
 
 /** One point's counts for the query. O(keys of the point). */
 export function countsFor(q: SeriesQuery, point: ReadonlyMap<string, number>): Record<string, number> {
+  if (q.dimension === 'rollout') return rolloutCountsOf(point, q.version ?? '');
   const out = dict<number>();
   for (const [key, n] of point) {
     const name = keyFor(q, key);

@@ -26,11 +26,13 @@ export const SERIES_ROUTES: SeriesRoute[] = [
     role: 'read-only',
     tag: 'instances',
     summary:
-      'Nodes over time, from the per-minute snapshots of the counters: minute points for ranges up to 2 days, hour points (the last snapshot of each hour) beyond. The cost does not depend on the fleet size',
+      "Nodes over time, from the per-minute snapshots of the counters: minute points for ranges up to 2 days, hour points (the last snapshot of each hour) beyond; dimension rollout reads a channel's rollout counts of one version. The cost does not depend on the fleet size",
     query: {
       dimension: `what the counts are per: ${SERIES_DIMENSIONS.join(', ')} (required)`,
-      name: 'with dimension channel or group: that channel or group, its nodes per `by`',
-      by: `with name: ${SERIES_BY.join(' or ')} (default version)`,
+      name: 'with dimension channel or group: that channel or group, its nodes per `by`; with dimension rollout (required): the channel',
+      version:
+        'with dimension rollout (required, refused otherwise): the version rolled out. Each point counts `granted` (nodes granted the version in the channel, stale ones left out), `failed` (what the halt rule counts, without the baseline of a resume: error + timeout + reverted + lease-expired) and each of those kinds by name, so failed / granted × 100 is the failure rate haltOn.failurePercent is held against',
+      by: `with name, for dimension channel or group: ${SERIES_BY.join(' or ')} (default version)`,
       range: `${[...SERIES_RANGES.keys()].join(', ')} (default ${DEFAULT_RANGE})`,
     },
     responses: { 200: "{ resolution: 'minute'|'hour', from, to, points: [{ at, counts: { <name>: n } }] }", 404: 'no such app' },

@@ -1,5 +1,5 @@
-// The time series of node statuses: resolutions, how long each is kept, and the store contract
-// both backends implement (store/embedded.ts on SQLite, store/redis.ts on Redis).
+// The time series of node statuses and rollout counts: resolutions, how long each is kept, and the
+// store contract both backends implement (store/embedded.ts on SQLite, store/redis.ts on Redis).
 
 export type Resolution = 'minute' | 'hour';
 
@@ -13,8 +13,9 @@ export const RETENTION_MS: Readonly<Record<Resolution, number>> = { minute: 2 * 
 export const STEP_MS: Readonly<Record<Resolution, number>> = { minute: MINUTE_MS, hour: HOUR_MS };
 
 /**
- * Scopes kept per app at most. A scope is the app, a channel or a group (unknown tracks included,
- * which nodes choose, capped by the counters at 100 at a time); a scope beyond the cap is not
+ * Scopes kept per app at most. A scope is the app, a channel, a group (unknown tracks included,
+ * which nodes choose, capped by the counters at 100 at a time) or a channel's rollout counts
+ * (`t/<channel>`, channels being made by release managers); a scope beyond the cap is not
  * recorded, so a churn of track names cannot grow the series without bound.
  */
 export const SCOPE_CAP = 500;

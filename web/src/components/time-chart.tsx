@@ -7,6 +7,10 @@ import 'uplot/dist/uPlot.min.css';
 export interface ChartSeries {
   label: string;
   values: (number | null)[];
+  /** A theme colour by its custom property (`--bad`), so a line that means something keeps its colour; default: the palette's next. */
+  color?: string;
+  /** Canvas dash pattern (`[6, 4]`), for a line that marks a limit rather than data. */
+  dash?: number[];
 }
 
 export interface TimeChartProps {
@@ -33,7 +37,14 @@ function options(series: ChartSeries[], width: number, height: number): uPlot.Op
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [axisStyle, { ...axisStyle, size: 50 }],
-    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false } }))],
+    series: [
+      {},
+      ...series.map((s, i) => {
+        const palette = PALETTE[i % PALETTE.length]!;
+        const stroke = s.color ? themeColor(s.color, palette) : palette;
+        return { label: s.label, stroke, width: 2, points: { show: false }, ...(s.dash ? { dash: s.dash } : {}) };
+      }),
+    ],
   };
 }
 
