@@ -12,7 +12,7 @@ import { fleetlockMiddleware } from './http/fleetlock.ts';
 import { etcdMiddleware, etcdNotFound } from './etcd/middleware.ts';
 import type { EtcdAuthMode, ResolveToken } from './etcd/callers.ts';
 import { operatorRouter } from './http/operator-api.ts';
-import { createRebootService, type RebootService } from './service.ts';
+import { createRebootService, type RebootingNode, type RebootService } from './service.ts';
 import { rebootCapacity } from './capacity.ts';
 import { openSlotStore } from './store/open.ts';
 import { DEFAULT_STORE_OPTIONS, type ExpiryEvent, type SlotStore } from './store/types.ts';
@@ -26,6 +26,8 @@ export interface RebootHooks {
   onUpdateComplete(machineId: string, version: string): Promise<void>;
   /** The reboot group's max (its slots); null when it does not exist and would not be created. Cached briefly. */
   rebootSlots(group: string): Promise<number | null>;
+  /** Every node holding a slot now, in any group, with the version it is going to (O(groups + holders)). */
+  rebootingNodes(): Promise<RebootingNode[]>;
 }
 
 /** The settings the coordinator reads (the binary's configuration has them under these names). */
@@ -60,6 +62,13 @@ export interface CoordinatorDeps {
    * pre-reboot step that expired some. A failure is logged, never the sweep's or the node's.
    */
   onLeaseExpired?: (machineIds: string[]) => Promise<void>;
+  /**
+   * Told the group after each change of its slots or settings, from any surface (FleetLock, etcd,
+   * the operator API, the Omaha hooks, the sweep): the dashboard's live streams listen. Called
+   * synchronously once the store applied the change, so it must be cheap (note it, send later); a
+   * throw is logged, never the caller's.
+   */
+  onSlotsChanged?: (group: string) => void;
   /** Token lookup for the etcd surface's basic auth (kernel/auth's resolve); without it, credentials are refused. */
   resolveToken?: ResolveToken;
 }
@@ -99,6 +108,18 @@ function expiryReporter(hook: CoordinatorDeps['onLeaseExpired'], log: Logger) {
   };
 }
 
+/** `hook` made safe to call from any use case: a failure is logged, never thrown. */
+function changeNotifier(hook: CoordinatorDeps['onSlotsChanged'], log: Logger): ((group: string) => void) | undefined {
+  if (!hook) return undefined;
+  return (group) => {
+    try {
+      hook(group);
+    } catch (err) {
+      log.error({ err, group }, 'telling the live streams about a reboot group change failed');
+    }
+  };
+}
+
 /** `slots` whose pre-reboot steps also report the leases they expired (a full group expires first). */
 function reportingAcquire(slots: SlotStore, report: ReturnType<typeof expiryReporter>): SlotStore {
   return {
@@ -122,7 +143,8 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     defaults: { max: config.defaultMaxHolders, leaseSeconds: config.defaultLeaseSeconds, leasePolicy: config.defaultLeasePolicy },
   });
   const store = deps.onLeaseExpired ? reportingAcquire(slots, report) : slots;
-  const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create' });
+  const changed = changeNotifier(deps.onSlotsChanged, log);
+  const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create', changed });
   const router = operatorRouter(service, deps.requireRole);
   const fleetlock = fleetlockMiddleware(service, log);
   const routes = router.routes() as unknown as Middleware;
@@ -152,6 +174,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       onUpdateGranted: service.onUpdateGranted,
       onUpdateComplete: service.onUpdateComplete,
       rebootSlots: rebootCapacity({ store, now: deps.now, defaultMax: config.unknownGroups === 'create' ? config.defaultMaxHolders : null }),
+      rebootingNodes: service.rebootingNodes,
     },
     service,
     store,
@@ -159,3 +182,4 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     start: () => deps.jobs.every(SWEEP_JOB, deps.sweepIntervalMs ?? DEFAULT_SWEEP_MS),
   };
 }
+export type { RebootingNode } from './service.ts';

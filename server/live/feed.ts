@@ -1,7 +1,8 @@
-// The change feed: how a process hears that an app's counters moved or that a rollout changed,
-// whichever process it happened on. A check-in only notes its app (a Set insert); the notes are
-// sent as one message at most every PUBLISH_MS, so however many check-ins an app takes, it costs
-// at most one message per app per PUBLISH_MS. Messages go to this process's listeners at once and
+// The change feed: how a process hears that an app's counters moved, that a rollout changed or
+// that a reboot group's slots changed, whichever process it happened on. A check-in only notes its
+// app, a slot change its group (a Set insert); the notes are sent at most every PUBLISH_MS (one
+// message for the apps, one for the groups), so however many check-ins and slot calls come, they
+// cost at most two messages per PUBLISH_MS. Messages go to this process's listeners at once and
 // through a Transport to the others (Redis pub/sub; none on the embedded store, one process).
 import type { Timers } from '../../kernel/jobs/local-runner.ts';
 import type { PlatteEvent } from '../rollout/events.ts';
@@ -12,6 +13,8 @@ export const PUBLISH_MS = 500;
 export type FeedMessage =
   /** These apps' counters moved. */
   | { kind: 'counters'; apps: string[] }
+  /** These reboot groups' slots or settings changed (coordinator's onSlotsChanged). */
+  | { kind: 'reboot'; groups: string[] }
   /** A rollout or release event (rollout.*, package.pulled). */
   | { kind: 'event'; event: PlatteEvent }
   /** Messages may have been missed (the transport reconnected): refresh everything. */
@@ -31,6 +34,8 @@ export interface Transport {
 export interface ChangeFeed {
   /** The hot path's hook: the app's counters moved. Synchronous, O(1), never throws. */
   countersChanged(appId: string): void;
+  /** The coordinator's hook: the group's slots or settings changed. Synchronous, O(1), never throws. */
+  slotsChanged(group: string): void;
   /** Sends a Platte event to every process's listeners. */
   publishEvent(event: PlatteEvent): void;
   /** Hears every message, this process's and the others'; returns the unsubscribe. */
@@ -41,6 +46,7 @@ export interface ChangeFeed {
 export function createFeed(transport: Transport, timers: Timers, publishMs = PUBLISH_MS): ChangeFeed {
   const listeners = new Set<FeedListener>();
   const pending = new Set<string>();
+  const pendingGroups = new Set<string>();
   let timer: unknown;
   let listening = false;
   let closed = false;
@@ -60,16 +66,26 @@ export function createFeed(transport: Transport, timers: Timers, publishMs = PUB
   };
   const flush = () => {
     timer = undefined;
-    if (closed || pending.size === 0) return;
+    if (closed) return;
     const apps = [...pending];
+    const groups = [...pendingGroups];
     pending.clear();
-    send({ kind: 'counters', apps });
+    pendingGroups.clear();
+    if (apps.length > 0) send({ kind: 'counters', apps });
+    if (groups.length > 0) send({ kind: 'reboot', groups });
+  };
+  const later = () => {
+    if (timer === undefined && !closed) timer = timers.setTimeout(flush, publishMs);
   };
 
   return {
     countersChanged(appId) {
       pending.add(appId);
-      if (timer === undefined && !closed) timer = timers.setTimeout(flush, publishMs);
+      later();
+    },
+    slotsChanged(group) {
+      pendingGroups.add(group);
+      later();
     },
     publishEvent(event) {
       if (!closed) send({ kind: 'event', event });

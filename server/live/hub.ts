@@ -3,6 +3,8 @@
 //   summary  the app's counters summary (as GET …/summary answers it), read at most once per
 //            REFRESH_MS per app and only while the app has streams, sent only when it changed;
 //   rollout  a rollout or release event (server/rollout/events.ts), as it comes;
+//   reboot   reboot groups' slots or settings changed ({groups, all}, reboot-relay.ts): on every
+//            stream whatever its app, at most once per REFRESH_MS;
 //   closed   sent before the server ends a stream: { reason: 'unauthorized' | 'shutdown' }.
 // A stream whose client went away leaves its app at once; an app without streams keeps no state
 // and costs no read. Every RECHECK_MS each stream's credentials are checked again, so a revoked
@@ -11,6 +13,7 @@ import type { Timers } from '../../kernel/jobs/local-runner.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { AppStreams, endStream, type Stream } from './app-streams.ts';
 import type { ChangeFeed, FeedMessage } from './feed.ts';
+import { RebootRelay } from './reboot-relay.ts';
 
 export { passJson, type Stream } from './app-streams.ts';
 
@@ -51,10 +54,29 @@ export function createHub(opts: HubOptions): LiveHub {
   let recheckTimer: unknown;
   let closed = false;
 
+  const reboot = new RebootRelay({
+    timers,
+    refreshMs: opts.refreshMs ?? REFRESH_MS,
+    broadcast: (json) => {
+      for (const app of apps.values()) app.broadcast(json, 'reboot');
+    },
+    hasStreams: () => total > 0,
+  });
+
   const onMessage = (m: FeedMessage) => {
-    if (m.kind === 'counters') for (const appId of m.apps) apps.get(appId)?.changed();
-    else if (m.kind === 'resync') for (const app of apps.values()) app.changed();
-    else apps.get(m.event.appId)?.broadcast(JSON.stringify(m.event), 'rollout');
+    switch (m.kind) {
+      case 'counters':
+        for (const appId of m.apps) apps.get(appId)?.changed();
+        return;
+      case 'reboot':
+        // From another process (maybe of another version): only an array is read.
+        return reboot.changed(Array.isArray(m.groups) ? m.groups : []);
+      case 'resync':
+        for (const app of apps.values()) app.changed();
+        return reboot.changed(null);
+      case 'event':
+        apps.get(m.event.appId)?.broadcast(JSON.stringify(m.event), 'rollout');
+    }
   };
   const unlisten = opts.feed.listen(onMessage);
 
@@ -65,10 +87,10 @@ export function createHub(opts: HubOptions): LiveHub {
       app.stop();
       apps.delete(appId);
     }
-    if (total === 0 && recheckTimer !== undefined) {
-      timers.clearTimeout(recheckTimer);
-      recheckTimer = undefined;
-    }
+    if (total > 0) return;
+    reboot.stop();
+    if (recheckTimer !== undefined) timers.clearTimeout(recheckTimer);
+    recheckTimer = undefined;
   };
 
   const recheckAll = () => {
@@ -109,6 +131,7 @@ export function createHub(opts: HubOptions): LiveHub {
     close() {
       closed = true;
       unlisten();
+      reboot.stop();
       for (const app of [...apps.values()]) for (const stream of [...app.streams]) endStream(stream, 'shutdown');
       if (recheckTimer !== undefined) timers.clearTimeout(recheckTimer);
       recheckTimer = undefined;

@@ -4,7 +4,7 @@
 import { realTimers, type Timers } from '../../kernel/jobs/local-runner.ts';
 import type { Logger } from '../../kernel/log.ts';
 import type { Backend } from '../../kernel/storage/backend.ts';
-import { summarize } from '../domain/counters.ts';
+import { summarize } from '../domain/summary.ts';
 import type { EventSink } from '../rollout/events.ts';
 import type { InstanceStore, ReleaseStore } from '../store/types.ts';
 import { createFeed, LOCAL_TRANSPORT, type ChangeFeed } from './feed.ts';

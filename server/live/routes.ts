@@ -1,6 +1,7 @@
 // The live events endpoint as a RouteSpec under /api/v1 (read-only role, the same token check as
 // every route): `GET /events?app=<appid>` answers a server-sent event stream (better-sse) of the
-// app's summary, rollout events and a closing reason (hub.ts). The browser's EventSource
+// app's summary, rollout events, reboot-slot changes (every stream, whatever its app) and a
+// closing reason (hub.ts). The browser's EventSource
 // reconnects by itself (`retry` below) after the stream ends, a server restart included.
 import Router from '@koa/router';
 import { createSession, type Session } from 'better-sse';
@@ -55,7 +56,7 @@ export const LIVE_ROUTES: LiveRoute[] = [
     role: 'read-only',
     tag: 'live',
     summary:
-      'Server-sent events for one app: `summary` (as GET …/summary answers, when it changed, at most every 1.5 s), `rollout` (rollout and release events), `closed` ({reason}) before the server ends the stream',
+      'Server-sent events for one app: `summary` (as GET …/summary answers, when it changed, at most every 1.5 s), `rollout` (rollout and release events), `reboot` ({groups, all}: reboot groups whose slots or settings changed, on every stream whatever its app, at most every 1.5 s), `closed` ({reason}) before the server ends the stream',
     query: { app: 'the app id (required)' },
     responses: { 200: 'text/event-stream', 404: 'no such app', 503: 'this process has as many streams as it keeps: poll instead' },
     handler: async (ctx, deps: LiveApiDeps) => {

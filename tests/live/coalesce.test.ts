@@ -1,6 +1,7 @@
-// The live feed's costs, on a fake clock: however many check-ins an app takes, the feed sends one
-// message per app per PUBLISH_MS, and the hub reads an app's summary at most once per REFRESH_MS,
-// only while the app has streams, and sends it only when it changed.
+// The live feed's costs, on a fake clock: however many check-ins an app takes (or slot changes a
+// reboot group), the feed sends one message per PUBLISH_MS, and the hub reads an app's summary at
+// most once per REFRESH_MS, only while the app has streams, and sends it only when it changed;
+// reboot changes reach every stream at most once per REFRESH_MS.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
@@ -47,6 +48,24 @@ describe('change feed', () => {
     feed.countersChanged('app-a');
     await timers.advance(PUBLISH_MS);
     assert.equal(published.length, 2);
+    await feed.close();
+  });
+
+  it('gathers reboot-group changes like counters: one reboot message per PUBLISH_MS', async () => {
+    const timers = new FakeTimers(0);
+    const published: FeedMessage[] = [];
+    const transport: Transport = { publish: (m) => published.push(m), listen() {}, async close() {} };
+    const feed = createFeed(transport, timers);
+    for (let i = 0; i < 1_000; i++) feed.slotsChanged(i % 3 ? 'web' : 'db');
+    feed.countersChanged('app-a');
+    await timers.advance(PUBLISH_MS);
+    assert.deepEqual(published, [
+      { kind: 'counters', apps: ['app-a'] },
+      { kind: 'reboot', groups: ['db', 'web'] },
+    ]);
+    feed.slotsChanged('web');
+    await timers.advance(PUBLISH_MS);
+    assert.deepEqual(published.slice(2), [{ kind: 'reboot', groups: ['web'] }], 'a reboot change alone sends no counters message');
     await feed.close();
   });
 });
@@ -132,6 +151,50 @@ describe('live hub', () => {
     await timers.advance(10_000);
     assert.equal(hub.count(), 0);
     assert.deepEqual(s.events('closed'), [{ event: 'closed', data: JSON.stringify({ reason: 'unauthorized' }) }]);
+    hub.close();
+  });
+
+  it('sends reboot changes to every stream of every app, at most once per REFRESH_MS, and nothing without streams', async () => {
+    const { timers, feed, hub } = setup();
+    feed.slotsChanged('early');
+    await timers.advance(PUBLISH_MS + REFRESH_MS);
+    const a = new FakeSession();
+    const b = new FakeSession();
+    hub.add('app-a', { session: asSession(a), end: () => a.disconnect() });
+    hub.add('app-b', { session: asSession(b), end: () => b.disconnect() });
+    await timers.advance(0);
+    assert.equal(a.events('reboot').length, 0, 'a change made before any stream is not kept');
+    feed.slotsChanged('web');
+    await timers.advance(PUBLISH_MS);
+    assert.deepEqual(a.events('reboot'), [{ event: 'reboot', data: JSON.stringify({ groups: ['web'], all: false }) }]);
+    assert.deepEqual(b.events('reboot'), a.events('reboot'), "every app's streams hear it");
+    // A storm of slot changes from many processes for ten seconds.
+    for (let ms = 0; ms < 10_000; ms += 50) {
+      feed.slotsChanged(`g${ms % 7}`);
+      await timers.advance(50);
+    }
+    await timers.advance(REFRESH_MS);
+    const sent = a.events('reboot').length;
+    assert.ok(sent >= 2 && sent <= Math.ceil(10_000 / REFRESH_MS) + 2, `reboot events: ${sent}`);
+    a.disconnect();
+    b.disconnect();
+    feed.slotsChanged('web');
+    await timers.advance(5 * REFRESH_MS);
+    assert.equal(timers.armed, 0, 'no timer left behind');
+    hub.close();
+  });
+
+  it('after a resync (messages may have been missed) tells the streams that any group may have changed', async () => {
+    const timers = new FakeTimers(0);
+    let deliver: (m: FeedMessage) => void = () => {};
+    const transport: Transport = { publish() {}, listen: (d) => (deliver = d), async close() {} };
+    const hub = createHub({ read: async () => ({}), feed: createFeed(transport, timers), timers, log: silentLogger() });
+    const s = new FakeSession();
+    hub.add('app', { session: asSession(s), end: () => s.disconnect() });
+    deliver({ kind: 'resync' });
+    deliver({ kind: 'reboot', groups: 'not a list' as unknown as string[] });
+    await timers.advance(REFRESH_MS);
+    assert.deepEqual(s.events('reboot').map((e) => JSON.parse(String(e.data))), [{ groups: [], all: true }]);
     hub.close();
   });
 

@@ -1,7 +1,8 @@
 // A real Platte (tests/helpers/platte.ts) with the series and live parts wired beside it the way
-// platte/live-wiring.ts tells the composition root to: its store reports check-ins, and one HTTP
-// server answers the series and events routes next to Platte's own. The series job is not
-// scheduled here: tests take snapshots with snapshotNow() at a clock they move.
+// platte/live-wiring.ts tells the composition root to: its store reports check-ins, its
+// coordinator reports slot changes, and one HTTP server answers the series and events routes next
+// to Platte's own. The series job is not scheduled here: tests take snapshots with snapshotNow()
+// at a clock they move.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -43,6 +44,8 @@ export async function startLivePlatte(kind: StoreKind, over: ConfigInput = {}): 
   });
   // What the composition root does with watch(): every part of Platte sees the reporting store.
   Object.assign(t.platte.store, parts.watch(t.platte.store));
+  // And the coordinator's slot changes (platte.ts looks the feed's hook up at each call) go on this feed.
+  Object.assign(t.platte.live.live.feed, { slotsChanged: parts.live.feed.slotsChanged });
   const auth = createAuth(t.platte.store, ADMIN_TOKEN);
   const liveApp = new Koa();
   liveApp.silent = true;

@@ -1,6 +1,7 @@
 // Keeps the page current. Server-sent events (GET /api/v1/events?app=: `summary`, `rollout`,
-// `closed`) tell the page when counts or rollouts changed; each event bumps `tick` (coalesced), and
-// views that show live data load again. When events cannot flow (no endpoint, a proxy that buffers, the server restarting) the
+// `reboot`, `closed`) tell the page when counts, rollouts or reboot slots changed; each event bumps
+// `tick` (counts, rollouts) or `rebootTick` (reboot slots), coalesced, and views that show that
+// data load again. When events cannot flow (no endpoint, a proxy that buffers, the server restarting) the
 // page polls instead, and keeps trying to reconnect. Nothing polls while the tab is hidden.
 import { signal } from '@preact/signals';
 import { loadSession } from './session.ts';
@@ -11,8 +12,13 @@ export type LiveMode = 'live' | 'polling';
 export const liveMode = signal<LiveMode>('polling');
 /** Bumped whenever counts or rollouts may have changed: views of them reload on it. */
 export const tick = signal(0);
-/** Bumped every few seconds while the tab is shown: views of what sends no events (reboot slots). */
+/** Bumped every few seconds while the tab is shown: views of what sends no events. */
 export const pollTick = signal(0);
+/**
+ * Bumped when reboot slots may have changed: on a `reboot` event while events flow, every few
+ * seconds (with pollTick) while they do not.
+ */
+export const rebootTick = signal(0);
 
 const POLL_MS = 3_000;
 /** With events flowing, still reload now and then in case one was missed. */
@@ -25,6 +31,8 @@ let app: string | null = null;
 let reconnect: number | undefined;
 let pending: number | undefined;
 let last = Date.now();
+let lastReboot = Date.now();
+let pendingReboot: number | undefined;
 
 function bump(): void {
   last = Date.now();
@@ -36,6 +44,19 @@ function soon(): void {
   pending = window.setTimeout(() => {
     pending = undefined;
     bump();
+  }, COALESCE_MS);
+}
+
+function bumpReboot(): void {
+  lastReboot = Date.now();
+  rebootTick.value++;
+}
+
+function soonReboot(): void {
+  if (pendingReboot !== undefined) return;
+  pendingReboot = window.setTimeout(() => {
+    pendingReboot = undefined;
+    bumpReboot();
   }, COALESCE_MS);
 }
 
@@ -52,12 +73,15 @@ function open(): void {
   source = es;
   es.onopen = () => {
     liveMode.value = 'live';
+    // What changed before the stream opened sent no event: load once now.
     soon();
+    soonReboot();
   };
   const changed = () => soon();
   es.onmessage = changed;
   es.addEventListener('summary', changed);
   es.addEventListener('rollout', changed);
+  es.addEventListener('reboot', () => soonReboot());
   // The server ends streams whose token was revoked: find out whether the session still holds.
   es.addEventListener('closed', (e) => {
     if (String((e as MessageEvent).data).includes('unauthorized')) void loadSession();
@@ -85,11 +109,15 @@ export function stopLive(): void {
 let lastPoll = Date.now();
 window.setInterval(() => {
   if (document.hidden) return;
-  const every = liveMode.value === 'live' ? SAFETY_MS : POLL_MS;
+  const isLive = liveMode.value === 'live';
+  const every = isLive ? SAFETY_MS : POLL_MS;
   if (Date.now() - last >= every) bump();
+  if (isLive && Date.now() - lastReboot >= SAFETY_MS) bumpReboot();
   if (Date.now() - lastPoll >= POLL_MS) {
     lastPoll = Date.now();
     pollTick.value++;
+    // Without events, reboot slots are polled; with them, a `reboot` event says when to load.
+    if (!isLive) bumpReboot();
   }
 }, 1_000);
 
@@ -97,4 +125,5 @@ document.addEventListener('visibilitychange', () => {
   if (document.hidden) return;
   bump();
   pollTick.value++;
+  bumpReboot();
 });

@@ -13,7 +13,7 @@ import { Holders } from './holders.tsx';
 import { TablePanel } from '../components/table-panel.tsx';
 
 export function RebootGroups() {
-  const { data, error, reload } = useData(() => request<{ groups: RebootGroup[] }>('/reboot-groups').then((a) => a.groups), [], 'poll');
+  const { data, error, reload } = useData(() => request<{ groups: RebootGroup[] }>('/reboot-groups').then((a) => a.groups), [], 'reboot');
   return (
     <>
       <h1>Reboot slots</h1>
@@ -74,7 +74,7 @@ function GroupCard({ g, onChange }: { g: RebootGroup; onChange: () => void }) {
 }
 
 export function RebootGroupPage({ group }: { group: string }) {
-  const { data: g, error, reload, set } = useData(() => request<RebootGroup>(`/reboot-groups/${seg(group)}`, { query: { history: 100 } }), [group], 'poll');
+  const { data: g, error, reload, set } = useData(() => request<RebootGroup>(`/reboot-groups/${seg(group)}`, { query: { history: 100 } }), [group], 'reboot');
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
