@@ -40,6 +40,12 @@ export interface SimIO {
   signal?: AbortSignal;
   /** A clock to share with an in-process server (tests, demo); made from `speed` otherwise. */
   clock?: SimClock;
+  /**
+   * Work that runs next to the fleet once it runs (the demo's rollout rules, on the fleet's clock):
+   * the run ends (stopReason `done`) when it resolves, and fails when it fails. `stopped` fires
+   * when the run ended first (its duration, Ctrl-C, the server failing).
+   */
+  beside?: (fleet: Fleet, stopped: AbortSignal) => Promise<void>;
 }
 
 export interface SimReport {
@@ -54,20 +60,29 @@ export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
   await probe(opts);
   const fleet = buildFleet(opts, io.clock ?? new SimClock(opts.speed));
   const display = io.progress ? startDisplay(fleet, io.err) : { stop() {} };
+  const stopped = new AbortController();
+  let beside: Promise<void> = Promise.resolve();
   let result: RunResult;
   try {
-    result = await fleet.run({
+    const running = fleet.run({
       durationMs: opts.durationSeconds * 1000,
       keepPolling: opts.keepPolling,
       ...(io.signal ? { signal: io.signal } : {}),
     });
+    beside = besideTheFleet(io, fleet, stopped.signal);
+    // Handled now (it may fail long before the run is over); its error is rethrown after the run.
+    beside.catch(() => undefined);
+    result = await running;
   } catch (err) {
     if (err instanceof ServerProblem) throw new SimError(err.message);
     throw err;
   } finally {
+    stopped.abort();
+    await beside.catch(() => undefined);
     display.stop();
     fleet.close();
   }
+  await beside;
   const report: SimReport = { summary: fleet.summary(result), timeSeries: fleet.stats.samples };
   io.out.write(formatSummary(report.summary));
   if (opts.jsonFile) {
@@ -75,6 +90,18 @@ export async function runSim(opts: SimOptions, io: SimIO): Promise<SimReport> {
     io.out.write(`Summary and time series written to ${opts.jsonFile}\n`);
   }
   return report;
+}
+
+/** Starts `io.beside`; the fleet's run ends when it is over, whichever way. */
+function besideTheFleet(io: SimIO, fleet: Fleet, stopped: AbortSignal): Promise<void> {
+  if (!io.beside) return Promise.resolve();
+  return io.beside(fleet, stopped).then(
+    () => fleet.end(),
+    (err: unknown) => {
+      fleet.end();
+      throw err;
+    },
+  );
 }
 
 /** One request before building the fleet: a wrong URL or a foreign server fails fast and clearly. */

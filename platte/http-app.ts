@@ -20,6 +20,7 @@ import type { Webhooks } from '../server/webhooks/index.ts';
 import type { Backend } from '../kernel/storage/backend.ts';
 import { webSurfaces } from './web-wiring.ts';
 import { liveMiddleware, type LiveParts } from './live-wiring.ts';
+import { clockHeader } from './clock-header.ts';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +29,8 @@ export interface AppDeps {
   coordinator: Coordinator;
   log: Logger;
   now: () => number;
+  /** How fast `now` runs against real time, for the X-Platte-Clock header (1 when left out). */
+  clockRate?: () => number;
   /** Where rollout and release events go (webhooks); none when left out. */
   events?: EventSink;
   /** The process's release cache, when the caller shares it with background jobs. */
@@ -60,6 +63,7 @@ export function buildApp(deps: AppDeps, server: ServerDeps = serverDeps(deps)): 
   app.silent = true;
 
   app.use(accessLog(log));
+  app.use(clockHeader(deps.now, deps.clockRate));
   app.use(jsonErrorBoundary(log));
   app.use(healthRoutes(store, log));
   app.use(omahaMiddleware(server));

@@ -41,6 +41,8 @@ export interface PlatteOptions {
   log?: Logger;
   /** Clock in ms since the epoch; tests pass a fake one. */
   now?: () => number;
+  /** How fast `now` runs against real time (the demo's simulated clock); 1 when left out. */
+  clockRate?: () => number;
 }
 
 /** The backend and the store on it; a store that cannot be opened is a StartupError saying why. */
@@ -80,9 +82,22 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   const onLeaseExpired = async (ids: string[]): Promise<void> => {
     await recordLeaseExpiries({ store, log: log.child({ component: 'rollouts' }) }, ids);
   };
-  const coordinator = createCoordinator({ backend, config, log: log.child({ component: 'coordinator' }), requireRole: auth.requireRole, resolveToken: auth.resolve, now, jobs, onLeaseExpired });
+  // A reboot group's slots changed (any surface, any process): the live streams send `reboot`.
+  // Looked up at each call, so a test harness may point the feed's hook elsewhere.
+  const onSlotsChanged = (group: string): void => live.live.feed.slotsChanged(group);
+  const coordinator = createCoordinator({
+    backend,
+    config,
+    log: log.child({ component: 'coordinator' }),
+    requireRole: auth.requireRole,
+    resolveToken: auth.resolve,
+    now,
+    jobs,
+    onLeaseExpired,
+    onSlotsChanged,
+  });
   const webhooks = openWebhooks({ backend, jobs, log, now });
-  const appDeps = { config, store, auth, coordinator, log, now, backend, webhooks, live, events: fanOutSink(webhooks.sink, live.live.sink) };
+  const appDeps = { config, store, auth, coordinator, log, now, clockRate: opts.clockRate, backend, webhooks, live, events: fanOutSink(webhooks.sink, live.live.sink) };
   const server = serverDeps(appDeps);
   const rollouts = defineRolloutJobs(jobs, { ...server, log: log.child({ component: 'rollouts' }) });
   const stale = defineStaleJob(jobs, { store, log: log.child({ component: 'instances' }), now }, config.staleAfter);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hashToken, newTokenSecret } from '../kernel/auth/auth.ts';
 import type { Config } from './config.ts';
 import type { Logger } from '../kernel/log.ts';
-import { createPlatte, type Platte } from './platte.ts';
+import { createPlatte, type Platte, type PlatteOptions } from './platte.ts';
 import { listenFailure, prepareDataDir } from './startup.ts';
 import { buildEtcdApp, startEtcdListener, type EtcdListener } from './etcd-listener.ts';
 
@@ -62,9 +62,10 @@ function listen(server: http.Server, config: Config): Promise<void> {
  * Opens the store, listens, and only then creates the first admin token: a start that fails
  * (port taken, bad address) must not use up the one-time token. Fixable failures are StartupErrors.
  */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, clock: Pick<PlatteOptions, 'now' | 'clockRate'> = {}): Promise<RunningServer> {
   if (!config.redisUrl && config.dataDir !== ':memory:') prepareDataDir(config.dataDir);
-  const platte = await createPlatte(config, { log });
+  // `clock`: the demo runs Platte on the simulator's clock; `platte serve` on the real one.
+  const platte = await createPlatte(config, { log, ...clock });
   // Requests that arrive before the token is printed wait for it, so whoever sees the server
   // answer (a health check, a test) can also read the token.
   let started!: () => void;

@@ -1,5 +1,6 @@
-// `platte demo`: Platte on the embedded store plus a simulated fleet upgrading through it. The
-// demo's code (server, simulator, zod) is loaded only when the command runs.
+// `platte demo`: Platte on the embedded store plus a simulated fleet upgrading through it in a
+// rollout's steps, both on one simulated clock. The demo's code (server, simulator, zod) is loaded
+// only when the command runs.
 import type { Command } from 'commander';
 
 interface DemoFlags {
@@ -14,17 +15,24 @@ interface DemoFlags {
   seed: string;
   exit?: boolean;
   progress: boolean;
+  rollout: boolean;
 }
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'start Platte on the embedded store with the Flatcar app, two versions and a promoted channel, ' +
-        'then upgrade a simulated fleet through FleetLock reboot slots (no Redis, no network)',
+      'start Platte on the embedded store with the Flatcar app and two versions, promote the new one with a ' +
+        'rollout in steps (10 % soak 1h, 50 % soak 2h, 100 % soak 1h; halt at 20 % failed), then upgrade a ' +
+        'simulated fleet through FleetLock reboot slots (no Redis, no network). Platte runs on the simulated ' +
+        "clock, so soaks, leases and the halt rule count simulated time; the dashboard's rollout page " +
+        '(/rollouts/<app>/stable, printed at the start) shows the steps opening. The run ends once the rollout ' +
+        'completed and every node that could took the version, or the rollout halted or was aborted',
     )
     .option('--nodes <n>', 'simulated nodes', '2000')
-    .option('--speed <x>', 'simulated time runs up to x times faster than real time', '600')
+    // 100×: an hour's soak takes 36 s and "5 min ago" on the dashboard moves every 3 s, slow enough
+    // to read and fast enough that the whole rollout fits in a few minutes.
+    .option('--speed <x>', 'simulated time (and Platte\'s clock) runs up to x times faster than real time', '100')
     .option('--port <port>', 'port for Platte (0 = any free port)', '8080')
     .option('--host <host>', 'address Platte listens on', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded store lives (default: a new temporary directory)')
@@ -34,6 +42,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the fleet', '1')
     .option('--exit', 'stop Platte once the fleet is done (default: keep serving until Ctrl-C)')
     .option('--no-progress', 'no live display')
+    .option('--no-rollout', 'promote to every node at once instead of in steps')
     .action(async (flags: DemoFlags) => {
       const { OptionError, faults, mixes, parseNumber } = await import('../../client-sim/options.ts');
       const { SimError } = await import('../../client-sim/runner.ts');
@@ -53,6 +62,7 @@ export function registerDemoCommand(program: Command): void {
           seed: parseNumber(flags.seed, '--seed', { int: true, min: 0, max: 2 ** 31 - 1 }),
           exitWhenDone: flags.exit === true,
           progress: flags.progress,
+          rollout: flags.rollout,
         });
       } catch (err) {
         if (err instanceof OptionError) throw new CliError(`platte demo: ${err.message}`, 2);

@@ -1,5 +1,7 @@
 // The page's one way to the API: same-origin fetch with the session cookie, the CSRF header on
-// every change, and the API's error contract (`{ error: { code, message } }`) as ApiFailure.
+// every change, and the API's error contract (`{ error: { code, message } }`) as ApiFailure. Every
+// answer's server clock (X-Platte-Clock) is noted for the page's times (state/clock.ts).
+import { CLOCK_HEADER, noteServerClock } from '../state/clock.ts';
 
 const API = '/api/v1';
 export const CSRF_HEADER = 'X-Platte-CSRF';
@@ -66,6 +68,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   } catch {
     throw new ApiFailure(0, 'offline', 'Platte is not answering; retrying');
   }
+  noteServerClock(res.headers.get(CLOCK_HEADER));
   if (res.status === 401 && !opts.quiet401) onSignedOut();
   if (!res.ok) throw await failureOf(res);
   if (res.status === 204) return undefined as T;

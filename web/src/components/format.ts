@@ -1,4 +1,6 @@
-// How times, durations and counts read on the page.
+// How times, durations and counts read on the page. "Now" is the server's (state/clock.ts): the
+// times shown are the server's, and its clock may run faster than real time (the demo).
+import { serverNow } from '../state/clock.ts';
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 const nf = new Intl.NumberFormat();
@@ -15,7 +17,7 @@ export function percent(part: number, whole: number): string {
 const toMs = (t: number | string) => (typeof t === 'number' ? t : Date.parse(t));
 
 /** "3 min ago", "in 2 hr". */
-export function ago(t: number | string, now = Date.now()): string {
+export function ago(t: number | string, now = serverNow()): string {
   const s = Math.round((toMs(t) - now) / 1000);
   const a = Math.abs(s);
   if (a < 45) return rtf.format(s, 'second');
