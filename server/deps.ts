@@ -17,6 +17,22 @@ export interface UpdateObserver {
   onUpdateComplete(machineId: string, version: string): Promise<void>;
   /** How many nodes the reboot group lets reboot at once (its max); null when it does not exist. Cached briefly. */
   rebootSlots(group: string): Promise<number | null>;
+  /**
+   * Every node holding a reboot slot now, in any reboot group: O(groups + holders), read for the
+   * dashboard's "rebooting" counts (rollout/rebooting.ts), never on the update check.
+   */
+  rebootingNodes(): Promise<RebootingNode[]>;
+}
+
+/** A node holding a reboot slot, as the coordinator sees it. */
+export interface RebootingNode {
+  /** The id it took the slot with: the machine id for FleetLock and locksmith clients. */
+  id: string;
+  group: string;
+  /** When it took the slot, ms. */
+  since: number;
+  /** Its lease ran out (a group that holds expired slots keeps it): stuck, no longer rebooting. */
+  expired: boolean;
 }
 
 /** The settings the update server reads. */

@@ -88,9 +88,15 @@ export function rolloutLines(v: RolloutView, now = Date.now()): string {
     ['version', `${v.version} ← ${v.previousVersion ?? '(none)'}`],
     ['offered to', `${pct(v.percent)} of the nodes (${position(v)})`],
     ['halt on', haltText(v.plan.haltOn)],
-    ['nodes', `${v.counts.granted} granted${nonZero(v.counts, 'granted', 'eligible') ? `: ${nonZero(v.counts, 'granted', 'eligible')}` : ''}; ${v.counts.eligible ?? 0} still below the version`],
-    ['failures', `${v.failures.total} (${v.failures.counted} counted by the halt rule)${failures ? `: ${failures}` : ''}`],
+    ['nodes', `${v.counts.granted} granted${nonZero(v.counts, 'granted', 'eligible', 'rebooting') ? `: ${nonZero(v.counts, 'granted', 'eligible', 'rebooting')}` : ''}; ${v.counts.eligible ?? 0} still below the version`],
   ];
+  // Older servers send neither (?? keeps the view readable against them).
+  if ((v.counts.rebooting ?? 0) > 0) pairs.push(['rebooting', `${v.counts.rebooting} of the installed hold a reboot slot now`]);
+  const held = nonZero(v.heldBack ?? {});
+  if (held) pairs.push(['held back', held]);
+  pairs.push(
+    ['failures', `${v.failures.total} (${v.failures.counted} counted by the halt rule)${failures ? `: ${failures}` : ''}`],
+  );
   if (v.haltReason) pairs.push(['halted', v.haltReason]);
   if (v.pulled) pairs.push(['pulled', `yes: ${v.version} is pulled, only abort remains`]);
   pairs.push(['started', moment(v.startedAt, now)]);

@@ -2,17 +2,16 @@
 // (`c/stable/3510.2.0|complete`) and moves the instance between buckets atomically, so "how many
 // nodes run which version, in which state" is read without walking instances.
 import { ARCHES } from './arch.ts';
-import { dict } from '../../kernel/dict.ts';
+import { bucketName } from './bucket-name.ts';
+import { heldPrefix } from './held-counters.ts';
 import { packageKey, type ReleaseIndex } from './release-index.ts';
 import { isValidVersion } from './version.ts';
 import { INSTANCE_STATUSES } from './statuses.ts';
+import { errorCodeName, stripErrorFlags } from '../../protocol/omaha/error-codes.ts';
 import type { InstanceStatus } from './types.ts';
 import type { FailureKind } from './rollout/types.ts';
 
-/** Characters the store uses as separators never appear in a bucket prefix. */
-function clean(s: string, max = 64): string {
-  return s.replace(/[^a-zA-Z0-9._-]/g, '_').slice(0, max);
-}
+const clean = bucketName;
 
 /** The version that strings which are not release versions count under (and, over their cap, unknown versions). */
 export const OTHER_VERSION = 'other';
@@ -22,11 +21,15 @@ export const OTHER_VERSION = 'other';
  * that are not release versions count as `other`, and unknown tracks are cut to 32 characters.
  * The store then caps unknown tracks and unknown versions (below).
  */
-export function counterPrefixes(p: { channel: string; group: string; track: string; version: string; arch: string }): string[] {
+export function counterPrefixes(p: { channel: string; group: string; track: string; version: string; arch: string; held?: string }): string[] {
   const version = isValidVersion(p.version) ? p.version : OTHER_VERSION;
   const channel = counterName(p.channel);
   const group = p.group ? clean(p.group) : `?${clean(p.track, 32)}`;
-  return [`c/${channel}/${version}`, `g/${group}/${version}`, `${ARCH_DIMENSION}/${channel}/${archBucket(p.arch)}`];
+  const prefixes = [`c/${channel}/${version}`, `g/${group}/${version}`, `${ARCH_DIMENSION}/${channel}/${archBucket(p.arch)}`];
+  // Why a node that is behind got no update (held-counters.ts).
+  const held = heldPrefix(p.channel, p.held);
+  if (held !== null) prefixes.push(held);
+  return prefixes;
 }
 
 /** The counter prefix of a (known) group's nodes on a release version: `g/<group>/<version>`. */
@@ -142,9 +145,13 @@ export function failureBucket(channel: string, version: string, kind: EventFailu
   return prefix !== null && version ? `${prefix}/${version}|${kind}` : null;
 }
 
-const FAILURE_BUCKET = new RegExp(`^${FAILURE_DIMENSION}/[^/|,]+/[^/|,]+\\|(${EVENT_FAILURE_KINDS.join('|')})$`);
+/** The kind prefix of error-code buckets and the name of the codes counted together (see below). */
+const CODE_KIND = 'code-';
+const OTHER_CODE = 'other';
 
-/** True for a failure counter bucket (`f/<channel>/<version>|<kind>`), as failureBucket makes them. */
+const FAILURE_BUCKET = new RegExp(`^${FAILURE_DIMENSION}/[^/|,]+/[^/|,]+\\|(${EVENT_FAILURE_KINDS.join('|')}|${CODE_KIND}(\\d+|${OTHER_CODE}))$`);
+
+/** True for a failure counter bucket (`f/<channel>/<version>|<kind>` or `…|code-<n>`), as failureBucket and errorCodeBucket make them. */
 export function isFailureBucket(bucket: string): boolean {
   return FAILURE_BUCKET.test(bucket);
 }
@@ -158,6 +165,49 @@ export function failureCounts(counters: Readonly<Record<string, number>>, channe
     if (bucket !== null && Object.hasOwn(counters, bucket)) out[k] = counters[bucket] ?? 0;
   }
   return out;
+}
+
+// ---- error codes of the failures
+//
+// Why the nodes of a rollout failed: each time a node granted `version` in `channel` enters the
+// error state (an x/0 event, a rollback report), its update_engine error code is counted in
+// `f/<channel>/<version>|code-<n>`, an event counter like the ones above (answer-app.ts counts it
+// on the check-in that moved the node to error). Codes update_engine names (and its 2000 + HTTP
+// status range) count under their number, any other under `code-other`: nodes choose the codes
+// they send, and the buckets stay bounded.
+
+function codeKey(code: number): string {
+  const c = stripErrorFlags(code);
+  return Number.isInteger(c) && c >= 0 && !errorCodeName(c).startsWith('unknown') ? String(c) : OTHER_CODE;
+}
+
+/** The bucket an error with `code` of the rollout of `version` in `channel` is counted in; null without both. */
+export function errorCodeBucket(channel: string, version: string, code: number): string | null {
+  const prefix = failurePrefix(channel);
+  return prefix !== null && version ? `${prefix}/${version}|${CODE_KIND}${codeKey(code)}` : null;
+}
+
+export interface ErrorCodeCount {
+  /** null for the codes counted together as `other`. */
+  code: number | null;
+  /** update_engine's name of the code (protocol/omaha/error-codes.ts); `other` for the rest. */
+  name: string;
+  count: number;
+}
+
+/** The failures of the rollout of `version` in `channel` by error code, most first. O(buckets). */
+export function errorCodeCounts(counters: Readonly<Record<string, number>>, channel: string, version: string): ErrorCodeCount[] {
+  const prefix = failurePrefix(channel);
+  if (prefix === null) return [];
+  const head = `${prefix}/${version}|${CODE_KIND}`;
+  const out: ErrorCodeCount[] = [];
+  for (const [bucket, n] of Object.entries(counters)) {
+    if (!bucket.startsWith(head) || !(n > 0)) continue;
+    const key = bucket.slice(head.length);
+    const code = key === OTHER_CODE ? null : Number(key);
+    out.push({ code, name: code === null ? OTHER_CODE : errorCodeName(code), count: n });
+  }
+  return out.sort((a, b) => b.count - a.count || (a.code ?? Infinity) - (b.code ?? Infinity));
 }
 
 // ---- the unknown-track cap
@@ -278,53 +328,3 @@ export function capUnknownVersion(
 
 /** The pseudo-status a stale instance is counted under. */
 export const STALE = 'stale';
-
-// ---- the summary
-
-/** name → version → status → count. Records keyed by data are built without a prototype (dict). */
-type Tree = Record<string, Record<string, Record<string, number>>>;
-
-export interface Summary {
-  instances: number;
-  byVersion: Record<string, number>;
-  /** Stale instances count under `stale` (STALE), not their status. */
-  byStatus: Partial<Record<InstanceStatus | typeof STALE, number>>;
-  /** channel → version → status → count ('-' = unknown track). */
-  byChannel: Tree;
-  /** group → version → status → count; `?<track>` = a track that matched no group. */
-  byGroup: Tree;
-  /** Tracks that matched no group → count: misconfigured nodes. */
-  unknownTracks: Record<string, number>;
-}
-
-function add(tree: Tree, a: string, b: string, c: string, n: number) {
-  const l1 = (tree[a] ??= dict());
-  const l2 = (l1[b] ??= dict());
-  l2[c] = (l2[c] ?? 0) + n;
-}
-
-function addTo(record: Record<string, number>, key: string, n: number) {
-  record[key] = (record[key] ?? 0) + n;
-}
-
-/** Folds raw counter buckets into the summary the API and dashboard show. O(buckets). */
-export function summarize(counters: Record<string, number>, instances: number): Summary {
-  const s: Summary = { instances, byVersion: dict(), byStatus: dict(), byChannel: dict(), byGroup: dict(), unknownTracks: dict() };
-  for (const [bucket, n] of Object.entries(counters)) {
-    const bar = bucket.lastIndexOf('|');
-    if (bar < 0) continue;
-    const status = bucket.slice(bar + 1) as InstanceStatus | typeof STALE;
-    const [dim, name, version] = bucket.slice(0, bar).split('/') as [string, string, string];
-    if (dim === 'c') {
-      add(s.byChannel, name, version, status, n);
-      addTo(s.byVersion, version, n);
-      addTo(s.byStatus, status, n);
-    } else if (dim === 'g') {
-      add(s.byGroup, name, version, status, n);
-      if (name.startsWith('?')) addTo(s.unknownTracks, name.slice(1), n);
-    }
-    // Any other dimension (the `t/` rollout counters, the `f/` failure counters) counts a node a
-    // second time or counts events: not summed here.
-  }
-  return s;
-}

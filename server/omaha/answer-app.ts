@@ -1,6 +1,7 @@
 // Answers one <app> of an Omaha request: decide, record the check-in, build the app's answer.
 import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
+import { errorCodeBucket } from '../domain/counters.ts';
 import { decideUpdate, pacingRebootGroup, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
 import { bucketOf } from '../domain/rollout/bucket.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';
@@ -138,7 +139,10 @@ async function recordCheckIn(deps: AnswerDeps, c: CheckIn, first: ReleaseIndex):
         await safely(deps, () => deps.observer.onUpdateGranted(c.machineId, target));
       }
       if (checkInCompleted(plan, result)) await safely(deps, () => deps.observer.onUpdateComplete(c.machineId, facts.version));
-      if (plan.change.error && result.status === 'error') tellFailure(deps, c, decision.channel, plan.change.error, result.previousStatus);
+      if (plan.change.error && result.status === 'error' && result.previousStatus !== 'error') {
+        await countErrorCode(deps, c, decision.channel, plan.change.error.code);
+        tellFailure(deps, c, decision.channel, plan.change.error, result.previousStatus);
+      }
       return decision;
     }
     if (result.reason === 'held') {
@@ -191,6 +195,22 @@ function tellFailure(deps: AnswerDeps, c: CheckIn, channel: string, error: { cod
     data: { machineId: c.machineId, errorCode: error.code, errorName: error.name, previousStatus: previous },
   };
   void emitAll({ events: deps.events, log: deps.log }, [event]);
+}
+
+/**
+ * Counts a node's entry into `error` under its error code for the rollout it was granted
+ * (counters.ts errorCodeBucket), read from its stored target. Only on the check-in that moved it
+ * to error, so a failing fleet costs one read and one increment per failure; a store failure here
+ * loses the count, never the check-in.
+ */
+async function countErrorCode(deps: AnswerDeps, c: CheckIn, channel: string, code: number): Promise<void> {
+  try {
+    const target = (await deps.instances.getInstance(c.appId, c.machineId))?.targetVersion ?? '';
+    const bucket = errorCodeBucket(channel, target, code);
+    if (bucket !== null) await deps.instances.countFailure(c.appId, bucket);
+  } catch (err) {
+    deps.log.warn({ err, appId: c.appId }, 'counting an error code failed');
+  }
 }
 
 /** A grant the store refused under the group's limits becomes the noupdate it is recorded as. */

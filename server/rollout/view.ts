@@ -7,6 +7,8 @@ import type { InstanceStatus } from '../domain/types.ts';
 import { countsSince, totalFailures } from '../domain/rollout/halt.ts';
 import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
 import { rolloutCounts, total } from './counts.ts';
+import { heldBackOf } from '../domain/held-counters.ts';
+import { errorCodeCounts, type ErrorCodeCount } from '../domain/counters.ts';
 import { nodesBelow } from './fleet-facts.ts';
 
 export interface RolloutStepView {
@@ -37,11 +39,18 @@ export interface RolloutView {
   /** Nodes granted this version in this channel, by status (from counters). */
   /**
    * Nodes granted this version in this channel, by status (from counters); `eligible`: nodes of the
-   * channel still below the version, which the rollout has yet to reach or hold back.
+   * channel still below the version, which the rollout has yet to reach or hold back; `rebooting`:
+   * those of the `installed` ones that hold a reboot slot now (rollout/rebooting.ts), so
+   * `installed - rebooting` wait for one.
    */
-  counts: Record<InstanceStatus, number> & { granted: number; eligible: number };
-  /** Failures among those nodes, by kind, since the start; `counted` are those the halt rule counts now. */
-  failures: { total: number; counted: number; byKind: Record<FailureKind, number> };
+  counts: Record<InstanceStatus, number> & { granted: number; eligible: number; rebooting: number };
+  /** The channel's idle nodes that are behind and got no update at their last check, by why (held-counters.ts). */
+  heldBack: Record<string, number>;
+  /**
+   * Failures among those nodes, by kind, since the start; `counted` are those the halt rule counts
+   * now; `byCode`: the error events (a node entering error) by update_engine error code and name.
+   */
+  failures: { total: number; counted: number; byKind: Record<FailureKind, number>; byCode: ErrorCodeCount[] };
   haltReason: string | null;
   pulled: boolean;
   startedAt: number;
@@ -71,6 +80,8 @@ export function buildRolloutView(
   r: Rollout,
   counters: Readonly<Record<string, number>>,
   now: number,
+  /** Nodes rebooting into the rollout's version now (rollout/rebooting.ts rebootingInto). */
+  rebooting: number,
 ): RolloutView {
   const { counts, progress, byStatus } = rolloutCounts(counters, channel, r.version);
   const counted = countsSince(counts, r.baseline);
@@ -87,8 +98,14 @@ export function buildRolloutView(
     plan: r.plan,
     steps: stepViews(r),
     waiting,
-    counts: { ...byStatus, granted: counts.granted, eligible: total(nodesBelow(counters, channel, r.version).values()) },
-    failures: { total: totalFailures(counts), counted: totalFailures(counted), byKind: counts.failures },
+    counts: {
+      ...byStatus,
+      granted: counts.granted,
+      eligible: total(nodesBelow(counters, channel, r.version).values()),
+      rebooting: Math.min(rebooting, byStatus.installed),
+    },
+    heldBack: heldBackOf(counters, channel),
+    failures: { total: totalFailures(counts), counted: totalFailures(counted), byKind: counts.failures, byCode: errorCodeCounts(counters, channel, r.version) },
     haltReason: r.haltReason,
     pulled: r.pulled,
     startedAt: r.startedAt,

@@ -33,8 +33,9 @@ function view(over: Partial<RolloutView> = {}): RolloutView {
       openedAt: i <= 1 ? NOW - (3 - i) * H : null,
     })),
     waiting: { for: 'soaking', until: NOW + 90 * 60_000 },
-    counts: { ...NO_COUNTS, eligible: 40, granted: 12, downloading: 2, installed: 1, complete: 8, error: 1 },
-    failures: { total: 1, counted: 1, byKind: { error: 1, rollback: 0, timeout: 0, 'lease-expired': 0, reverted: 0 } },
+    counts: { ...NO_COUNTS, eligible: 40, granted: 12, downloading: 2, installed: 1, complete: 8, error: 1, rebooting: 1 },
+    heldBack: { 'rollout-percent': 38, 'outside-window': 2 },
+    failures: { total: 1, counted: 1, byKind: { error: 1, rollback: 0, timeout: 0, 'lease-expired': 0, reverted: 0 }, byCode: [{ code: 9, name: 'download-transfer-error', count: 1 }] },
     haltReason: null,
     pulled: false,
     startedAt: NOW - 3 * H,
@@ -63,6 +64,8 @@ describe('rollout views', () => {
     assert.match(text, /^offered to: +10 % of the nodes \(step 2 of 4\)$/m);
     assert.match(text, /^halt on: +3 failed nodes$/m);
     assert.match(text, /^nodes: +12 granted: 2 downloading, 1 installed, 8 complete, 1 error; 40 still below the version$/m);
+    assert.match(text, /^rebooting: +1 of the installed hold a reboot slot now$/m);
+    assert.match(text, /^held back: +38 rollout-percent, 2 outside-window$/m);
     assert.match(text, /^failures: +1 \(1 counted by the halt rule\): 1 error$/m);
     assert.match(text, /^started: +2026-11-25T09:00:00Z \(3h ago\)$/m);
     const fields = text.split('\n\n')[0]!.split('\n');

@@ -10,12 +10,12 @@ import {
   isPackageVersion,
   OTHER_VERSION,
   OVERFLOW_TRACK,
-  summarize,
   UNKNOWN_TRACK_CAP,
   UNKNOWN_VERSION_CAP,
   unknownTrackOf,
   unknownVersionOf,
 } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import { planCheckIn } from '../../server/domain/instance-state.ts';
 import { indexRelease } from '../../server/domain/release-index.ts';
 import type { PackageRecord } from '../../server/domain/types.ts';

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCheckIn, revertedBucket, type StoredInstance } from '../../server/domain/apply-check-in.ts';
-import { counterPrefixes, failureBucket, failureCounts, isFailureBucket, summarize, targetCounterPrefix } from '../../server/domain/counters.ts';
+import { counterPrefixes, errorCodeBucket, errorCodeCounts, failureBucket, failureCounts, isFailureBucket, targetCounterPrefix } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import { shouldHalt } from '../../server/domain/rollout/halt.ts';
 import type { InstanceChange, InstanceRecord, InstanceStatus } from '../../server/domain/types.ts';
 import { rolloutCounts } from '../../server/rollout/counts.ts';
@@ -122,5 +123,26 @@ describe('failure counters: expired leases and the halt rule', () => {
     const halt = shouldHalt({ failures: 5 }, counts);
     assert.match(halt!.message, /^5 of 8 granted nodes failed \(1 error event, 1 update timeout, 2 reboot-slot leases ran out, 1 came back on the old version\)/);
     assert.equal(shouldHalt({ failures: 1 }, rolloutCounts({ [REVERTED]: 1 }, 'stable', NEW).counts)?.rule, 'failures');
+  });
+});
+
+describe('error-code failure counters', () => {
+  it('count under the code update_engine names (flags stripped), others under code-other; the view lists them most first', () => {
+    assert.equal(errorCodeBucket('stable', '3602.2.0', 9), 'f/stable/3602.2.0|code-9');
+    assert.equal(errorCodeBucket('stable', '3602.2.0', 9 | 0x80000000), 'f/stable/3602.2.0|code-9', 'flag bits stripped');
+    assert.equal(errorCodeBucket('stable', '3602.2.0', 2503), 'f/stable/3602.2.0|code-2503');
+    assert.equal(errorCodeBucket('stable', '3602.2.0', 777), 'f/stable/3602.2.0|code-other');
+    assert.equal(errorCodeBucket('stable', '3602.2.0', -5), 'f/stable/3602.2.0|code-other');
+    assert.equal(errorCodeBucket('', '3602.2.0', 9), null);
+    assert.equal(errorCodeBucket('stable', '', 9), null);
+    for (const b of ['f/stable/3602.2.0|code-9', 'f/stable/3602.2.0|code-other']) assert.ok(isFailureBucket(b), b);
+    for (const b of ['f/stable/3602.2.0|code-', 'f/stable/3602.2.0|code-x', 'f/stable/3602.2.0|code-9,x']) assert.ok(!isFailureBucket(b), b);
+    const counters = { 'f/stable/3602.2.0|code-9': 3, 'f/stable/3602.2.0|code-other': 5, 'f/stable/3602.2.0|code-2503': 3, 'f/stable/3700.0.0|code-9': 1, 'f/stable/3602.2.0|reverted': 2 };
+    assert.deepEqual(errorCodeCounts(counters, 'stable', '3602.2.0'), [
+      { code: null, name: 'other', count: 5 },
+      { code: 9, name: 'download-transfer-error', count: 3 },
+      { code: 2503, name: 'omaha-request-http-response-503', count: 3 },
+    ]);
+    assert.deepEqual(errorCodeCounts(counters, '', '3602.2.0'), []);
   });
 });

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCheckIn, forgetInstance, markStale, timeOut, type StoredInstance } from '../../server/domain/apply-check-in.ts';
-import { STALE, summarize, targetCounts } from '../../server/domain/counters.ts';
+import { STALE, targetCounts } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import type { InstanceChange } from '../../server/domain/types.ts';
 
 const V = '3510.2.0';

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCheckIn, forgetInstance, type StoredInstance } from '../../server/domain/apply-check-in.ts';
-import { counterPrefixes, OTHER_VERSION, summarize, targetCounterPrefix, targetCounts } from '../../server/domain/counters.ts';
+import { counterPrefixes, OTHER_VERSION, targetCounterPrefix, targetCounts } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import type { UpdateDecision } from '../../server/domain/decide.ts';
 import { planCheckIn } from '../../server/domain/instance-state.ts';
 import { INSTANCE_STATUSES } from '../../server/domain/statuses.ts';

@@ -49,11 +49,20 @@ for (const kind of STORE_KINDS) {
       await preReboot(t, 'not-a-node', 'workers').expect(200);
       await t.platte.rollouts.evaluate();
       assert.equal((await rollout(t)).state, 'running', 'nothing failed yet');
+      // Holding a slot while installed is rebooting; a holder that is no node counts nowhere. (The
+      // check above asked for an update too, which grants again: update_engine reports 3/1 alone.)
+      assert.equal((await rollout(t)).counts.rebooting, 0, 'granted, not installed');
+      await t.http.post('/v1/update/').send(ueRequest({ machineid: m, version: OLD, updatecheck: false, events: [{ type: 3, result: 1 }] })).expect(200);
+      assert.equal((await rollout(t)).counts.rebooting, 1);
+      const summary = async () => (await t.http.get(`/api/v1/apps/${FLATCAR}/summary`).set('Authorization', t.auth).expect(200)).body;
+      assert.deepEqual((await summary()).rebooting, { stable: { [NEW]: 1 } });
 
       t.advance(LEASE_S * 1000 + 1);
       const expired = await t.platte.coordinator.sweep();
       assert.deepEqual(expired.map((e) => e.holder.id).sort(), [m, 'not-a-node'].sort());
       let view = await rollout(t);
+      assert.equal(view.counts.rebooting, 0, 'its slot is gone');
+      assert.deepEqual((await summary()).rebooting, {});
       assert.equal(view.failures.byKind['lease-expired'], 1, 'the node counts, the stranger does not');
       assert.equal(view.failures.total, 1);
 

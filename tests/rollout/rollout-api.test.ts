@@ -56,6 +56,12 @@ for (const kind of STORE_KINDS) {
       assert.equal(view.percent, 10);
       assert.equal(view.counts.granted, ten.length);
       assert.equal(view.counts.eligible, machines.length, 'every node is still below the version');
+      // The others are held back, counted by why (h/ counters), in the view and the summary.
+      assert.deepEqual(view.heldBack, { 'rollout-percent': machines.length - ten.length });
+      assert.equal(view.counts.rebooting, 0, 'no node holds a reboot slot');
+      const summary = (await t.http.get(`/api/v1/apps/${FLATCAR}/summary`).set('Authorization', t.auth).expect(200)).body;
+      assert.deepEqual(summary.heldBack, { stable: { 'rollout-percent': machines.length - ten.length } });
+      assert.deepEqual(summary.rebooting, {});
       assert.deepEqual(view.steps.map((s: { state: string }) => s.state), ['open', 'pending', 'pending']);
       assert.equal(view.waiting.for, 'soaking');
 
@@ -68,6 +74,9 @@ for (const kind of STORE_KINDS) {
       assert.equal(view.percent, 50);
       const fifty = inPercent(50);
       assert.deepEqual(await granted(t, machines), fifty, 'the first step\'s nodes stay in');
+      // Granted nodes left the held-back count at their check; the rest are still held.
+      view = (await a.rollout()).body.rollout;
+      assert.deepEqual(view.heldBack, { 'rollout-percent': machines.length - fifty.length });
 
       // Step 2 needs half of its granted nodes complete.
       t.advance(HOUR);
@@ -118,6 +127,7 @@ for (const kind of STORE_KINDS) {
       const view = (await a.rollout()).body.rollout;
       assert.equal(view.state, 'halted');
       assert.match(view.haltReason, /3 of \d+ granted nodes failed/);
+      assert.deepEqual(view.failures.byCode, [{ code: 9, name: 'download-transfer-error', count: 3 }], 'failures grouped by error code, with its name');
       assert.equal(view.history.at(-1).by, 'rule:halt-on');
       assert.deepEqual(await granted(t, machines.slice(60)), []);
       // The failed nodes check again and are held back: they stay failed, so the count stays.

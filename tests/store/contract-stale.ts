@@ -4,7 +4,7 @@
 // finds nothing; a check-in brings the node back to its status' buckets; counters stay exact through
 // marking, timing out and pruning, and failure buckets never move.
 import assert from 'node:assert/strict';
-import { summarize } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import type { InstanceChange, Store } from '../../server/store/types.ts';
 import { activity, APP, app, change, group, OTHER_APP, pkg, T0 } from './fixtures/records.ts';
 

@@ -8,10 +8,10 @@ import {
   counterPrefixes,
   OTHER_VERSION,
   OVERFLOW_TRACK,
-  summarize,
   UNKNOWN_TRACK_CAP,
   UNKNOWN_VERSION_CAP,
 } from '../../server/domain/counters.ts';
+import { summarize } from '../../server/domain/summary.ts';
 import type { InstanceChange, Store } from '../../server/store/types.ts';
 import { activity, APP, app, change, OTHER_APP, pkg, T0 } from './fixtures/records.ts';
 

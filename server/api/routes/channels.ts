@@ -6,6 +6,7 @@ import { noChannelError } from '../../rollout/channel-write.ts';
 import { dryRunPromotion } from '../../rollout/dry-run.ts';
 import { promote } from '../../rollout/promote.ts';
 import { buildRolloutView } from '../../rollout/view.ts';
+import { rebootingCounts, rebootingInto } from '../../rollout/rebooting.ts';
 import { CHANNEL_DEFAULTS } from '../../domain/types.ts';
 import { activity } from '../activity.ts';
 import { actorOf } from '../../../kernel/auth/auth.ts';
@@ -85,7 +86,9 @@ export const channelRoutes = [
         return { body: dryRunPromotion(config, counters, channel, input) };
       }
       const r = await promote(deps, app.id, name, input, actorOf(ctx.state));
-      const rollout = r.rollout ? buildRolloutView(app.id, name, r.rollout, await deps.store.counters(app.id), deps.now()) : null;
+      const rollout = r.rollout
+        ? buildRolloutView(app.id, name, r.rollout, await deps.store.counters(app.id), deps.now(), rebootingInto(await rebootingCounts(deps, app.id), name, r.rollout.version))
+        : null;
       return { body: { channel: r.channel, previous: r.previous, rollout, missingArches: r.missingArches } };
     },
   }),

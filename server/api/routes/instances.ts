@@ -1,6 +1,7 @@
 // Instances (nodes) as Platte last saw them, their history, and the fleet summary.
 import type { Context } from 'koa';
-import { summarize } from '../../domain/counters.ts';
+import { summarize } from '../../domain/summary.ts';
+import { rebootingCounts } from '../../rollout/rebooting.ts';
 import { INSTANCE_STATUSES } from '../../domain/statuses.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import { ApiError } from '../../../kernel/http/errors.ts';
@@ -129,12 +130,13 @@ export const instanceRoutes = [
     path: '/apps/:app/summary',
     role: 'read-only',
     tag: 'instances',
-    summary: 'Fleet summary from counters: nodes per version, status, channel, group; unknown tracks',
+    summary:
+      'Fleet summary from counters: nodes per version, status, channel, group; unknown tracks; nodes held back per channel and reason; nodes rebooting now (holding a reboot slot while installed) per channel and target version',
     responses: { 200: 'Summary' },
     handler: async (ctx, deps) => {
       const app = await requireApp(ctx, deps.store);
-      const [counters, total] = await Promise.all([deps.store.counters(app.id), deps.store.countInstances(app.id)]);
-      return { body: { ...summarize(counters, total), counters } };
+      const [counters, total, rebooting] = await Promise.all([deps.store.counters(app.id), deps.store.countInstances(app.id), rebootingCounts(deps, app.id)]);
+      return { body: { ...summarize(counters, total), rebooting, counters } };
     },
   }),
   route({

@@ -5,6 +5,7 @@ import type { RolloutAction } from '../../domain/rollout/state.ts';
 import { applyRolloutAction } from '../../rollout/actions.ts';
 import { noChannelError } from '../../rollout/channel-write.ts';
 import { buildRolloutView, type RolloutView } from '../../rollout/view.ts';
+import { rebootingCounts, rebootingInto } from '../../rollout/rebooting.ts';
 import type { ServerDeps } from '../../deps.ts';
 import { nameParam, requireApp } from '../params.ts';
 import { route, type ServerRoute } from '../route.ts';
@@ -17,7 +18,7 @@ async function viewOf(deps: ServerDeps, appId: string, name: string): Promise<Ro
   // The newest rollout, also one the channel has moved on from (a rolled-back one shows as aborted).
   const r = channel.rollout;
   if (!r) throw new ApiError('not_found', `channel ${name} has no rollout: its version ${channel.version ?? '(none)'} was offered to every node at once`);
-  return buildRolloutView(appId, name, r, counters, deps.now());
+  return buildRolloutView(appId, name, r, counters, deps.now(), rebootingInto(await rebootingCounts(deps, appId), name, r.version));
 }
 
 const ACTIONS = ['pause', 'resume', 'advance', 'abort'] as const;

@@ -34,6 +34,10 @@ export interface Summary {
   byChannel: CountTree;
   byGroup: CountTree;
   unknownTracks: Record<string, number>;
+  /** channel → why idle nodes behind their channel got no update → nodes. */
+  heldBack: Record<string, Record<string, number>>;
+  /** channel → version → nodes holding a reboot slot while installed (a part of `installed`). */
+  rebooting: Record<string, Record<string, number>>;
 }
 
 export type RolloutState = 'running' | 'paused' | 'halted' | 'completed' | 'aborted';
@@ -68,8 +72,12 @@ export interface Rollout {
   plan: { kind: 'steps' | 'linear'; haltOn: { failures?: number; failurePercent?: number } };
   steps: RolloutStep[];
   waiting: { for: string; until: number | null } | null;
-  counts: Record<string, number> & { granted: number; eligible?: number };
-  failures: { total: number; counted: number; byKind: Record<string, number> };
+  /** `rebooting` is a part of `installed` (holding a reboot slot now). */
+  counts: Record<string, number> & { granted: number; eligible?: number; rebooting?: number };
+  /** The channel's idle nodes behind the version, by why they get no update. */
+  heldBack?: Record<string, number>;
+  /** `byCode`: error events by update_engine error code (code null: the codes it has no name for). */
+  failures: { total: number; counted: number; byKind: Record<string, number>; byCode?: { code: number | null; name: string; count: number }[] };
   haltReason: string | null;
   pulled: boolean;
   startedAt: number;

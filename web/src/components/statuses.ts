@@ -5,11 +5,13 @@
 export const STATUS_ORDER = [
   'up-to-date',
   'complete',
+  'rebooting',
   'installed',
   'downloaded',
   'downloading',
   'granted',
   'deferred',
+  'held',
   'idle',
   'stale',
   'timed-out',
@@ -19,7 +21,9 @@ export const STATUS_ORDER = [
 const WORDS: Record<string, string> = {
   'up-to-date': 'up to date',
   complete: 'complete',
-  installed: 'installed, waiting for reboot',
+  rebooting: 'rebooting',
+  installed: 'installed, waiting for a reboot slot',
+  held: 'held back',
   downloaded: 'downloaded',
   downloading: 'downloading',
   granted: 'granted',
@@ -67,6 +71,27 @@ const WAITING: Record<string, string> = { soaking: 'the soak time', 'success-thr
 
 /** What a rollout waits for, in words. */
 export const waitingWord = (w: string) => WAITING[w] ?? w;
+
+/**
+ * Splits two parts off a status count, as the server reports them apart: `rebooting` (installed
+ * nodes holding a reboot slot) off `installed`, and `held` (idle nodes behind their channel that
+ * got no update) off `idle`. Neither can exceed what it is split from.
+ */
+export function splitCounts(counts: Readonly<Record<string, number>>, parts: { rebooting?: number; held?: number }): Record<string, number> {
+  const out: Record<string, number> = { ...counts };
+  const take = (from: string, to: string, n: number | undefined) => {
+    const k = Math.min(Math.max(0, n ?? 0), out[from] ?? 0);
+    if (k <= 0) return;
+    out[from] = (out[from] ?? 0) - k;
+    out[to] = (out[to] ?? 0) + k;
+  };
+  take('installed', 'rebooting', parts.rebooting);
+  take('idle', 'held', parts.held);
+  return out;
+}
+
+/** The sum of a record's numbers (a channel's held-back reasons, its rebooting versions). */
+export const sumOf = (r: Readonly<Record<string, number>> | undefined): number => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
 
 /** Statuses the halt rule and the page count as failed. */
 export const FAILED = new Set(['error', 'timed-out']);

@@ -7,10 +7,11 @@ import { RolloutBadge, Tone } from '../components/badges.tsx';
 import { ago, count, duration, percent } from '../components/format.ts';
 import { Empty, Failure, Loading } from '../components/notes.tsx';
 import { byStatus, StatusBar } from '../components/status-bar.tsx';
-import { FAILED, waitingWord } from '../components/statuses.ts';
+import { FAILED, heldWord, splitCounts, sumOf, waitingWord } from '../components/statuses.ts';
 import { pagePath, PAGE_ROUTES } from '../routes.ts';
 import { apps } from '../state/apps.ts';
 import { useData } from '../state/use-data.ts';
+import { serverNow } from '../state/clock.ts';
 
 interface AppState {
   summary: Summary;
@@ -70,7 +71,7 @@ function AppOverview({ app }: { app: App }) {
       {data && (
         <>
           <Tiles summary={data.summary} />
-          <StatusBar counts={data.summary.byStatus} label={`all nodes of ${app.name}`} />
+          <StatusBar counts={appCounts(data.summary)} label={`all nodes of ${app.name}`} />
           {unknown.length > 0 && (
             <p class="note warn">
               Nodes on tracks no group maps: {unknown.map(([t, n]) => `${t} (${count(n)})`).join(', ')}. They get no updates until a group maps their track.
@@ -79,7 +80,7 @@ function AppOverview({ app }: { app: App }) {
           <div class="cards">
             {data.channels.length === 0 && <Empty>No channels yet.</Empty>}
             {data.channels.map((c) => (
-              <ChannelCard key={c.name} app={app} channel={c} rollout={data.rollouts.get(c.name)} tree={data.summary.byChannel[c.name]} />
+              <ChannelCard key={c.name} app={app} channel={c} rollout={data.rollouts.get(c.name)} summary={data.summary} />
             ))}
           </div>
         </>
@@ -92,17 +93,28 @@ interface ChannelCardProps {
   app: App;
   channel: Channel;
   rollout: Rollout | undefined;
-  tree: Record<string, Record<string, number>> | undefined;
+  summary: Summary;
 }
 
-function versionMix(tree: ChannelCardProps['tree']): [string, number][] {
+type Tree = Record<string, Record<string, number>> | undefined;
+
+/** The app's nodes by status, with the rebooting and held-back ones of every channel split off. */
+function appCounts(s: Summary): Record<string, number> {
+  const across = (tree: Record<string, Record<string, number>>) => Object.values(tree).reduce((n, r) => n + sumOf(r), 0);
+  return splitCounts(s.byStatus, { rebooting: across(s.rebooting ?? {}), held: across(s.heldBack ?? {}) });
+}
+
+function versionMix(tree: Tree): [string, number][] {
   return Object.entries(tree ?? {})
     .map(([v, statuses]): [string, number] => [v, Object.values(statuses).reduce((a, b) => a + b, 0)])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
 }
 
-function ChannelCard({ app, channel, rollout, tree }: ChannelCardProps) {
+function ChannelCard({ app, channel, rollout, summary }: ChannelCardProps) {
+  const tree = summary.byChannel[channel.name];
+  const held = summary.heldBack?.[channel.name] ?? {};
+  const counts = splitCounts(byStatus(tree), { rebooting: sumOf(summary.rebooting?.[channel.name]), held: sumOf(held) });
   const mix = versionMix(tree);
   const nodes = mix.reduce((n, [, c]) => n + c, 0);
   const href = pagePath(PAGE_ROUTES.rollout, { app: app.id, channel: channel.name });
@@ -117,7 +129,8 @@ function ChannelCard({ app, channel, rollout, tree }: ChannelCardProps) {
         {rollout?.previousVersion && <span class="muted"> from {rollout.previousVersion}</span>}
       </p>
       {rollout && <RolloutLine rollout={rollout} />}
-      <StatusBar counts={byStatus(tree)} label={`nodes following ${channel.name}`} />
+      <StatusBar counts={counts} label={`nodes following ${channel.name}`} />
+      <HeldLine held={held} />
       <p class="muted small">
         {count(nodes)} nodes{mix.length > 0 && ': '}
         {mix.map(([v, n]) => `${v} ${Math.round((n / Math.max(1, nodes)) * 100)}%`).join(' · ')}
@@ -139,7 +152,7 @@ function RolloutLine({ rollout: r }: { rollout: Rollout }) {
           <span class="muted">
             {' '}
             · waiting for {waitingWord(r.waiting.for)}
-            {r.waiting.until !== null && r.waiting.until > Date.now() && ` (${duration(r.waiting.until - Date.now())} left)`}
+            {r.waiting.until !== null && r.waiting.until > serverNow() && ` (${duration(r.waiting.until - serverNow())} left)`}
           </span>
         )}
       </p>
@@ -153,12 +166,26 @@ function RolloutLine({ rollout: r }: { rollout: Rollout }) {
   );
 }
 
+/** Why the channel's held-back nodes get no update, most first. */
+function HeldLine({ held }: { held: Record<string, number> }) {
+  const reasons = Object.entries(held)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  if (reasons.length === 0) return null;
+  return (
+    <p class="small held-line">
+      <span class="dot st-held" aria-hidden="true" /> Held back: {reasons.map(([why, n]) => `${count(n)} ${heldWord(why)}`).join(' · ')}
+    </p>
+  );
+}
+
 const UPDATING = ['granted', 'downloading', 'downloaded', 'installed'];
 const CURRENT = ['up-to-date', 'complete'];
 
 function Tiles({ summary }: { summary: Summary }) {
   const sum = (names: string[]) => names.reduce((n, s) => n + (summary.byStatus[s] ?? 0), 0);
   const failed = sum([...FAILED]);
+  const split = appCounts(summary);
   return (
     <div class="tiles">
       <div class="stat">
@@ -173,7 +200,14 @@ function Tiles({ summary }: { summary: Summary }) {
       <div class="stat">
         <span class="label">Updating now</span>
         <span class="value">{count(sum(UPDATING))}</span>
-        <span class="muted small">{count(summary.byStatus.installed ?? 0)} waiting to reboot</span>
+        <span class="muted small">
+          {count(split.rebooting ?? 0)} rebooting, {count(split.installed ?? 0)} waiting for a slot
+        </span>
+      </div>
+      <div class="stat">
+        <span class="label">Held back</span>
+        <span class="value">{count(split.held ?? 0)}</span>
+        <span class="muted small">behind, not offered an update</span>
       </div>
       <div class="stat">
         <span class="label">Failed</span>
@@ -186,7 +220,7 @@ function Tiles({ summary }: { summary: Summary }) {
 
 /** Every node holding a reboot slot now, across groups: who is rebooting, and who is stuck. */
 function RebootingNow() {
-  const { data, error } = useData(() => request<{ groups: RebootGroup[] }>('/reboot-groups').then((a) => a.groups), [], 'poll');
+  const { data, error } = useData(() => request<{ groups: RebootGroup[] }>('/reboot-groups').then((a) => a.groups), [], 'reboot');
   const holders = (data ?? []).flatMap((g) => g.holders.map((h) => ({ ...h, group: g.group })));
   const paused = (data ?? []).filter((g) => g.paused);
   return (

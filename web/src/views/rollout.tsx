@@ -7,11 +7,13 @@ import { RolloutBadge } from '../components/badges.tsx';
 import { count, duration, percent, when } from '../components/format.ts';
 import { Failure, Loading } from '../components/notes.tsx';
 import { StatusBar } from '../components/status-bar.tsx';
-import { waitingWord } from '../components/statuses.ts';
+import { heldWord, splitCounts, waitingWord } from '../components/statuses.ts';
 import { appName } from '../state/apps.ts';
 import { useData } from '../state/use-data.ts';
+import { serverNow } from '../state/clock.ts';
 import { RolloutControls } from './rollout-controls.tsx';
 import { VersionMix } from './version-mix.tsx';
+import { FailureChart } from './failure-chart.tsx';
 import { TablePanel } from '../components/table-panel.tsx';
 
 export function RolloutPage({ app, channel }: { app: string; channel: string }) {
@@ -43,6 +45,7 @@ export function RolloutPage({ app, channel }: { app: string; channel: string }) 
             <Steps r={r} />
           </div>
           <VersionMix app={app} channel={channel} />
+          <FailureChart app={app} r={r} />
           <History r={r} />
         </>
       )}
@@ -97,28 +100,28 @@ function Notes({ r }: { r: Rollout }) {
 
 const STAGES: [string, string[] | null][] = [
   ['Granted', null],
-  ['Downloading or further', ['downloading', 'downloaded', 'installed', 'complete']],
-  ['Downloaded or further', ['downloaded', 'installed', 'complete']],
-  ['Installed or further', ['installed', 'complete']],
+  ['Downloading or further', ['downloading', 'downloaded', 'installed', 'rebooting', 'complete']],
+  ['Downloaded or further', ['downloaded', 'installed', 'rebooting', 'complete']],
+  ['Installed or further', ['installed', 'rebooting', 'complete']],
   ['Complete', ['complete']],
 ];
 
 /**
  * The rollout's nodes by status. The view's `granted` is the count of every node granted the
  * version; those still in status granted (offered, nothing reported yet) are what the other
- * statuses leave of it.
+ * statuses leave of it. The rebooting ones (holding a reboot slot) are split off `installed`.
  */
 export function rolloutStatuses(r: Rollout): Record<string, number> {
   const counts: Record<string, number> = {};
   let reported = 0;
   for (const [s, n] of Object.entries(r.counts)) {
-    // `eligible` counts nodes below the version, not granted ones.
-    if (s === 'granted' || s === 'eligible') continue;
+    // `eligible` counts nodes below the version, not granted ones; `rebooting` is a part of `installed`.
+    if (s === 'granted' || s === 'eligible' || s === 'rebooting') continue;
     counts[s] = n;
     reported += n;
   }
   counts.granted = Math.max(0, r.counts.granted - reported);
-  return counts;
+  return splitCounts(counts, { rebooting: r.counts.rebooting ?? 0 });
 }
 
 function Funnel({ r }: { r: Rollout }) {
@@ -156,7 +159,55 @@ function Funnel({ r }: { r: Rollout }) {
           ))}
         </ul>
       )}
+      <ErrorCodes r={r} />
+      <HeldBack r={r} />
     </section>
+  );
+}
+
+/** The error events of the rollout's nodes by update_engine error code, with the code's name. */
+function ErrorCodes({ r }: { r: Rollout }) {
+  const codes = r.failures.byCode ?? [];
+  if (codes.length === 0) return null;
+  return (
+    <table class="compact" aria-label="Failures by error code">
+      <thead>
+        <tr>
+          <th scope="col">Error code</th>
+          <th scope="col">Name</th>
+          <th scope="col" class="num">Times</th>
+        </tr>
+      </thead>
+      <tbody>
+        {codes.map((c) => (
+          <tr key={c.code ?? 'other'}>
+            <td>{c.code ?? '–'}</td>
+            <td class="bad-text">{c.code === null ? 'other codes' : c.name}</td>
+            <td class="num">{count(c.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The channel's nodes behind the version that it does not offer them now, by why. */
+function HeldBack({ r }: { r: Rollout }) {
+  const reasons = Object.entries(r.heldBack ?? {})
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  if (reasons.length === 0) return null;
+  return (
+    <>
+      <h3>Held back</h3>
+      <ul class="plain">
+        {reasons.map(([why, n]) => (
+          <li key={why}>
+            <span class="dot st-held" aria-hidden="true" /> {heldWord(why)} <b>{count(n)}</b>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -166,7 +217,7 @@ function Steps({ r }: { r: Rollout }) {
       <h2 id="steps-h">Steps</h2>
       <ol class="steps">
         {r.steps.map((s) => {
-          const elapsed = s.openedAt !== null ? Date.now() - s.openedAt : 0;
+          const elapsed = s.openedAt !== null ? serverNow() - s.openedAt : 0;
           return (
             <li key={s.index} class={`step ${s.state}`}>
               <div class="step-head">
