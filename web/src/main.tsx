@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
 import { loadSession } from './state/session.ts';
-import './styles.css';
+import './styles/index.css';
 
 void loadSession();
 render(<App />, document.getElementById('app') as HTMLElement);

@@ -1,5 +1,5 @@
 // Node statuses in the order a node moves through them, with their words and colours (the
-// colours are CSS classes, light and dark in styles.css). A status this list does not know (a
+// colours are CSS classes, light and dark in styles/blocks.css). A status this list does not know (a
 // newer server) still shows, in a neutral colour, after the known ones.
 
 export const STATUS_ORDER = [
