@@ -13,20 +13,11 @@
 // `f/…|reverted` bucket (counters.ts), whatever else the change does. markStale is the server's
 // move of a node not seen for the stale period into the `stale` pseudo-status (counters.ts STALE);
 // its next check-in moves it back.
-import {
-  capUnknownTrack,
-  capUnknownVersion,
-  failureBucket,
-  OVERFLOW_TRACK,
-  STALE,
-  targetPrefix,
-  unknownTrackOf,
-  UNKNOWN_TRACK_CAP,
-  UNKNOWN_VERSION_CAP,
-  type Tally,
-} from './counters.ts';
+import { capUnknownTrack, capUnknownVersion, OVERFLOW_TRACK, STALE, targetPrefix, unknownTrackOf, UNKNOWN_TRACK_CAP, UNKNOWN_VERSION_CAP, type Tally } from './counters.ts';
+import { failureBucket } from './failure-counters.ts';
 import { grantingGroup, progressStep, type Progress, type ProgressStep } from './rollout/limits.ts';
 import type { HistoryEntry, InstanceChange, InstanceStatus } from './types.ts';
+import { editHistory, type HistoryEdit } from './history-fold.ts';
 
 /** Most history entries kept per instance (oldest dropped first; repeats fold into one entry). */
 export const HISTORY_CAP = 32;
@@ -78,16 +69,6 @@ export type InstanceState = Omit<StoredInstance, 'newestEntry' | 'historyLength'
   /** Always false: a check-in is a sign of life. */
   stale: false;
 };
-
-/** How the stored history changes: the newest entry rewritten, entries appended, the oldest dropped. */
-export interface HistoryEdit {
-  /** The stored newest entry after entries folded into it; null when none did. */
-  foldedNewest: HistoryEntry | null;
-  /** Appended after it, oldest first; no two consecutive ones fold. */
-  appended: HistoryEntry[];
-  /** How many of the oldest entries to drop afterwards (the cap). */
-  dropOldest: number;
-}
 
 /** One instance leaving a tally entry and joining another (null: none). */
 export interface TallyMove {
@@ -154,42 +135,6 @@ export function prefixesOf(buckets: readonly string[]): string[] {
 /** The buckets an instance is counted in now: under `stale` while it is stale. */
 function countedBuckets(cur: Pick<StoredInstance, 'buckets' | 'stale'>): readonly string[] {
   return cur.stale ? bucketsOf(prefixesOf(cur.buckets), STALE) : cur.buckets;
-}
-
-/** Two entries fold when everything but `at` and `repeat` is equal (absent == absent). */
-export function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
-  return (
-    a.kind === b.kind &&
-    a.version === b.version &&
-    a.status === b.status &&
-    a.eventType === b.eventType &&
-    a.eventResult === b.eventResult &&
-    a.errorCode === b.errorCode &&
-    a.errorName === b.errorName &&
-    a.previousVersion === b.previousVersion
-  );
-}
-
-/** `into` with `e` folded in: the repeats add up and `at` moves to the newer entry. */
-const fold = (into: HistoryEntry, e: HistoryEntry): HistoryEntry => ({ ...into, at: e.at, repeat: into.repeat + e.repeat });
-
-/** Identical consecutive entries folded into one; depends on nothing stored. */
-export function foldEntries(entries: readonly HistoryEntry[]): HistoryEntry[] {
-  const out: HistoryEntry[] = [];
-  for (const e of entries) {
-    const last = out.at(-1);
-    if (last && sameEntry(last, e)) out[out.length - 1] = fold(last, e);
-    else out.push(e);
-  }
-  return out;
-}
-
-/** The history edit appending `entries` to a history of `length` entries ending in `newest`. */
-export function editHistory(newest: HistoryEntry | null, length: number, entries: readonly HistoryEntry[], cap: number): HistoryEdit {
-  const appended = foldEntries(entries);
-  let foldedNewest: HistoryEntry | null = null;
-  if (newest && appended.length > 0 && sameEntry(newest, appended[0]!)) foldedNewest = fold(newest, appended.shift()!);
-  return { foldedNewest, appended, dropOldest: Math.max(0, length + appended.length - cap) };
 }
 
 /** The move of one instance from its old buckets and tallies to its new ones (only the difference). */

@@ -1,7 +1,7 @@
 // Answers one <app> of an Omaha request: decide, record the check-in, build the app's answer.
 import { normalizeAppId, normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { archOfNode } from '../domain/arch.ts';
-import { errorCodeBucket } from '../domain/counters.ts';
+import { errorCodeBucket } from '../domain/failure-counters.ts';
 import { decideUpdate, pacingRebootGroup, type NodeFacts, type UpdateDecision } from '../domain/decide.ts';
 import { bucketOf } from '../domain/rollout/bucket.ts';
 import type { ReleaseIndex } from '../domain/release-index.ts';

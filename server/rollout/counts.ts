@@ -1,7 +1,8 @@
 // A rollout's counts for the halt and step rules, read from the counter buckets of its version in
 // its channel: the statuses of the nodes granted it (`t/…`, domain/counters.ts targetCounts) and
 // the failures counted as events (`f/…`, failureCounts).
-import { failureCounts, targetCounts } from '../domain/counters.ts';
+import { targetCounts } from '../domain/counters.ts';
+import { failureCounts } from '../domain/failure-counters.ts';
 import { FAILURE_KINDS, type RolloutCounts, type StepProgress } from '../domain/rollout/types.ts';
 import type { InstanceStatus } from '../domain/types.ts';
 

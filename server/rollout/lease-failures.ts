@@ -6,7 +6,7 @@
 // the halt rule and the rollout view read. Holders that are no node of any app count nowhere.
 import type { Logger } from '../../kernel/log.ts';
 import { normalizeMachineId } from '../../protocol/omaha/appid.ts';
-import { failureBucket } from '../domain/counters.ts';
+import { failureBucket } from '../domain/failure-counters.ts';
 import type { InstanceRecord, InstanceStatus } from '../domain/types.ts';
 import type { Store } from '../store/types.ts';
 

@@ -8,7 +8,7 @@ import { countsSince, totalFailures } from '../domain/rollout/halt.ts';
 import { nextStep, offeredPercent } from '../domain/rollout/plan.ts';
 import { rolloutCounts, total } from './counts.ts';
 import { heldBackOf } from '../domain/held-counters.ts';
-import { errorCodeCounts, type ErrorCodeCount } from '../domain/counters.ts';
+import { errorCodeCounts, type ErrorCodeCount } from '../domain/failure-counters.ts';
 import { nodesBelow } from './fleet-facts.ts';
 
 export interface RolloutStepView {

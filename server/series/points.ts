@@ -12,7 +12,8 @@
 // their rollout, so they are kept only for versions some node of the channel is granted now: the
 // `t/` point stays as small as the versions being rolled out. `a/` (arches) and any other
 // dimension count nodes a second time and are not kept.
-import { EVENT_FAILURE_KINDS, FAILURE_DIMENSION, TARGET_DIMENSION } from '../domain/counters.ts';
+import { TARGET_DIMENSION } from '../domain/counters.ts';
+import { EVENT_FAILURE_KINDS, FAILURE_DIMENSION } from '../domain/failure-counters.ts';
 
 /** The scope of the whole app. */
 export const APP_SCOPE = '*';

@@ -3,7 +3,8 @@
 // chart and shouldHalt can never count differently. No resume baseline is taken off: a series shows
 // every failure since the start. O(keys of the point).
 import { dict } from '../../kernel/dict.ts';
-import { FAILURE_DIMENSION, TARGET_DIMENSION } from '../domain/counters.ts';
+import { TARGET_DIMENSION } from '../domain/counters.ts';
+import { FAILURE_DIMENSION } from '../domain/failure-counters.ts';
 import { totalFailures } from '../domain/rollout/halt.ts';
 import type { FailureKind } from '../domain/rollout/types.ts';
 import { rolloutCounts } from '../rollout/counts.ts';

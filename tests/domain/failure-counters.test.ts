@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCheckIn, revertedBucket, type StoredInstance } from '../../server/domain/apply-check-in.ts';
-import { counterPrefixes, errorCodeBucket, errorCodeCounts, failureBucket, failureCounts, isFailureBucket, targetCounterPrefix } from '../../server/domain/counters.ts';
+import { counterPrefixes, targetCounterPrefix } from '../../server/domain/counters.ts';
+import { errorCodeBucket, errorCodeCounts, failureBucket, failureCounts, isFailureBucket } from '../../server/domain/failure-counters.ts';
 import { summarize } from '../../server/domain/summary.ts';
 import { shouldHalt } from '../../server/domain/rollout/halt.ts';
 import type { InstanceChange, InstanceRecord, InstanceStatus } from '../../server/domain/types.ts';

@@ -83,13 +83,17 @@ for (const kind of ['embedded', 'redis'] as const) {
       const { series, close } = await open(kind);
       const start = T0 - 61 * DAY;
       // An hourly snapshot for 61 days, then the last two days' minutes; `c/old` has nodes only at first.
-      // Written all at once: a step keeps its latest snapshot whatever order they land in.
-      const writes: Promise<void>[] = [];
-      for (let t = start; t < T0; t += HOUR_MS) writes.push(series.write(APP, t, snap({ '*': 'v|u=1', ...(t === start ? { 'c/old': 'v|u=1' } : {}) })));
-      await Promise.all(writes);
-      writes.length = 0;
-      for (let t = T0 - 2 * DAY; t <= T0; t += MINUTE_MS) writes.push(series.write(APP, t, snap({ '*': 'v|u=1' })));
-      await Promise.all(writes);
+      // Written 100 at a time, concurrently: a step keeps its latest snapshot whatever order they land
+      // in. (All 4,345 at once can keep a loaded machine's Redis busy past the store's 3 s deadline.)
+      const writeAll = async (calls: (() => Promise<void>)[]) => {
+        for (let i = 0; i < calls.length; i += 100) await Promise.all(calls.slice(i, i + 100).map((c) => c()));
+      };
+      const hourly: (() => Promise<void>)[] = [];
+      for (let t = start; t < T0; t += HOUR_MS) hourly.push(() => series.write(APP, t, snap({ '*': 'v|u=1', ...(t === start ? { 'c/old': 'v|u=1' } : {}) })));
+      await writeAll(hourly);
+      const minutely: (() => Promise<void>)[] = [];
+      for (let t = T0 - 2 * DAY; t <= T0; t += MINUTE_MS) minutely.push(() => series.write(APP, t, snap({ '*': 'v|u=1' })));
+      await writeAll(minutely);
       const keep = keptFrom(T0);
       await series.trim(APP, keep.minute, keep.hour);
       const minutes = await series.read(APP, 'minute', '*', 0, T0);

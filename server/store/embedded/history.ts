@@ -2,7 +2,7 @@
 // The check-in step reads only the newest line and the line count (all the folding rule needs,
 // domain/apply-check-in.ts) and carries out the decided edit on the text, so a check-in never
 // decodes the whole history.
-import type { HistoryEdit } from '../../domain/apply-check-in.ts';
+import type { HistoryEdit } from '../../domain/history-fold.ts';
 import type { HistoryEntry } from '../../domain/types.ts';
 import { fromStoredEntry, toStoredEntry, type StoredEntry } from './codec.ts';
 

@@ -3,7 +3,7 @@
 // and failure counts.
 import type Database from 'better-sqlite3';
 import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
-import { isFailureBucket } from '../../domain/counters.ts';
+import { isFailureBucket } from '../../domain/failure-counters.ts';
 import type { InstanceStore } from '../types.ts';
 import { createCheckIn } from './checkin.ts';
 import {

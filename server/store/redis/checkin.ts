@@ -1,8 +1,10 @@
 // The check-in hot path on Redis: one Lua script (applyCheckIn-8.lua), one round trip. The change
 // is checked and flattened into the script's ARGV here; the script refuses it when the app's config
 // epoch moved or a grant limit binds, and otherwise writes the instance, its history and counters.
-import { foldEntries, type CheckInLimits } from '../../domain/apply-check-in.ts';
-import { failurePrefix, OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
+import type { CheckInLimits } from '../../domain/apply-check-in.ts';
+import { foldEntries } from '../../domain/history-fold.ts';
+import { OTHER_VERSION, OVERFLOW_TRACK } from '../../domain/counters.ts';
+import { failurePrefix } from '../../domain/failure-counters.ts';
 import { isValidVersion } from '../../domain/version.ts';
 import type { LimitHold } from '../../domain/types.ts';
 import type { CheckInResult, InstanceChange, InstanceStore } from '../types.ts';

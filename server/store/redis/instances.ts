@@ -4,7 +4,7 @@
 // the app's index sorted set (scored by lastCheck); while in progress, one member of the app's
 // progress sorted set (progress.ts).
 import { CHECK_IN_LIMITS, type CheckInLimits } from '../../domain/apply-check-in.ts';
-import { isFailureBucket } from '../../domain/counters.ts';
+import { isFailureBucket } from '../../domain/failure-counters.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
 import type { InstanceStore } from '../types.ts';
 import { createCheckIn } from './checkin.ts';
