@@ -6,9 +6,11 @@ import type { GroupChange } from './domain/types.ts';
 import { describeWindow } from '../kernel/time/window-parse.ts';
 import { isOpen, nextOpening } from '../kernel/time/windows.ts';
 import { groupView, type GroupView } from './group-view.ts';
+import { historyAcross, type GroupEventView, type HistoryFilter } from './history-across.ts';
 import type { AcquireResult, CreateResult, ExpiryEvent, ReleaseResult, SlotStore } from './store/types.ts';
 
 export type { GroupView, HistoryView, HolderView } from './group-view.ts';
+export type { GroupEventView, HistoryFilter } from './history-across.ts';
 
 export type PreRebootAnswer =
   | Exclude<AcquireResult, { kind: 'outside-window' }>
@@ -111,6 +113,9 @@ function operatorUseCases(ctx: Ctx) {
   const view = (group: string, historyLimit: number) => groupView(store, now, group, historyLimit);
   return {
     view,
+
+    /** Slot history across all groups: one node's lines, or the ones operators wrote (history-across.ts). */
+    historyAcross: (filter: HistoryFilter, limit: number): Promise<GroupEventView[]> => historyAcross(store, now(), filter, limit),
 
     async list(): Promise<GroupView[]> {
       const names = await store.listGroups();

@@ -1,5 +1,6 @@
 // Operator API under /api/v1/reboot-groups: look at groups (read-only role) and act on them
 // (release role): set max, windows and lease policy, pause / resume, force-unlock one holder.
+// /api/v1/reboot-history reads the slot history across groups (one node's, or operators' actions).
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -9,7 +10,8 @@ import { ApiError } from '../../kernel/http/errors.ts';
 import { parseMinutes } from '../../kernel/duration.ts';
 import { LEASE_POLICIES, type GroupChange, type LeasePolicy } from '../domain/types.ts';
 import { parseWindow, WindowError } from '../../kernel/time/window-parse.ts';
-import type { RebootService } from '../service.ts';
+import type { HistoryFilter, RebootService } from '../service.ts';
+import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, HISTORY_SEARCH_DEPTH } from '../history-across.ts';
 import { holderIdProblem, isGroupName, GROUP_PATTERN } from '../../protocol/fleetlock/names.ts';
 
 const MAX_BODY = 16 * 1024;
@@ -86,6 +88,44 @@ function historyLimit(ctx: Context): number {
   return n;
 }
 
+const HISTORY_PARAMS: ReadonlySet<string> = new Set(['node', 'actions', 'limit']);
+
+/** One parameter of /reboot-history: at most once, never empty. */
+function oneParam(ctx: Context, name: string): string | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw === '') throw new ApiError('bad_request', `query parameter ${name} must be given once, not empty`);
+  return raw;
+}
+
+/**
+ * The query of /reboot-history, strictly: known parameters only, each once, exactly one of node and
+ * actions. Koa decodes bad percent-encoding to U+FFFD, which would quietly look for another id: the
+ * raw query is checked first, as holderParam checks the path.
+ */
+function historyQuery(ctx: Context): { filter: HistoryFilter; limit: number } {
+  for (const part of ctx.querystring.split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw new ApiError('bad_request', 'the query is not valid percent-encoded UTF-8');
+    }
+  }
+  for (const name of Object.keys(ctx.query)) {
+    if (!HISTORY_PARAMS.has(name)) throw new ApiError('bad_request', `unknown query parameter ${JSON.stringify(name.slice(0, 64))}: use node, actions or limit`);
+  }
+  const node = oneParam(ctx, 'node');
+  const actions = oneParam(ctx, 'actions');
+  if ((node === undefined) === (actions === undefined)) throw new ApiError('bad_request', 'give exactly one of node=<id> and actions=operator');
+  if (actions !== undefined && actions !== 'operator') throw new ApiError('bad_request', 'query parameter actions must be operator');
+  const problem = node === undefined ? null : holderIdProblem(node);
+  if (problem) throw new ApiError('bad_request', `query parameter node ${problem}`);
+  const rawLimit = oneParam(ctx, 'limit');
+  const limit = rawLimit === undefined ? HISTORY_LIMIT_DEFAULT : /^[0-9]{1,3}$/.test(rawLimit) ? Number(rawLimit) : 0;
+  if (limit < 1 || limit > HISTORY_LIMIT_MAX) throw new ApiError('bad_request', `query parameter limit must be a whole number from 1 to ${HISTORY_LIMIT_MAX}`);
+  return { filter: node !== undefined ? { node } : { actions: 'operator' }, limit };
+}
+
 const notFound = (group: string) => new ApiError('not_found', `no reboot group "${group}"`);
 
 interface OperatorDeps {
@@ -116,6 +156,23 @@ export const OPERATOR_ROUTES = [
       const view = await service.view(group, historyLimit(ctx));
       if (!view) throw notFound(group);
       return { body: view };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/reboot-history',
+    role: 'read-only',
+    tag: 'reboot-groups',
+    summary: `Slot history across all reboot groups, newest first: one node's slots or what operators did (the newest ${HISTORY_SEARCH_DEPTH} lines of each group are searched)`,
+    query: {
+      node: "only the lines of this holder id (its grants, releases, expiries, force-unlocks); give node or actions",
+      actions: 'operator: only what an operator did (force-unlock, configure, pause, resume, create)',
+      limit: `lines answered, 1-${HISTORY_LIMIT_MAX} (default ${HISTORY_LIMIT_DEFAULT})`,
+    },
+    responses: { 200: '{ events: [{ group, at, event, holder?, fencingToken?, by?, detail?, max?, freed? }] }', 400: 'unknown, repeated or bad query parameter' },
+    handler: async (ctx, { service }: OperatorDeps) => {
+      const { filter, limit } = historyQuery(ctx);
+      return { body: { events: await service.historyAcross(filter, limit) } };
     },
   }),
   route({

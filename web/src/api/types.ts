@@ -155,3 +155,18 @@ export interface ActivityEntry {
   actor: string;
   message: string;
 }
+
+/** One line of a reboot group's history, from the history across groups (GET /reboot-history). */
+export interface RebootHistoryEvent {
+  group: string;
+  at: string;
+  event: string;
+  holder?: string;
+  fencingToken?: number;
+  /** `node`, `omaha`, `lease` or an operator's token name. */
+  by?: string;
+  detail?: string;
+  max?: number;
+  /** Expire lines: whether the slot was freed (policy release) or kept (hold). */
+  freed?: boolean;
+}

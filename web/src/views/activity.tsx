@@ -1,21 +1,44 @@
-// Activity of the chosen app: promotions, rollout steps and halts, pulls, group changes, newest
+// Activity of the chosen app (promotions, rollout steps and halts, pulls, group changes) and what
+// operators did to reboot groups (force-unlocks, max, windows and lease, pause, resume), newest
 // first, narrowed by kind or by words.
 import { useState } from 'preact/hooks';
 import { request, seg } from '../api/client.ts';
-import type { ActivityEntry } from '../api/types.ts';
+import type { ActivityEntry, RebootHistoryEvent } from '../api/types.ts';
 import { ago, when } from '../components/format.ts';
 import { Empty, Failure, Loading } from '../components/notes.tsx';
+import { slotActionMessage } from '../components/slot-events.ts';
 import { currentApp } from '../state/apps.ts';
-import { useData } from '../state/use-data.ts';
+import { useData, type Data } from '../state/use-data.ts';
+
+const LIMIT = 500;
+
+/** An operator's reboot-group line as an activity entry: kind `reboot-group.<event>`. */
+function rebootEntry(e: RebootHistoryEvent): ActivityEntry {
+  return { at: Date.parse(e.at), kind: `reboot-group.${e.event}`, actor: e.by ?? 'an operator', message: slotActionMessage(e) };
+}
+
+/** Both lists merged newest first once neither is loading; a list that failed adds nothing (its error shows). */
+function merged(app: Data<ActivityEntry[]>, reboot: Data<ActivityEntry[]>): ActivityEntry[] | undefined {
+  const pending = (d: Data<ActivityEntry[]>) => d.data === undefined && d.error === null;
+  if (pending(app) || pending(reboot)) return undefined;
+  return [...(app.data ?? []), ...(reboot.data ?? [])].sort((a, b) => b.at - a.at);
+}
 
 export function Activity() {
   const app = currentApp.value;
   const [kind, setKind] = useState('');
   const [words, setWords] = useState('');
-  const { data, error } = useData(
-    () => (app ? request<{ activity: ActivityEntry[] }>(`/apps/${seg(app)}/activity`, { query: { limit: 500 } }).then((a) => a.activity) : Promise.resolve([])),
+  const appActivity = useData(
+    () => (app ? request<{ activity: ActivityEntry[] }>(`/apps/${seg(app)}/activity`, { query: { limit: LIMIT } }).then((a) => a.activity) : Promise.resolve([])),
     [app],
   );
+  const rebootActivity = useData(
+    () => request<{ events: RebootHistoryEvent[] }>('/reboot-history', { query: { actions: 'operator', limit: LIMIT } }).then((a) => a.events.map(rebootEntry)),
+    [],
+    'reboot',
+  );
+  const data = merged(appActivity, rebootActivity);
+  const error = appActivity.error ?? rebootActivity.error;
   const kinds = [...new Set((data ?? []).map((a) => a.kind))].sort();
   const needle = words.trim().toLowerCase();
   const shown = (data ?? []).filter(

@@ -1,5 +1,5 @@
-// One instance: what it runs, where it stands and why, and its event history (error names, grants,
-// status changes), newest first.
+// One instance: what it runs, where it stands and why, its event history (error names, grants,
+// status changes), newest first, and the reboot slots it held (reboot-slots.tsx).
 import type { ComponentChildren } from 'preact';
 import { describeEvent } from '../../../protocol/omaha/events.ts';
 import { request, seg } from '../api/client.ts';
@@ -11,6 +11,7 @@ import { heldWord, statusWord } from '../components/statuses.ts';
 import { PAGE_ROUTES } from '../routes.ts';
 import { useData } from '../state/use-data.ts';
 import { TablePanel } from '../components/table-panel.tsx';
+import { RebootSlots } from './reboot-slots.tsx';
 
 function what(h: InstanceHistoryEntry): string {
   if (h.kind === 'grant') return `offered ${h.version}`;
@@ -76,6 +77,7 @@ export function InstancePage({ app, machineid }: { app: string; machineid: strin
               </tr>
             ))}
           </TablePanel>
+          <RebootSlots node={i.machineId} />
         </>
       )}
     </>
