@@ -2,7 +2,7 @@
 // Used by `platte serve`, the tests (supertest against the real app) and the benchmarks.
 import type Koa from 'koa';
 import { createCoordinator, type Coordinator } from '../coordinator/index.ts';
-import { createAuth } from '../kernel/auth/auth.ts';
+import { createAuth, type Auth } from '../kernel/auth/auth.ts';
 import { openJobRunner } from '../kernel/jobs/open.ts';
 import type { JobRunner } from '../kernel/jobs/runner.ts';
 import { buildApp, serverDeps } from './http-app.ts';
@@ -68,16 +68,19 @@ async function openStore(config: Config, log: Logger): Promise<{ backend: Backen
   }
 }
 
-/** `config.dataDir === ':memory:'` gives an in-memory embedded store (tests). */
-export async function createPlatte(config: Config, opts: PlatteOptions = {}): Promise<Platte> {
-  const log = opts.log ?? silentLogger();
-  const now = opts.now ?? Date.now;
-  const { backend, store: opened } = await openStore(config, log);
-  const jobs = openJobRunner(backend, log.child({ component: 'jobs' }));
-  const live = openLive({ backend, jobs, store: opened, log, now });
-  // Check-ins (and grant time-outs, prunes) tell the dashboard's live streams that counters moved.
-  const store = live.watch(opened);
-  const auth = createAuth(store, config.adminToken, { now });
+interface CoordinatorWiring {
+  config: Config;
+  backend: Backend;
+  jobs: JobRunner;
+  store: Store;
+  auth: Auth;
+  live: LiveParts;
+  log: Logger;
+  now: () => number;
+}
+
+/** The reboot coordinator, told what the rollouts and the live streams need to hear. */
+function openCoordinator({ config, backend, jobs, store, auth, live, log, now }: CoordinatorWiring): Coordinator {
   // A lease that ran out on a node rebooting into a rollout's version is a failure of that rollout.
   const onLeaseExpired = async (ids: string[]): Promise<void> => {
     await recordLeaseExpiries({ store, log: log.child({ component: 'rollouts' }) }, ids);
@@ -85,7 +88,7 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
   // A reboot group's slots changed (any surface, any process): the live streams send `reboot`.
   // Looked up at each call, so a test harness may point the feed's hook elsewhere.
   const onSlotsChanged = (group: string): void => live.live.feed.slotsChanged(group);
-  const coordinator = createCoordinator({
+  return createCoordinator({
     backend,
     config,
     log: log.child({ component: 'coordinator' }),
@@ -96,25 +99,45 @@ export async function createPlatte(config: Config, opts: PlatteOptions = {}): Pr
     onLeaseExpired,
     onSlotsChanged,
   });
+}
+
+/** Runs `start`; when it fails, what was opened is closed and the error thrown. */
+async function startOrClose(parts: { live: LiveParts; jobs: JobRunner; store: Store; backend: Backend }, start: () => Promise<void>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    await parts.live.close().catch(() => {});
+    await parts.jobs.close().catch(() => {});
+    await parts.store.close().catch(() => {});
+    await closeBackend(parts.backend).catch(() => {});
+    throw err;
+  }
+}
+
+/** `config.dataDir === ':memory:'` gives an in-memory embedded store (tests). */
+export async function createPlatte(config: Config, opts: PlatteOptions = {}): Promise<Platte> {
+  const log = opts.log ?? silentLogger();
+  const now = opts.now ?? Date.now;
+  const { backend, store: opened } = await openStore(config, log);
+  const jobs = openJobRunner(backend, log.child({ component: 'jobs' }));
+  const live = openLive({ backend, jobs, store: opened, log, now });
+  // Check-ins (and grant time-outs, prunes) tell the dashboard's live streams that counters moved.
+  const store = live.watch(opened);
+  const auth = createAuth(store, config.adminToken, { now });
+  const coordinator = openCoordinator({ config, backend, jobs, store, auth, live, log, now });
   const webhooks = openWebhooks({ backend, jobs, log, now });
   const appDeps = { config, store, auth, coordinator, log, now, clockRate: opts.clockRate, backend, webhooks, live, events: fanOutSink(webhooks.sink, live.live.sink) };
   const server = serverDeps(appDeps);
   const rollouts = defineRolloutJobs(jobs, { ...server, log: log.child({ component: 'rollouts' }) });
   const stale = defineStaleJob(jobs, { store, log: log.child({ component: 'instances' }), now }, config.staleAfter);
   const app = buildApp(appDeps, server);
-  try {
+  await startOrClose({ live, jobs, store, backend }, async () => {
     await coordinator.start();
     await rollouts.start();
     await stale.start();
     await live.start();
     await jobs.start();
-  } catch (err) {
-    await live.close().catch(() => {});
-    await jobs.close().catch(() => {});
-    await store.close().catch(() => {});
-    await closeBackend(backend).catch(() => {});
-    throw err;
-  }
+  });
   let closed = false;
   return {
     app,

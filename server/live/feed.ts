@@ -43,15 +43,9 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-export function createFeed(transport: Transport, timers: Timers, publishMs = PUBLISH_MS): ChangeFeed {
-  const listeners = new Set<FeedListener>();
-  const pending = new Set<string>();
-  const pendingGroups = new Set<string>();
-  let timer: unknown;
-  let listening = false;
-  let closed = false;
-
-  const deliver: FeedListener = (message) => {
+/** Hands a message to every listener; one that throws does not stop the others. */
+function deliverTo(listeners: Set<FeedListener>): FeedListener {
+  return (message) => {
     for (const listener of listeners) {
       try {
         listener(message);
@@ -60,6 +54,29 @@ export function createFeed(transport: Transport, timers: Timers, publishMs = PUB
       }
     }
   };
+}
+
+/** The messages that tell the notes gathered so far (none for an empty set); the notes are cleared. */
+function takeNotes(pending: Set<string>, pendingGroups: Set<string>): FeedMessage[] {
+  const apps = [...pending];
+  const groups = [...pendingGroups];
+  pending.clear();
+  pendingGroups.clear();
+  const messages: FeedMessage[] = [];
+  if (apps.length > 0) messages.push({ kind: 'counters', apps });
+  if (groups.length > 0) messages.push({ kind: 'reboot', groups });
+  return messages;
+}
+
+export function createFeed(transport: Transport, timers: Timers, publishMs = PUBLISH_MS): ChangeFeed {
+  const listeners = new Set<FeedListener>();
+  const pending = new Set<string>();
+  const pendingGroups = new Set<string>();
+  let timer: unknown;
+  let listening = false;
+  let closed = false;
+
+  const deliver = deliverTo(listeners);
   const send = (message: FeedMessage) => {
     deliver(message);
     transport.publish(message);
@@ -67,12 +84,7 @@ export function createFeed(transport: Transport, timers: Timers, publishMs = PUB
   const flush = () => {
     timer = undefined;
     if (closed) return;
-    const apps = [...pending];
-    const groups = [...pendingGroups];
-    pending.clear();
-    pendingGroups.clear();
-    if (apps.length > 0) send({ kind: 'counters', apps });
-    if (groups.length > 0) send({ kind: 'reboot', groups });
+    for (const message of takeNotes(pending, pendingGroups)) send(message);
   };
   const later = () => {
     if (timer === undefined && !closed) timer = timers.setTimeout(flush, publishMs);

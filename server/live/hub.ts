@@ -7,13 +7,14 @@
 //            stream whatever its app, at most once per REFRESH_MS;
 //   closed   sent before the server ends a stream: { reason: 'unauthorized' | 'shutdown' }.
 // A stream whose client went away leaves its app at once; an app without streams keeps no state
-// and costs no read. Every RECHECK_MS each stream's credentials are checked again, so a revoked
-// token (or an ended session) ends its streams within seconds.
+// and costs no read. Every RECHECK_MS each stream's credentials are checked again (recheck.ts), so a
+// revoked token (or an ended session) ends its streams within seconds.
 import type { Timers } from '../../kernel/jobs/local-runner.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { AppStreams, endStream, type Stream } from './app-streams.ts';
 import type { ChangeFeed, FeedMessage } from './feed.ts';
 import { RebootRelay } from './reboot-relay.ts';
+import { Rechecker } from './recheck.ts';
 
 export { passJson, type Stream } from './app-streams.ts';
 
@@ -46,24 +47,9 @@ export interface LiveHub {
   close(): void;
 }
 
-export function createHub(opts: HubOptions): LiveHub {
-  const { timers } = opts;
-  const recheckMs = opts.recheckMs ?? RECHECK_MS;
-  const apps = new Map<string, AppStreams>();
-  let total = 0;
-  let recheckTimer: unknown;
-  let closed = false;
-
-  const reboot = new RebootRelay({
-    timers,
-    refreshMs: opts.refreshMs ?? REFRESH_MS,
-    broadcast: (json) => {
-      for (const app of apps.values()) app.broadcast(json, 'reboot');
-    },
-    hasStreams: () => total > 0,
-  });
-
-  const onMessage = (m: FeedMessage) => {
+/** What the feed says, passed on to the apps' streams and the reboot relay. */
+function routeFeed(apps: Map<string, AppStreams>, reboot: RebootRelay): (m: FeedMessage) => void {
+  return (m) => {
     switch (m.kind) {
       case 'counters':
         for (const appId of m.apps) apps.get(appId)?.changed();
@@ -78,7 +64,36 @@ export function createHub(opts: HubOptions): LiveHub {
         apps.get(m.event.appId)?.broadcast(JSON.stringify(m.event), 'rollout');
     }
   };
-  const unlisten = opts.feed.listen(onMessage);
+}
+
+/** Every open stream, app by app. */
+function* allStreams(apps: Map<string, AppStreams>): Iterable<Stream> {
+  for (const app of apps.values()) yield* app.streams;
+}
+
+/** The app's streams, made with its first stream. */
+function appStreamsOf(apps: Map<string, AppStreams>, appId: string, opts: HubOptions): AppStreams {
+  let app = apps.get(appId);
+  if (!app) {
+    app = new AppStreams({ appId, read: opts.read, timers: opts.timers, log: opts.log, refreshMs: opts.refreshMs ?? REFRESH_MS });
+    apps.set(appId, app);
+  }
+  return app;
+}
+
+export function createHub(opts: HubOptions): LiveHub {
+  const { timers } = opts;
+  const apps = new Map<string, AppStreams>();
+  let total = 0;
+  let closed = false;
+  const hasStreams = () => total > 0;
+
+  const broadcast = (json: string) => {
+    for (const app of apps.values()) app.broadcast(json, 'reboot');
+  };
+  const reboot = new RebootRelay({ timers, refreshMs: opts.refreshMs ?? REFRESH_MS, broadcast, hasStreams });
+  const recheck = new Rechecker({ timers, everyMs: opts.recheckMs ?? RECHECK_MS, streams: () => allStreams(apps), hasStreams });
+  const unlisten = opts.feed.listen(routeFeed(apps, reboot));
 
   const remove = (appId: string, app: AppStreams, stream: Stream) => {
     if (!app.streams.delete(stream)) return;
@@ -89,21 +104,7 @@ export function createHub(opts: HubOptions): LiveHub {
     }
     if (total > 0) return;
     reboot.stop();
-    if (recheckTimer !== undefined) timers.clearTimeout(recheckTimer);
-    recheckTimer = undefined;
-  };
-
-  const recheckAll = () => {
-    recheckTimer = undefined;
-    for (const app of apps.values()) {
-      for (const stream of app.streams) {
-        stream.recheck?.().then(
-          (ok) => ok || endStream(stream, 'unauthorized'),
-          () => {}, // the check itself failed (store away): the stream stays, the next check decides
-        );
-      }
-    }
-    if (total > 0) recheckTimer = timers.setTimeout(recheckAll, recheckMs);
+    recheck.stop();
   };
 
   return {
@@ -111,16 +112,11 @@ export function createHub(opts: HubOptions): LiveHub {
       // A stream opened while the server shuts down is told so at once: the client comes back later.
       if (closed) return endStream(stream, 'shutdown');
       if (!stream.session.isConnected) return;
-      let app = apps.get(appId);
-      if (!app) {
-        app = new AppStreams({ appId, read: opts.read, timers, log: opts.log, refreshMs: opts.refreshMs ?? REFRESH_MS });
-        apps.set(appId, app);
-      }
-      const mine = app;
+      const app = appStreamsOf(apps, appId, opts);
       total++;
-      stream.session.once('disconnected', () => remove(appId, mine, stream));
-      mine.add(stream);
-      if (recheckTimer === undefined) recheckTimer = timers.setTimeout(recheckAll, recheckMs);
+      stream.session.once('disconnected', () => remove(appId, app, stream));
+      app.add(stream);
+      recheck.start();
     },
     count(appId) {
       return appId === undefined ? total : (apps.get(appId)?.streams.size ?? 0);
@@ -133,8 +129,7 @@ export function createHub(opts: HubOptions): LiveHub {
       unlisten();
       reboot.stop();
       for (const app of [...apps.values()]) for (const stream of [...app.streams]) endStream(stream, 'shutdown');
-      if (recheckTimer !== undefined) timers.clearTimeout(recheckTimer);
-      recheckTimer = undefined;
+      recheck.stop();
     },
   };
 }
