@@ -29,36 +29,29 @@ const COALESCE_MS = 300;
 let source: EventSource | null = null;
 let app: string | null = null;
 let reconnect: number | undefined;
-let pending: number | undefined;
-let last = Date.now();
-let lastReboot = Date.now();
-let pendingReboot: number | undefined;
-
-function bump(): void {
+/** A signal views reload on, bumped at once or after COALESCE_MS (events in a burst bump it once). */
+class Ticker {
   last = Date.now();
-  tick.value++;
+  private pending: number | undefined;
+  constructor(private readonly counter: typeof tick) {}
+
+  bump(): void {
+    this.last = Date.now();
+    this.counter.value++;
+  }
+
+  soon(): void {
+    if (this.pending !== undefined) return;
+    this.pending = window.setTimeout(() => {
+      this.pending = undefined;
+      this.bump();
+    }, COALESCE_MS);
+  }
 }
 
-function soon(): void {
-  if (pending !== undefined) return;
-  pending = window.setTimeout(() => {
-    pending = undefined;
-    bump();
-  }, COALESCE_MS);
-}
-
-function bumpReboot(): void {
-  lastReboot = Date.now();
-  rebootTick.value++;
-}
-
-function soonReboot(): void {
-  if (pendingReboot !== undefined) return;
-  pendingReboot = window.setTimeout(() => {
-    pendingReboot = undefined;
-    bumpReboot();
-  }, COALESCE_MS);
-}
+/** Counts and rollouts; reboot slots. */
+const changes = new Ticker(tick);
+const reboots = new Ticker(rebootTick);
 
 function close(): void {
   source?.close();
@@ -74,14 +67,14 @@ function open(): void {
   es.onopen = () => {
     liveMode.value = 'live';
     // What changed before the stream opened sent no event: load once now.
-    soon();
-    soonReboot();
+    changes.soon();
+    reboots.soon();
   };
-  const changed = () => soon();
+  const changed = () => changes.soon();
   es.onmessage = changed;
   es.addEventListener('summary', changed);
   es.addEventListener('rollout', changed);
-  es.addEventListener('reboot', () => soonReboot());
+  es.addEventListener('reboot', () => reboots.soon());
   // The server ends streams whose token was revoked: find out whether the session still holds.
   es.addEventListener('closed', (e) => {
     if (String((e as MessageEvent).data).includes('unauthorized')) void loadSession();
@@ -111,19 +104,19 @@ window.setInterval(() => {
   if (document.hidden) return;
   const isLive = liveMode.value === 'live';
   const every = isLive ? SAFETY_MS : POLL_MS;
-  if (Date.now() - last >= every) bump();
-  if (isLive && Date.now() - lastReboot >= SAFETY_MS) bumpReboot();
+  if (Date.now() - changes.last >= every) changes.bump();
+  if (isLive && Date.now() - reboots.last >= SAFETY_MS) reboots.bump();
   if (Date.now() - lastPoll >= POLL_MS) {
     lastPoll = Date.now();
     pollTick.value++;
     // Without events, reboot slots are polled; with them, a `reboot` event says when to load.
-    if (!isLive) bumpReboot();
+    if (!isLive) reboots.bump();
   }
 }, 1_000);
 
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) return;
-  bump();
+  changes.bump();
   pollTick.value++;
-  bumpReboot();
+  reboots.bump();
 });

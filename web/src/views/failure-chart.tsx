@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { request, seg } from '../api/client.ts';
 import type { Rollout } from '../api/types.ts';
 import { TimeChart, type ChartSeries } from '../components/time-chart.tsx';
+import { CHART_RANGES, RangePicker } from '../components/range-picker.tsx';
 import { count } from '../components/format.ts';
 import { serverNow } from '../state/clock.ts';
 import { useData } from '../state/use-data.ts';
@@ -36,18 +37,12 @@ type Rule = { kind: 'percent'; limit: number | null } | { kind: 'count'; limit: 
 const MIN_GRANTED_FOR_PERCENT = 10;
 
 const HOUR = 3_600_000;
-const RANGES = [
-  ['1h', '1 hour', HOUR],
-  ['1d', '1 day', 24 * HOUR],
-  ['7d', '7 days', 7 * 24 * HOUR],
-  ['30d', '30 days', 30 * 24 * HOUR],
-] as const;
 const STEP = { minute: 60_000, hour: HOUR } as const;
 
 /** The shortest range that holds the whole rollout so far. */
 function rangeFor(startedAt: number, now: number): string {
   const age = now - startedAt;
-  return RANGES.find(([, , span]) => age <= span)?.[0] ?? '30d';
+  return CHART_RANGES.find(([, , span]) => age <= span)?.[0] ?? '30d';
 }
 
 /** The percentage when the plan has one (also when it has a count too), else the count, else no line. */
@@ -109,13 +104,7 @@ export function FailureChart({ app, r }: { app: string; r: Rollout }) {
     <section class="panel failure-chart" aria-labelledby="failure-chart-h">
       <div class="section-head">
         <h2 id="failure-chart-h">Failures against the halt threshold</h2>
-        <div class="segmented" role="group" aria-label="Time range of the failure chart">
-          {RANGES.map(([value, label]) => (
-            <button key={value} type="button" aria-pressed={range === value} onClick={() => setRange(value)} title={label}>
-              {value}
-            </button>
-          ))}
-        </div>
+        <RangePicker range={range} onPick={setRange} label="Time range of the failure chart" />
       </div>
       {data && data.times.length > 1 ? (
         <TimeChart times={data.times} series={data.series} label={`${what} of ${r.version} on ${r.channel} against ${against}, over ${range}`} />

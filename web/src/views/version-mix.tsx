@@ -3,18 +3,13 @@
 import { useState } from 'preact/hooks';
 import { request, seg } from '../api/client.ts';
 import { TimeChart, type ChartSeries } from '../components/time-chart.tsx';
+import { RangePicker } from '../components/range-picker.tsx';
 import { useData } from '../state/use-data.ts';
 
 interface SeriesAnswer {
   points: { at: number; counts: Record<string, number> }[];
 }
 
-const RANGES = [
-  ['1h', '1 hour'],
-  ['1d', '1 day'],
-  ['7d', '7 days'],
-  ['30d', '30 days'],
-] as const;
 
 function toChart(answer: SeriesAnswer): { times: number[]; series: ChartSeries[] } {
   const names = [...new Set(answer.points.flatMap((p) => Object.keys(p.counts)))].sort();
@@ -35,13 +30,7 @@ export function VersionMix({ app, channel }: { app: string; channel: string }) {
     <section class="panel" aria-labelledby="mix-h">
       <div class="section-head">
         <h2 id="mix-h">Versions over time</h2>
-        <div class="segmented" role="group" aria-label="Time range">
-          {RANGES.map(([value, label]) => (
-            <button key={value} type="button" aria-pressed={range === value} onClick={() => setRange(value)} title={label}>
-              {value}
-            </button>
-          ))}
-        </div>
+        <RangePicker range={range} onPick={setRange} label="Time range" />
       </div>
       {data && data.times.length > 1 ? (
         <TimeChart times={data.times} series={data.series} label={`nodes of ${channel} by version over ${range}`} />
