@@ -88,6 +88,9 @@ describe('the dashboard in a browser', () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     const before = await barLabel(page);
     assert.match(before, /granted/);
+    // The nodes outside the first step are held back, and the card says why.
+    assert.match(before, /\d+ held back/);
+    await page.getByText(/Held back at their last check: outside the rollout's percent so far \(\d+\)/).waitFor();
     await shoot(page, shots, 'overview');
     await stepFleet(s, fleet); // granted nodes start downloading
     await page.waitForFunction(
@@ -174,6 +177,23 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Activity' }).click();
     await page.getByText(/rollout of 3602\.2\.0 on stable: pause/).waitFor();
     await shoot(page, shots, 'activity');
+  });
+
+  it('splits the nodes rebooting now (installed, holding a slot) off the installed ones', async () => {
+    await stepFleet(s, fleet);
+    await stepFleet(s, fleet); // downloaded, then installed
+    const installed = [...fleet].filter(([, state]) => state === 'installed').map(([id]) => id);
+    assert.ok(installed.length > 0);
+    assert.equal(await takeSlot(s, 'web', installed[0]!), 200);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.waitForFunction(
+      (pattern) => Array.from(document.querySelectorAll('[role=img]')).some((e) => new RegExp(pattern).test(e.getAttribute('aria-label') ?? '')),
+      `${STABLE_BAR.source}.*1 rebooting`,
+      { timeout: 15_000 },
+    );
+    assert.match(await barLabel(page), new RegExp(`${installed.length - 1} installed, waiting for a reboot slot`));
+    await page.getByText(/1 rebooting, \d+ waiting for a slot/).waitFor();
+    await shoot(page, shots, 'overview-rebooting');
   });
 
   it("answers an unknown path with 404 and the page's own 'not found'", async () => {

@@ -174,7 +174,7 @@ function HeldLine({ held }: { held: Record<string, number> }) {
   if (reasons.length === 0) return null;
   return (
     <p class="small held-line">
-      <span class="dot st-held" aria-hidden="true" /> Held back: {reasons.map(([why, n]) => `${count(n)} ${heldWord(why)}`).join(' · ')}
+      <span class="dot st-held" aria-hidden="true" /> Held back at their last check: {reasons.map(([why, n]) => `${heldWord(why)} (${count(n)})`).join(' · ')}
     </p>
   );
 }

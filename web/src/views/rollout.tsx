@@ -199,7 +199,7 @@ function HeldBack({ r }: { r: Rollout }) {
   if (reasons.length === 0) return null;
   return (
     <>
-      <h3>Held back</h3>
+      <h3>Held back at their last check</h3>
       <ul class="plain">
         {reasons.map(([why, n]) => (
           <li key={why}>
