@@ -2,7 +2,8 @@
 // (Zincati) on any path prefix, locksmith's etcd v2 keys under /v2/keys (Flatcar's locksmithd,
 // coordinator/etcd/) and the operator API under /api/v1/reboot-groups, takes hints from
 // the Omaha side (target versions, completed updates), sweeps expired leases and tells the update
-// server whose lease ran out (onLeaseExpired: a failure of the rollout the node was rebooting into).
+// server whose lease ran out (onLeaseExpired: a failure of the rollout the node was rebooting into)
+// and which node gave its own slot back (onNodeReleased: it rebooted, its update no longer paces).
 import type { Middleware } from 'koa';
 import type { Logger } from '../kernel/log.ts';
 import type { RequireRole } from '../kernel/auth/auth.ts';
@@ -63,6 +64,13 @@ export interface CoordinatorDeps {
    */
   onLeaseExpired?: (machineIds: string[]) => Promise<void>;
   /**
+   * Told the holder ids (machine ids for Zincati) that gave their own slot back: a FleetLock
+   * steady-state or a locksmith unlock of the node's own id. Not an operator's force-unlock, a lease
+   * that ran out or the release after an Omaha completion. Awaited before the node is answered; a
+   * failure is logged, never the node's.
+   */
+  onNodeReleased?: (machineIds: string[]) => Promise<void>;
+  /**
    * Told the group after each change of its slots or settings, from any surface (FleetLock, etcd,
    * the operator API, the Omaha hooks, the sweep): the dashboard's live streams listen. Called
    * synchronously once the store applied the change, so it must be cheap (note it, send later); a
@@ -108,6 +116,18 @@ function expiryReporter(hook: CoordinatorDeps['onLeaseExpired'], log: Logger) {
   };
 }
 
+/** `hook` (if any) told of a node's own release; its failure is logged, never thrown. */
+function releaseReporter(hook: CoordinatorDeps['onNodeReleased'], log: Logger): ((id: string) => Promise<void>) | undefined {
+  if (!hook) return undefined;
+  return async (id) => {
+    try {
+      await hook([id]);
+    } catch (err) {
+      log.error({ err, holder: id }, 'telling the update server about a released slot failed');
+    }
+  };
+}
+
 /** `hook` made safe to call from any use case: a failure is logged, never thrown. */
 function changeNotifier(hook: CoordinatorDeps['onSlotsChanged'], log: Logger): ((group: string) => void) | undefined {
   if (!hook) return undefined;
@@ -144,7 +164,8 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   });
   const store = deps.onLeaseExpired ? reportingAcquire(slots, report) : slots;
   const changed = changeNotifier(deps.onSlotsChanged, log);
-  const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create', changed });
+  const released = releaseReporter(deps.onNodeReleased, log);
+  const service = createRebootService({ store, log, now: deps.now, createUnknownGroups: config.unknownGroups === 'create', changed, released });
   const router = operatorRouter(service, deps.requireRole);
   const fleetlock = fleetlockMiddleware(service, log);
   const routes = router.routes() as unknown as Middleware;

@@ -38,6 +38,11 @@ export interface ServiceDeps {
    * Synchronous and cheap (the listener coalesces); it must not throw (index.ts makes sure).
    */
   changed?: (group: string) => void;
+  /**
+   * Told each node that gave its own slot back (steady-state, or a locksmith unlock of its own id),
+   * awaited before it is answered; it must not throw (index.ts makes sure).
+   */
+  released?: (id: string) => Promise<void>;
 }
 
 /** A current holder as the update server sees it (RebootHooks.rebootingNodes). */
@@ -51,9 +56,10 @@ export interface RebootingNode {
   targetVersion: string | null;
 }
 
-/** What every use case below works with: the deps with the hook always there. */
+/** What every use case below works with: the deps with the hooks always there. */
 interface Ctx extends ServiceDeps {
   changed: (group: string) => void;
+  released: (id: string) => Promise<void>;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -68,7 +74,7 @@ function logExpiries(log: Logger, events: readonly ExpiryEvent[]): void {
 }
 
 /** What nodes ask for: FleetLock (and locksmith's etcd keys) take and give back slots. */
-function nodeUseCases({ store, log, now, changed, createUnknownGroups }: Ctx) {
+function nodeUseCases({ store, log, now, changed, released, createUnknownGroups }: Ctx) {
   return {
     /** FleetLock pre-reboot: take a slot. */
     async preReboot(group: string, id: string): Promise<PreRebootAnswer> {
@@ -90,6 +96,8 @@ function nodeUseCases({ store, log, now, changed, createUnknownGroups }: Ctx) {
       if (out.kind === 'released') {
         changed(group);
         log.info({ group, holder: id, fencingToken: out.holder.fencingToken }, 'reboot slot released');
+        // The node rebooted: the update server stops counting it as in progress (reboot-slot pacing).
+        await released(id);
       }
       if (out.kind === 'unknown-group' && createUnknownGroups) return { kind: 'not-held' };
       return out;
@@ -202,7 +210,7 @@ async function sweep({ store, log, now, changed }: Ctx): Promise<ExpiryEvent[]> 
 }
 
 export function createRebootService(deps: ServiceDeps) {
-  const ctx: Ctx = { ...deps, changed: deps.changed ?? (() => {}) };
+  const ctx: Ctx = { ...deps, changed: deps.changed ?? (() => {}), released: deps.released ?? (async () => {}) };
   return {
     ...nodeUseCases(ctx),
     ...operatorUseCases(ctx),

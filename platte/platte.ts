@@ -11,6 +11,7 @@ import { openLive, type LiveParts } from './live-wiring.ts';
 import { fanOutSink } from '../server/live/index.ts';
 import { defineRolloutJobs, type RolloutJobs } from '../server/rollout/jobs.ts';
 import { recordLeaseExpiries } from '../server/rollout/lease-failures.ts';
+import { endRebootProgress } from '../server/rollout/reboot-progress.ts';
 import { defineStaleJob } from '../server/instances/stale.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from '../kernel/log.ts';
@@ -85,6 +86,10 @@ function openCoordinator({ config, backend, jobs, store, auth, live, log, now }:
   const onLeaseExpired = async (ids: string[]): Promise<void> => {
     await recordLeaseExpiries({ store, log: log.child({ component: 'rollouts' }) }, ids);
   };
+  // A node that gave its own slot back rebooted: it stops holding a place of reboot-slot pacing.
+  const onNodeReleased = async (ids: string[]): Promise<void> => {
+    await endRebootProgress({ store, log: log.child({ component: 'rollouts' }), now }, ids);
+  };
   // A reboot group's slots changed (any surface, any process): the live streams send `reboot`.
   // Looked up at each call, so a test harness may point the feed's hook elsewhere.
   const onSlotsChanged = (group: string): void => live.live.feed.slotsChanged(group);
@@ -97,6 +102,7 @@ function openCoordinator({ config, backend, jobs, store, auth, live, log, now }:
     now,
     jobs,
     onLeaseExpired,
+    onNodeReleased,
     onSlotsChanged,
   });
 }

@@ -110,6 +110,13 @@ export interface InstanceStore {
    */
   timeOutGrants(appId: string, group: string, grantedBefore: number, now: number, limit: number): Promise<string[]>;
   /**
+   * Takes the node out of progress (domain/rollout/limits.ts) because it gave its reboot slot back:
+   * it rebooted, so it no longer holds a place of its group's in-progress limit. True when it was in
+   * progress; false (nothing written) otherwise. Status, counters, target and history stay as they
+   * are; its next check-in leaves it out of progress unless that check-in grants it again.
+   */
+  endProgress(appId: string, machineId: string, now: number): Promise<boolean>;
+  /**
    * Marks stale the instances not stale yet whose last check is older than `lastCheckBefore`, oldest
    * first, at most `limit`, each atomically (domain/apply-check-in.ts markStale: counted under
    * `<prefix>|stale` instead of their status, which they keep; their next check-in moves them back).

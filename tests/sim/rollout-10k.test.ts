@@ -203,7 +203,10 @@ describe('10,000 nodes, a reboot group of 50 slots, grants paced to it', () => {
       },
     );
     const { byStatus } = await run.p.api('GET', `/api/v1/apps/${APP}/summary`);
-    inProgressAtEnd = ['granted', 'downloading', 'downloaded', 'installed'].reduce((a, s) => a + (byStatus[s] ?? 0), 0);
+    // A node back on the version gave its slot back first (Zincati's steady-state on boot), which
+    // ended its progress; the server shows it installed until its first check reports complete.
+    const backNotReported = run.fleet.nodes.filter((n) => n.version === NEW).length - (byStatus.complete ?? 0);
+    inProgressAtEnd = ['granted', 'downloading', 'downloaded', 'installed'].reduce((a, s) => a + (byStatus[s] ?? 0), 0) - backNotReported;
   });
   after(() => run?.p.close());
 

@@ -3,7 +3,8 @@
 // node in progress that is granted again takes no new place; leaving progress (completing, failing,
 // being pruned, being granted in another group) frees a place; safe mode lets one node at a time
 // through until one completed; the period limit counts distinct nodes granted in the period; timed
-// out grants leave progress oldest first, with their counters and one history entry.
+// out grants leave progress oldest first, with their counters and one history entry; a node that
+// gave its reboot slot back leaves progress (endProgress) and stays out until it is granted again.
 import assert from 'node:assert/strict';
 import type { GrantLimits, HistoryEntry, InstanceStatus } from '../../server/domain/types.ts';
 import type { InstanceChange, Store } from '../../server/store/types.ts';
@@ -158,6 +159,37 @@ export function limitCases(test: Case): void {
     await store.applyCheckIn(APP, epoch, report('m4', 'complete', NEW), T0 + 201);
     assert.deepStrictEqual(await store.timeOutGrants(APP, 'stable', T0 + 1000, T0 + 300, 10), []);
     assert.equal((await store.getInstance(APP, 'm4'))!.status, 'complete');
+  });
+
+  test('endProgress: a node that gave its slot back leaves progress and frees its place, nothing else changes', async (store) => {
+    const epoch = await seed(store);
+    const max1 = limits({ maxInProgress: 1 });
+    const takes = async (m: string, at: number) => assert.equal((await store.applyCheckIn(APP, epoch, grant(m, at, max1), at)).applied, true, `${m} takes the place`);
+    await takes('m1', T0);
+    assert.deepStrictEqual(await store.applyCheckIn(APP, epoch, grant('m2', T0 + 1, max1), T0 + 1), held('in-progress-limit'));
+    await store.applyCheckIn(APP, epoch, report('m1', 'installed'), T0 + 2);
+    const before = await snapshot(store, ['m1', 'm2']);
+    assert.equal(await store.endProgress(APP, 'm1', T0 + 3), true);
+    assert.deepStrictEqual(await snapshot(store, ['m1', 'm2']), before, 'status, target, history and counters untouched');
+    assert.deepStrictEqual(await store.timeOutGrants(APP, 'stable', T0 + 1000, T0 + 4, 10), [], 'm1 is in progress nowhere');
+    assert.equal(await store.endProgress(APP, 'm1', T0 + 5), false, 'no longer in progress');
+    assert.equal(await store.endProgress(APP, 'nobody', T0 + 5), false, 'no such instance');
+    assert.equal(await store.endProgress(OTHER_APP, 'm1', T0 + 5), false, 'no such app');
+    assert.equal(await store.getInstance(APP, 'nobody'), null, 'nothing created');
+    // Still installed at its next check-in: it stays out, so m2 takes the place it gave back.
+    await store.applyCheckIn(APP, epoch, report('m1', 'installed'), T0 + 6);
+    await takes('m2', T0 + 7);
+    assert.deepStrictEqual(await store.applyCheckIn(APP, epoch, grant('m3', T0 + 8, max1), T0 + 8), held('in-progress-limit'), 'm2 holds the one place');
+    // Complete after its reboot: out of progress already, it frees no place twice.
+    await store.applyCheckIn(APP, epoch, report('m1', 'complete', NEW), T0 + 9);
+    assert.deepStrictEqual(await store.applyCheckIn(APP, epoch, grant('m3', T0 + 10, max1), T0 + 10), held('in-progress-limit'), 'the count did not go below m2');
+    assert.equal(await store.endProgress(APP, 'm2', T0 + 11), true);
+    await takes('m3', T0 + 12);
+    // Granted again, a node enters progress again.
+    assert.equal(await store.endProgress(APP, 'm3', T0 + 13), true);
+    await takes('m1', T0 + 14);
+    assert.deepStrictEqual(await store.applyCheckIn(APP, epoch, grant('m4', T0 + 15, max1), T0 + 15), held('in-progress-limit'), 'm1 is in progress again');
+    assert.deepStrictEqual(await store.timeOutGrants(APP, 'stable', T0 + 1000, T0 + 16, 10), ['m1'], 'and in the progress index again');
   });
 
   test('timeOutGrants ignores a limit below 1 and other apps', async (store) => {

@@ -3,8 +3,10 @@
 // - Progress bookkeeping, kept on every check-in whether or not a limit is set (so a limit set
 //   later starts from exact counts): a node is in progress in group G from the check-in that grants
 //   it there until its status is none of granted, downloading, downloaded, installed, or until it is
-//   granted in another group (then it moves). Each grant that takes a new place is also recorded in
-//   G's grants of the last period.
+//   granted in another group (then it moves), or until it gives its own reboot slot back (it
+//   rebooted: server/rollout/reboot-progress.ts ends its progress through the store's endProgress;
+//   its next check-in leaves it out unless it grants it again). Each grant that takes a new place is
+//   also recorded in G's grants of the last period.
 // - The counted holds (safe mode, rate limit, in-progress limit), in the order decideGrant
 //   (policy.ts) reports them, written once in counted-limits.ts (policy.ts imports that file, not
 //   this one: this one speaks of types.ts' GrantLimits, and types.ts imports policy.ts). The store

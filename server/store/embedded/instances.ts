@@ -1,6 +1,6 @@
 // The instance store: check-ins (group-committed), lookups, history, newest-first paging, counters,
-// pruning (which takes a node out of progress with its row), grant timeouts, stale marks (stale.ts)
-// and failure counts.
+// pruning (which takes a node out of progress with its row), grant timeouts, ended progress (a node
+// that gave its reboot slot back), stale marks (stale.ts) and failure counts.
 import type Database from 'better-sqlite3';
 import { forgetInstance, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import { isFailureBucket } from '../../domain/failure-counters.ts';
@@ -42,9 +42,10 @@ function batchedWrites(
   progress: ProgressStore,
   batch: Batch,
   limits: Readonly<CheckInLimits> | undefined,
-): Pick<InstanceStore, 'applyCheckIn' | 'timeOutGrants' | 'markStale'> & { flushCheckIns(): void } {
+): Pick<InstanceStore, 'applyCheckIn' | 'timeOutGrants' | 'endProgress' | 'markStale'> & { flushCheckIns(): void } {
   const checkIn = createCheckIn(db, counters, progress, limits);
   const timeOutGrants = createTimeOuts(db, counters, progress, limits);
+  const endProgress = db.transaction((appId: string, machineId: string) => progress.leave(appId, machineId));
   const markStale = createStaleMarks(db, counters);
   return {
     async applyCheckIn(appId, epoch, change, now) {
@@ -63,6 +64,14 @@ function batchedWrites(
       // Check-ins queued for this turn go first, so a node that just completed is not timed out.
       batch?.flush();
       return timeOutGrants.immediate(appId, group, grantedBefore, now, toLimit(limit));
+    },
+
+    async endProgress(appId, machineId) {
+      // A check-in of this turn (the node's grant, its installed report) lands first, so the node
+      // leaves the progress it is in once all of them are written. `now` is not needed: leaving
+      // progress keeps no time.
+      batch?.flush();
+      return endProgress.immediate(appId, machineId);
     },
 
     async markStale(appId, lastCheckBefore, limit) {

@@ -1,7 +1,8 @@
 // The progress bookkeeping of domain/rollout/limits.ts on SQLite: which nodes are in progress in
 // which group lives on their instance row (progress_group, progress_since, found through the
 // partial index instances_in_progress), each group's grants of the last period in group_grants.
-// Callers run these inside their own transaction (the check-in step, the timeout step).
+// Callers run these inside their own transaction (the check-in step, the timeout step, the end of
+// progress when a node gives its reboot slot back).
 import type Database from 'better-sqlite3';
 import { GRANT_RETENTION_MS, type ProgressCounts } from '../../domain/rollout/limits.ts';
 
@@ -12,6 +13,8 @@ export interface ProgressStore {
   recordGrant(appId: string, group: string, machineId: string, now: number): void;
   /** Nodes in progress in the group since before `before`, oldest grant first (then machine id). */
   oldest(appId: string, group: string, before: number, limit: number): string[];
+  /** Takes the node out of progress (its row's group and grant time cleared); false when it was not in it. */
+  leave(appId: string, machineId: string): boolean;
 }
 
 export function createProgressStore(db: Database.Database): ProgressStore {
@@ -30,6 +33,9 @@ export function createProgressStore(db: Database.Database): ProgressStore {
       WHERE app_id = ? AND progress_group = ? AND progress_since < ? ORDER BY progress_since, machine_id LIMIT ?`)
     .pluck();
 
+  const leave = db.prepare(`UPDATE instances SET progress_group = NULL, progress_since = NULL
+    WHERE app_id = ? AND machine_id = ? AND progress_group IS NOT NULL`);
+
   return {
     counts(appId) {
       return {
@@ -44,6 +50,9 @@ export function createProgressStore(db: Database.Database): ProgressStore {
     },
     oldest(appId, group, before, limit) {
       return oldest.all(appId, group, before, limit);
+    },
+    leave(appId, machineId) {
+      return leave.run(appId, machineId).changes === 1;
     },
   };
 }

@@ -1,8 +1,8 @@
-// Instances on Redis: reads, paging, counters, pruning, grant timeouts (progress.ts), stale marks
-// (stale.ts) and failure counts (one HINCRBY); the check-in hot path is checkin.ts (one Lua script,
-// one round trip). Layout per instance: one compact hash, one capped history list and one member of
-// the app's index sorted set (scored by lastCheck); while in progress, one member of the app's
-// progress sorted set (progress.ts).
+// Instances on Redis: reads, paging, counters, pruning, grant timeouts and ended progress
+// (progress.ts), stale marks (stale.ts) and failure counts (one HINCRBY); the check-in hot path is
+// checkin.ts (one Lua script, one round trip). Layout per instance: one compact hash, one capped
+// history list and one member of the app's index sorted set (scored by lastCheck); while in
+// progress, one member of the app's progress sorted set (progress.ts).
 import { CHECK_IN_LIMITS, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import { isFailureBucket } from '../../domain/failure-counters.ts';
 import type { InstanceRecord } from '../../domain/types.ts';
@@ -15,7 +15,7 @@ import { decodeHistoryEntry } from './history-codec.ts';
 import { decodeInstance } from './instance-codec.ts';
 import { ReplyCode } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
-import { createTimeOuts } from './progress.ts';
+import { createEndProgress, createTimeOuts } from './progress.ts';
 import { createStaleMarks } from './stale.ts';
 
 /** One instance and its history, and the app's tallies: plain reads. */
@@ -89,7 +89,7 @@ function instancePages({ redis, keys }: RedisContext): Pick<InstanceStore, 'list
 function instanceUpkeep(
   { redis, keys }: RedisContext,
   limits: Readonly<CheckInLimits>,
-): Pick<InstanceStore, 'pruneInstances' | 'timeOutGrants' | 'markStale' | 'countFailure'> {
+): Pick<InstanceStore, 'pruneInstances' | 'timeOutGrants' | 'endProgress' | 'markStale' | 'countFailure'> {
   return {
     async pruneInstances(appId, lastCheckBefore, limit) {
       const n = Math.floor(limit);
@@ -112,6 +112,8 @@ function instanceUpkeep(
     },
 
     timeOutGrants: createTimeOuts({ redis, keys }, limits),
+
+    endProgress: createEndProgress({ redis, keys }),
 
     markStale: createStaleMarks({ redis, keys }),
 

@@ -3,13 +3,14 @@
 // (their group in the instance hash's field pg), so the oldest grants are found without a scan over
 // instances: walk the set from the oldest, keep the group's, then one timeOutGrant script per node
 // (its keys name the machine), all sent in one pipeline, each re-checking that the node is still in
-// progress there since before the cutoff.
+// progress there since before the cutoff. A node that gave its reboot slot back leaves progress
+// through one endProgress script.
 import { CHECK_IN_LIMITS, type CheckInLimits } from '../../domain/apply-check-in.ts';
 import { GRANT_RETENTION_MS } from '../../domain/rollout/limits.ts';
 import type { InstanceChange } from '../types.ts';
 import type { RedisContext } from './context.ts';
 import { encodeHistoryEntry } from './history-codec.ts';
-import { ReplyCode } from '../../../kernel/storage/redis/reply-codes.ts';
+import { ReplyCode, unexpectedReply } from '../../../kernel/storage/redis/reply-codes.ts';
 import { runScript } from '../../../kernel/storage/redis/scripts.ts';
 
 /** The group a check-in grants in: the limits' group, else the node's ('' when it has none). */
@@ -70,5 +71,15 @@ export function createTimeOuts({ redis, keys }: RedisContext, limits: Readonly<C
       ),
     );
     return chosen.filter((_, i) => replies[i] === ReplyCode.ok);
+  };
+}
+
+/** InstanceStore.endProgress: one endProgress script (lua/endProgress-3.lua) on the node's keys. */
+export function createEndProgress({ redis, keys }: RedisContext) {
+  // `now` is part of the contract; leaving progress keeps no time, so the script needs none.
+  return async function endProgress(appId: string, machineId: string): Promise<boolean> {
+    const reply = await runScript<number>(redis, 'endProgress', [keys.instance(appId, machineId), keys.progress(appId), keys.progressCounts(appId)], [machineId]);
+    if (reply !== ReplyCode.ok && reply !== ReplyCode.none) throw unexpectedReply('endProgress', reply);
+    return reply === ReplyCode.ok;
   };
 }
