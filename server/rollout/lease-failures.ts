@@ -5,10 +5,10 @@
 // its slot that way counts once in `f/<channel>/<target>|lease-expired` (domain/counters.ts), which
 // the halt rule and the rollout view read. Holders that are no node of any app count nowhere.
 import type { Logger } from '../../kernel/log.ts';
-import { normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { failureBucket } from '../domain/failure-counters.ts';
 import type { InstanceRecord, InstanceStatus } from '../domain/types.ts';
 import type { Store } from '../store/types.ts';
+import { forEachHolderNode } from './holder-nodes.ts';
 
 /** The statuses of a node between its grant and its reboot into the target. */
 const ON_THE_WAY: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>(['granted', 'downloading', 'downloaded', 'installed']);
@@ -29,23 +29,11 @@ export function leaseFailureBucket(instance: InstanceRecord | null): string | nu
  * were counted. One app's failure is logged and does not stop the others.
  */
 export async function recordLeaseExpiries(deps: LeaseFailureDeps, machineIds: readonly string[]): Promise<number> {
-  const ids = [...new Set(machineIds.map(normalizeMachineId))];
-  if (ids.length === 0) return 0;
-  let counted = 0;
-  for (const app of await deps.store.listApps()) {
-    try {
-      // Auto-pipelined on Redis: one round trip for the app's lookups.
-      const instances = await Promise.all(ids.map((m) => deps.store.getInstance(app.id, m)));
-      for (const instance of instances) {
-        const bucket = leaseFailureBucket(instance);
-        if (bucket === null || !instance) continue;
-        await deps.store.countFailure(app.id, bucket);
-        deps.log.warn({ appId: app.id, machineId: instance.machineId, channel: instance.channel, version: instance.targetVersion }, 'reboot-slot lease ran out on a node updating: counted as a rollout failure');
-        counted++;
-      }
-    } catch (err) {
-      deps.log.warn({ err, appId: app.id }, 'counting expired leases failed');
-    }
-  }
-  return counted;
+  return forEachHolderNode(deps, machineIds, 'counting expired leases failed', async (appId, instance) => {
+    const bucket = leaseFailureBucket(instance);
+    if (bucket === null) return false;
+    await deps.store.countFailure(appId, bucket);
+    deps.log.warn({ appId, machineId: instance.machineId, channel: instance.channel, version: instance.targetVersion }, 'reboot-slot lease ran out on a node updating: counted as a rollout failure');
+    return true;
+  });
 }

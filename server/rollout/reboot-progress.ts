@@ -7,9 +7,9 @@
 // progress it leaves (InstanceStore.endProgress: status, counters and history stay). An operator's
 // force-unlock, an expired lease or the release after a completion do not come here.
 import type { Logger } from '../../kernel/log.ts';
-import { normalizeMachineId } from '../../protocol/omaha/appid.ts';
 import { IN_PROGRESS_STATUSES } from '../domain/rollout/limits.ts';
 import type { Store } from '../store/types.ts';
+import { forEachHolderNode } from './holder-nodes.ts';
 
 export interface RebootProgressDeps {
   store: Pick<Store, 'listApps' | 'getInstance' | 'endProgress'>;
@@ -22,24 +22,12 @@ export interface RebootProgressDeps {
  * (app, node) pairs it ended. One app's failure is logged and does not stop the others.
  */
 export async function endRebootProgress(deps: RebootProgressDeps, machineIds: readonly string[]): Promise<number> {
-  const ids = [...new Set(machineIds.map(normalizeMachineId))];
-  if (ids.length === 0) return 0;
-  let ended = 0;
-  for (const app of await deps.store.listApps()) {
-    try {
-      // Auto-pipelined on Redis: one round trip for the app's lookups.
-      const instances = await Promise.all(ids.map((m) => deps.store.getInstance(app.id, m)));
-      for (const instance of instances) {
-        // The status says whether it may be in progress; the store checks it is (a node that
-        // reported installed without a grant never was).
-        if (!instance || !IN_PROGRESS_STATUSES.includes(instance.status)) continue;
-        if (!(await deps.store.endProgress(app.id, instance.machineId, deps.now()))) continue;
-        deps.log.info({ appId: app.id, machineId: instance.machineId, status: instance.status }, 'node gave its reboot slot back: no longer in progress');
-        ended++;
-      }
-    } catch (err) {
-      deps.log.warn({ err, appId: app.id }, 'ending the progress of a node that released its reboot slot failed');
-    }
-  }
-  return ended;
+  return forEachHolderNode(deps, machineIds, 'ending the progress of a node that released its reboot slot failed', async (appId, instance) => {
+    // The status says whether it may be in progress; the store checks it is (a node that reported
+    // installed without a grant never was).
+    if (!IN_PROGRESS_STATUSES.includes(instance.status)) return false;
+    if (!(await deps.store.endProgress(appId, instance.machineId, deps.now()))) return false;
+    deps.log.info({ appId, machineId: instance.machineId, status: instance.status }, 'node gave its reboot slot back: no longer in progress');
+    return true;
+  });
 }
