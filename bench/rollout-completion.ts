@@ -10,9 +10,9 @@
 //   npm run bench:rollout -- [nodes] [slots] [max-in-progress: a number, reboot-slots or none] [poll-seconds or none]
 import { performance } from 'node:perf_hooks';
 import type { FleetSpec } from '../client-sim/fleet.ts';
-import { runRolloutScenario } from '../client-sim/rollout-scenario.ts';
 import { FLATCAR_APP_ID_BRACED } from '../protocol/omaha/appid.ts';
-import { ADMIN_TOKEN, APP, NEW, OLD, startSimPlatte } from '../tests/sim/fixtures/platte.ts';
+import { NEW, OLD } from '../tests/sim/fixtures/platte.ts';
+import { rolloutRun } from '../tests/sim/fixtures/rollout-run.ts';
 
 const NODES = Number(process.argv[2] ?? 10_000);
 const SLOTS = Number(process.argv[3] ?? 50);
@@ -40,27 +40,22 @@ const spec: FleetSpec = {
   profile: { fetchLocal: false, bootSeconds: [REBOOT_S, REBOOT_S] },
 };
 
-const p = await startSimPlatte({
-  speed: 200_000,
-  rebootGroups: { [GROUP]: { max: SLOTS, leaseSeconds: 3600 } },
-  ...(POLL !== undefined ? { config: { pollInterval: POLL } } : {}),
-});
-try {
-  await p.api('PUT', `/api/v1/apps/${APP}/channels/stable`, { version: OLD, allowDowngrade: true });
-  if (maxInProgress !== null) await p.api('PUT', `/api/v1/apps/${APP}/groups/stable`, { policy: { maxInProgress, rebootGroup: GROUP } });
-  const real = performance.now();
-  const out = await runRolloutScenario({
-    server: p.url,
-    token: ADMIN_TOKEN,
-    appId: APP,
-    channel: 'stable',
-    clock: p.clock,
-    evaluate: () => p.platte.rollouts.evaluate(),
+const real = performance.now();
+const out = await rolloutRun(
+  {
+    speed: 200_000,
+    rebootGroups: { [GROUP]: { max: SLOTS, leaseSeconds: 3600 } },
+    ...(POLL !== undefined ? { config: { pollInterval: POLL } } : {}),
+    ...(maxInProgress !== null ? { policy: { maxInProgress, rebootGroup: GROUP } } : {}),
+  },
+  {
     spec,
     promotion: { version: NEW, rollout: { steps: [1, 10, 50, 100].map((percent) => ({ percent, soak: percent === 100 ? 0 : '10m' })) } },
     until: (_r, fleet) => fleet.stats.versions.get(NEW) === NODES,
     durationMs: 14 * 86_400_000,
-  });
+  },
+);
+try {
   const last = out.timeline.lastUp(NEW);
   const completionS = last ? (last.at - out.startedAt) / 1000 : NaN;
   const boundS = Math.ceil(NODES / SLOTS) * REBOOT_S;
@@ -74,5 +69,5 @@ try {
       `requests=${out.summary.requests.total} real=${((performance.now() - real) / 1000).toFixed(0)}s`,
   );
 } finally {
-  await p.close();
+  await out.p.close();
 }

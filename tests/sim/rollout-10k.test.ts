@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FleetSpec } from '../../client-sim/fleet.ts';
 import { firstAt, openPercentAt, type RolloutSnapshot } from '../../client-sim/rollout-view.ts';
-import { runRolloutScenario, type RolloutOutcome, type RolloutScenario } from '../../client-sim/rollout-scenario.ts';
 import { FLATCAR_APP_ID_BRACED } from '../../protocol/omaha/appid.ts';
 import { bucketOf } from '../../server/domain/rollout/bucket.ts';
-import { ADMIN_TOKEN, APP, NEW, OLD, startSimPlatte, type SimPlatte, type SimPlatteOptions } from './fixtures/platte.ts';
+import { APP, NEW, OLD } from './fixtures/platte.ts';
+import { rolloutRun, type RolloutRun } from './fixtures/rollout-run.ts';
 
 const N = 10_000;
 const MIN = 60_000;
@@ -41,32 +41,7 @@ function plan(soak: string, haltOn?: object) {
   return { steps: STEP_PERCENTS.map((percent, i) => ({ percent, soak: i === STEP_PERCENTS.length - 1 ? '5m' : soak })), ...(haltOn ? { haltOn } : {}) };
 }
 
-type Run = RolloutOutcome & { p: SimPlatte };
-
-type Setup = Omit<SimPlatteOptions, 'speed'> & { /** The stable group's policy. */ policy?: object };
-
-/** A Platte whose stable channel is on OLD (nothing to do for the fleet), then the rollout of NEW. */
-async function rolloutRun(setup: Setup, o: Omit<RolloutScenario, 'server' | 'token' | 'appId' | 'channel' | 'clock' | 'evaluate'>): Promise<Run> {
-  const { policy, ...platte } = setup;
-  const p = await startSimPlatte({ speed: 50_000, ...platte });
-  try {
-    await p.api('PUT', `/api/v1/apps/${APP}/channels/stable`, { version: OLD, allowDowngrade: true });
-    if (policy) await p.api('PUT', `/api/v1/apps/${APP}/groups/stable`, { policy });
-    const out = await runRolloutScenario({
-      server: p.url,
-      token: ADMIN_TOKEN,
-      appId: APP,
-      channel: 'stable',
-      clock: p.clock,
-      evaluate: () => p.platte.rollouts.evaluate(),
-      ...o,
-    });
-    return { ...out, p };
-  } catch (err) {
-    await p.close();
-    throw err;
-  }
-}
+type Run = RolloutRun;
 
 /** Nodes offered NEW whose bucket was not below the percent of the step open when they read the offer. */
 function grantedOutsideTheirStep(run: Run): string[] {
