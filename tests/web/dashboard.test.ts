@@ -11,21 +11,20 @@ import { ADMIN_TOKEN, seedRelease } from '../helpers/platte.ts';
 import {
   checkIn,
   createToken,
+  desktopPage,
   ensureDashboardBuilt,
   FLATCAR,
-  desktopContext,
   launchChromium,
   machines,
   NEW,
   OLD,
   screenshotDir,
+  type Served,
   servePlatte,
   shoot,
   signIn,
   stepFleet,
   takeSlot,
-  watchErrors,
-  type Served,
 } from './harness.ts';
 
 const PLAN = { steps: [{ percent: 50, soak: '1h' }, { percent: 100, soak: 0 }], haltOn: { failurePercent: 30 } };
@@ -54,9 +53,7 @@ describe('the dashboard in a browser', () => {
     assert.equal(await takeSlot(s, 'web', 'node-1'), 200);
     assert.equal(await takeSlot(s, 'web', 'node-2'), 200);
     browser = await launchChromium();
-    admin = await desktopContext(browser);
-    page = await admin.newPage();
-    errors = watchErrors(page);
+    ({ ctx: admin, page, errors } = await desktopPage(browser));
   });
 
   after(async () => {
@@ -207,10 +204,8 @@ describe('the dashboard in a browser', () => {
 
   it('a read-only user sees no controls, and the server refuses the action sent anyway (403)', async () => {
     const tok = await createToken(s, 'viewer', 'read-only');
-    const ctx = await desktopContext(browser, { colorScheme: 'dark' });
+    const { ctx, page: ro, errors: roErrors } = await desktopPage(browser, { colorScheme: 'dark' });
     try {
-      const ro = await ctx.newPage();
-      const roErrors = watchErrors(ro);
       await signIn(ro, s.url, tok.secret, `/rollouts/${FLATCAR}/stable`);
       await ro.getByRole('heading', { name: 'Steps' }).waitFor();
       await shoot(ro, shots, 'rollout-read-only-dark');

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { runDemo, type DemoResult } from '../../platte/demo.ts';
-import { desktopContext, ensureDashboardBuilt, launchChromium, screenshotDir, shoot, signIn, watchErrors } from './harness.ts';
+import { desktopPage, ensureDashboardBuilt, launchChromium, screenshotDir, shoot, signIn } from './harness.ts';
 
 const HOUR = 3600_000;
 const SPEED = 400;
@@ -69,8 +69,7 @@ describe('the demo in a browser', () => {
     ensureDashboardBuilt();
     shots = screenshotDir('demo-page');
     browser = await launchChromium();
-    page = await (await desktopContext(browser)).newPage();
-    errors = watchErrors(page);
+    ({ page, errors } = await desktopPage(browser));
     demo = startDemo();
   });
 

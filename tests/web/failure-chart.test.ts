@@ -7,12 +7,12 @@
 // (folder printed).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ueRequest } from '../helpers/omaha.ts';
 import { ADMIN_TOKEN, seedRelease } from '../helpers/platte.ts';
 import {
   checkIn,
-  desktopContext,
+  desktopPage,
   ensureDashboardBuilt,
   FLATCAR,
   launchChromium,
@@ -20,11 +20,10 @@ import {
   NEW,
   OLD,
   screenshotDir,
+  type Served,
   servePlatte,
   shoot,
   signIn,
-  watchErrors,
-  type Served,
 } from './harness.ts';
 
 const MINUTE = 60_000;
@@ -34,7 +33,6 @@ const nodes = machines(20, 'e');
 describe('the rollout failure chart in a browser', () => {
   let s: Served;
   let browser: Browser;
-  let ctx: BrowserContext;
   let page: Page;
   let errors: string[];
   let shots: string;
@@ -55,9 +53,7 @@ describe('the rollout failure chart in a browser', () => {
     await promote({ failurePercent: 30 });
     for (const m of nodes) assert.equal(await checkIn(s, m, OLD), NEW, `${m} is granted ${NEW}`);
     browser = await launchChromium();
-    ctx = await desktopContext(browser);
-    page = await ctx.newPage();
-    errors = watchErrors(page);
+    ({ page, errors } = await desktopPage(browser));
   });
 
   after(async () => {

@@ -96,6 +96,13 @@ export async function desktopContext(browser: Browser, opts: { colorScheme?: 'li
   return ctx;
 }
 
+/** A page in a new desktopContext, with the script errors it logs collected (watchErrors). */
+export async function desktopPage(browser: Browser, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await desktopContext(browser, opts);
+  const page = await ctx.newPage();
+  return { ctx, page, errors: watchErrors(page) };
+}
+
 /** A folder for this run's screenshots, printed so a person can look at them. */
 export function screenshotDir(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `platte-${name}-`));

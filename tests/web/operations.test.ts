@@ -8,24 +8,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ADMIN_TOKEN, FLATCAR, seedRelease } from '../helpers/platte.ts';
 import {
   checkIn,
   createToken,
-  ensureDashboardBuilt,
   desktopContext,
+  desktopPage,
+  ensureDashboardBuilt,
   launchChromium,
   machines,
-  OLD,
   NEW,
+  OLD,
   screenshotDir,
+  type Served,
   servePlatte,
   shoot,
   signIn,
   takeSlot,
-  watchErrors,
-  type Served,
 } from './harness.ts';
 
 const STABLE_BAR = /^nodes following stable:/;
@@ -34,7 +34,6 @@ describe('operating from the dashboard', () => {
   let dataDir: string;
   let s: Served;
   let browser: Browser;
-  let admin: BrowserContext;
   let page: Page;
   let errors: string[];
   let shots: string;
@@ -49,9 +48,7 @@ describe('operating from the dashboard', () => {
     await s.t.http.put('/api/v1/reboot-groups/db').set('Authorization', s.t.auth).send({ max: 2 }).expect(200);
     assert.equal(await takeSlot(s, 'db', 'node-1'), 200);
     browser = await launchChromium();
-    admin = await desktopContext(browser);
-    page = await admin.newPage();
-    errors = watchErrors(page);
+    ({ page, errors } = await desktopPage(browser));
   });
 
   after(async () => {

@@ -11,18 +11,17 @@ import { ADMIN_TOKEN, FLATCAR, seedRelease } from '../helpers/platte.ts';
 import {
   checkIn,
   createToken,
-  desktopContext,
+  desktopPage,
   ensureDashboardBuilt,
   launchChromium,
   machines,
   OLD,
   screenshotDir,
+  type Served,
   servePlatte,
   shoot,
   signIn,
   takeSlot,
-  watchErrors,
-  type Served,
 } from './harness.ts';
 
 const [NODE, QUIET] = machines(2, 'c') as [string, string];
@@ -57,9 +56,7 @@ describe('reboot history on the instance page and in Activity', () => {
     s.t.advance(60_000);
     await forceUnlock('workers', 'node-7');
     browser = await launchChromium();
-    ctx = await desktopContext(browser);
-    page = await ctx.newPage();
-    errors = watchErrors(page);
+    ({ ctx, page, errors } = await desktopPage(browser));
   });
 
   after(async () => {
