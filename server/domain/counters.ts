@@ -9,8 +9,6 @@ import { isValidVersion } from './version.ts';
 import { INSTANCE_STATUSES } from './statuses.ts';
 import type { InstanceStatus } from './types.ts';
 
-const clean = bucketName;
-
 /** The version that strings which are not release versions count under (and, over their cap, unknown versions). */
 export const OTHER_VERSION = 'other';
 
@@ -22,7 +20,7 @@ export const OTHER_VERSION = 'other';
 export function counterPrefixes(p: { channel: string; group: string; track: string; version: string; arch: string; held?: string }): string[] {
   const version = isValidVersion(p.version) ? p.version : OTHER_VERSION;
   const channel = counterName(p.channel);
-  const group = p.group ? clean(p.group) : `?${clean(p.track, 32)}`;
+  const group = p.group ? bucketName(p.group) : `?${bucketName(p.track, 32)}`;
   const prefixes = [`c/${channel}/${version}`, `g/${group}/${version}`, `${ARCH_DIMENSION}/${channel}/${archBucket(p.arch)}`];
   // Why a node that is behind got no update (held-counters.ts).
   const held = heldPrefix(p.channel, p.held);
@@ -32,12 +30,12 @@ export function counterPrefixes(p: { channel: string; group: string; track: stri
 
 /** The counter prefix of a (known) group's nodes on a release version: `g/<group>/<version>`. */
 export function groupCounterPrefix(group: string, version: string): string {
-  return `g/${clean(group)}/${version}`;
+  return `g/${bucketName(group)}/${version}`;
 }
 
 /** A channel as the counters name it: cleaned, `-` for none (an unknown track). */
 function counterName(channel: string): string {
-  return channel ? clean(channel) : '-';
+  return channel ? bucketName(channel) : '-';
 }
 
 // ---- the architecture counters
@@ -94,7 +92,7 @@ export const TARGET_DIMENSION = 't';
  * counter at all for a node without a channel (an unknown track), so `t/-` never holds a node.
  */
 export function targetCounterPrefix(channel: string): string {
-  return `${TARGET_DIMENSION}/${channel ? clean(channel) : '-'}`;
+  return `${TARGET_DIMENSION}/${counterName(channel)}`;
 }
 
 /** The prefix an instance with this target counter and final target version is counted under, or null. */
@@ -128,7 +126,7 @@ export function targetCounts(counters: Readonly<Record<string, number>>, channel
 
 /** Most distinct unknown tracks counted per app (the overflow track comes on top). */
 export const UNKNOWN_TRACK_CAP = 100;
-/** The group every further unknown track counts under; `~` never survives clean(). */
+/** The group every further unknown track counts under; `~` never survives bucketName(). */
 export const OVERFLOW_TRACK = '?~other';
 
 /** `g/?<track>/…` → `?<track>`: the same pattern as unknownTrack in lua/includes/buckets.lua. */
